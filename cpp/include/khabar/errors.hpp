@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace khabar {
+
+/// Thrown when input text cannot be processed: invalid UTF-8, a lone surrogate, a NUL-free
+/// contract broken. Carries the byte offset of the first offending byte and, when the text
+/// was one document of a batch, that document's index. Python sees it as ValueError.
+class InvalidTextError : public std::invalid_argument {
+ public:
+  InvalidTextError(std::string reason, std::size_t byte_offset,
+                   std::optional<std::size_t> document = std::nullopt);
+
+  const std::string& reason() const noexcept { return reason_; }
+  std::size_t byte_offset() const noexcept { return byte_offset_; }
+  std::optional<std::size_t> document() const noexcept { return document_; }
+
+  /// The same error, attributed to document `index` of a batch.
+  InvalidTextError in_document(std::size_t index) const;
+
+ private:
+  std::string reason_;
+  std::size_t byte_offset_;
+  std::optional<std::size_t> document_;
+};
+
+/// Thrown for options that contradict each other or are out of range. Python: ValueError.
+class InvalidOptionError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+}  // namespace khabar

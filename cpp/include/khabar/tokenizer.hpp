@@ -1,0 +1,119 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "khabar/normalizer.hpp"
+
+namespace khabar {
+
+/// What a token is: words (UAX #29 word segments, optionally joined into word n-grams) or
+/// character n-grams with scikit-learn's "char" / "char_wb" semantics.
+enum class Analyzer { word, character, character_wb };
+
+enum class Stemmer { none, light10 };
+
+struct TokenizerOptions {
+  bool normalize = true;          ///< apply `normalizer` before segmentation
+  NormalizerOptions normalizer{};
+  /// UTF-8 words to drop (word analyzer only); normalized with `normalizer` before matching.
+  std::vector<std::string> stopwords{};
+  Stemmer stemmer = Stemmer::none;  ///< applied after stopword removal (word analyzer only)
+  std::size_t min_length = 1;       ///< drop word tokens with fewer code points than this
+  std::size_t ngram_min = 1;        ///< smallest n of the n-grams produced
+  std::size_t ngram_max = 1;        ///< largest n of the n-grams produced
+  Analyzer analyzer = Analyzer::word;
+};
+
+/// Tokens of one document stored back to back in a single buffer, so that tokenizing a corpus
+/// costs no allocation per token. Views stay valid until the list is modified.
+class TokenList {
+ public:
+  std::size_t size() const noexcept { return ends_.size(); }
+  bool empty() const noexcept { return ends_.empty(); }
+  std::string_view operator[](std::size_t i) const noexcept {
+    const std::size_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(chars_).substr(begin, ends_[i] - begin);
+  }
+  void clear() noexcept {
+    chars_.clear();
+    ends_.clear();
+  }
+  void push_back(std::string_view token) {
+    chars_.append(token);
+    ends_.push_back(chars_.size());
+  }
+  /// Appends the UTF-8 encoding of the UTF-16 pieces joined by single spaces, as one token.
+  void push_back_joined(const std::u16string_view* pieces, std::size_t count);
+
+  std::vector<std::string> to_vector() const;
+
+ private:
+  std::string chars_;
+  std::vector<std::size_t> ends_;
+};
+
+/// Where a token came from in the ORIGINAL text: UTF-8 byte offsets and code point offsets
+/// (Python `str` indices). A stemmed or normalized token spans the whole surface word; a word
+/// n-gram spans its first word to its last.
+struct TokenSpan {
+  std::size_t begin_byte = 0;
+  std::size_t end_byte = 0;
+  std::size_t begin_char = 0;
+  std::size_t end_char = 0;
+};
+
+struct Token {
+  std::string text;
+  TokenSpan span;
+};
+
+/// Arabic-aware tokenizer: Normalizer → ICU word BreakIterator (UAX #29) → stopwords → Light10
+/// → min_length → n-grams. Immutable after construction and safe to share between threads.
+class Tokenizer {
+ public:
+  explicit Tokenizer(TokenizerOptions options = {});
+  Tokenizer(const Tokenizer& other);
+  Tokenizer& operator=(const Tokenizer& other);
+  Tokenizer(Tokenizer&&) noexcept = default;
+  Tokenizer& operator=(Tokenizer&&) noexcept = default;
+  ~Tokenizer() = default;
+
+  const TokenizerOptions& options() const noexcept { return options_; }
+  const Normalizer& normalizer() const noexcept { return normalizer_; }
+
+  /// Tokens of UTF-8 `text`. Throws InvalidTextError (byte offset) on invalid UTF-8.
+  std::vector<std::string> tokenize(std::string_view text) const;
+
+  /// Tokens with their spans in `text` (word analyzer only; InvalidOptionError otherwise).
+  std::vector<Token> tokenize_with_spans(std::string_view text) const;
+
+  /// Tokens of every document, in input order, on `n_threads` threads (0 = all cores). An
+  /// InvalidTextError names the lowest failing document index.
+  std::vector<std::vector<std::string>> tokenize_many(const std::vector<std::string_view>& docs,
+                                                      std::size_t n_threads = 0) const;
+
+  /// Like tokenize_many, but each document's tokens stay in one TokenList buffer: the cheap
+  /// form for consumers that convert or count tokens (Python bindings, vectorizers).
+  std::vector<TokenList> analyze_many(const std::vector<std::string_view>& docs,
+                                      std::size_t n_threads = 0) const;
+
+  /// The allocation-free core used by the others and by the vectorizers: replaces the content of
+  /// `tokens` (and of `spans`, when given) with the tokens of `text`.
+  void analyze(std::string_view text, TokenList& tokens,
+               std::vector<TokenSpan>* spans = nullptr) const;
+
+ private:
+  void rebuild_stopword_index();
+
+  TokenizerOptions options_;
+  Normalizer normalizer_;
+  std::vector<std::u16string> normalized_stopwords_;
+  std::unordered_set<std::u16string_view> stopword_index_;
+};
+
+}  // namespace khabar

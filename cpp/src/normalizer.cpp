@@ -1,0 +1,193 @@
+#include "khabar/normalizer.hpp"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf16.h>
+
+#include <tuple>
+
+#include "khabar/errors.hpp"
+#include "utf.hpp"
+
+namespace khabar {
+namespace {
+
+constexpr std::uint32_t kDrop = 0xFFFFFFFFu;
+// Dropped, but part of the preceding letter: a token's span in the source extends over it.
+constexpr std::uint32_t kDropAttached = 0xFFFFFFFEu;
+
+// Format characters that carry no letters: bidi controls, BOM, ZWJ, soft hyphen.
+bool is_always_removed(std::uint32_t c) {
+  return c == 0x200E || c == 0x200F || c == 0x061C || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || c == 0x200D || c == 0x00AD;
+}
+
+// Harakat, superscript alef and the Quranic annotation marks.
+bool is_arabic_mark(std::uint32_t c) {
+  return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x0610 && c <= 0x061A) ||
+         (c >= 0x06D6 && c <= 0x06DC) || (c >= 0x06DF && c <= 0x06E8) ||
+         (c >= 0x06EA && c <= 0x06ED);
+}
+
+void append_code_point(std::u16string& out, std::uint32_t c) {
+  if (c <= 0xFFFF) {
+    out.push_back(static_cast<char16_t>(c));
+  } else {
+    out.push_back(U16_LEAD(c));
+    out.push_back(U16_TRAIL(c));
+  }
+}
+
+}  // namespace
+
+bool NormalizerOptions::operator==(const NormalizerOptions& o) const {
+  auto tie = [](const NormalizerOptions& x) {
+    return std::tie(x.nfkc, x.diacritics, x.tatweel, x.alef, x.alef_maksura, x.teh_marbuta,
+                    x.persian_letters, x.hamza, x.digits, x.lowercase);
+  };
+  return tie(*this) == tie(o);
+}
+
+Normalizer::Normalizer(NormalizerOptions options) : options_(options) {
+  if (options_.nfkc) {
+    UErrorCode status = U_ZERO_ERROR;
+    nfkc_ = icu::Normalizer2::getNFKCInstance(status);
+    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+  }
+  bmp_table_.resize(0x10000);
+  for (std::uint32_t c = 0; c < 0x10000; ++c) bmp_table_[c] = map_code_point(c);
+}
+
+std::uint32_t Normalizer::map_code_point(std::uint32_t c) const {
+  if (is_always_removed(c)) return kDrop;
+  if (c == 0x200C) return u' ';  // ZWNJ separates words
+  const auto& o = options_;
+  if (o.diacritics && is_arabic_mark(c)) return kDropAttached;
+  if (o.tatweel && c == 0x0640) return kDropAttached;
+  if (o.alef && (c == 0x0622 || c == 0x0623 || c == 0x0625 || c == 0x0671 || c == 0x0672 ||
+                 c == 0x0673))
+    return 0x0627;
+  if (o.alef_maksura && c == 0x0649) return 0x064A;
+  if (o.teh_marbuta && c == 0x0629) return 0x0647;
+  if (o.persian_letters && c == 0x06CC) return 0x064A;
+  if (o.persian_letters && c == 0x06A9) return 0x0643;
+  if (o.hamza && c == 0x0624) return 0x0648;
+  if (o.hamza && c == 0x0626) return 0x064A;
+  const auto cp = static_cast<UChar32>(c);
+  if (o.digits && u_charType(cp) == U_DECIMAL_DIGIT_NUMBER)
+    return u'0' + static_cast<std::uint32_t>(u_charDigitValue(cp));
+  if (o.lowercase) return static_cast<std::uint32_t>(u_foldCase(cp, U_FOLD_CASE_DEFAULT));
+  return c;
+}
+
+std::string Normalizer::normalize(std::string_view utf8) const {
+  std::u16string decoded, normalized;
+  detail::decode_utf8(utf8, decoded);
+  normalize(decoded, normalized);
+  return detail::to_utf8(normalized);
+}
+
+void Normalizer::normalize(std::u16string_view text, std::u16string& out, SourceMap* map) const {
+  if (!nfkc_) {
+    apply_character_map(text, out, nullptr, map);
+    return;
+  }
+  // Most news text is already in NFKC; ICU's quick check finds that without copying.
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::UnicodeString alias(false, text.data(), static_cast<int32_t>(text.size()));
+  if (nfkc_->spanQuickCheckYes(alias, status) == alias.length() && U_SUCCESS(status)) {
+    apply_character_map(text, out, nullptr, map);
+    return;
+  }
+  std::u16string composed;
+  SourceMap composed_map;
+  apply_nfkc(text, composed, map ? &composed_map : nullptr);
+  apply_character_map(composed, out, map ? &composed_map : nullptr, map);
+}
+
+// NFKC applied chunk by chunk between normalization boundaries (where text normalizes
+// independently, see UAX #15), so that each output unit can be traced to its source chunk.
+void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, SourceMap* map) const {
+  out.clear();
+  if (map) {
+    map->begin.clear();
+    map->end.clear();
+  }
+  const auto n = static_cast<int32_t>(text.size());
+  int32_t pos = 0;
+  icu::UnicodeString chunk_out;
+  while (pos < n) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString rest(false, text.data() + pos, n - pos);
+    const int32_t normalized_prefix = nfkc_->spanQuickCheckYes(rest, status);
+    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+    out.append(text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(normalized_prefix)));
+    if (map) {
+      for (int32_t i = pos; i < pos + normalized_prefix; ++i) {
+        map->begin.push_back(i);
+        map->end.push_back(i + 1);
+      }
+    }
+    pos += normalized_prefix;
+    if (pos >= n) break;
+    int32_t chunk_end = pos;
+    UChar32 c;
+    U16_NEXT(text.data(), chunk_end, n, c);
+    while (chunk_end < n) {
+      int32_t next = chunk_end;
+      U16_NEXT(text.data(), next, n, c);
+      if (nfkc_->hasBoundaryBefore(c)) break;
+      chunk_end = next;
+    }
+    const icu::UnicodeString chunk(false, text.data() + pos, chunk_end - pos);
+    nfkc_->normalize(chunk, chunk_out, status);
+    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+    out.append(reinterpret_cast<const char16_t*>(chunk_out.getBuffer()),
+               static_cast<std::size_t>(chunk_out.length()));
+    if (map) {
+      map->begin.insert(map->begin.end(), static_cast<std::size_t>(chunk_out.length()), pos);
+      map->end.insert(map->end.end(), static_cast<std::size_t>(chunk_out.length()), chunk_end);
+    }
+    pos = chunk_end;
+  }
+}
+
+void Normalizer::apply_character_map(std::u16string_view text, std::u16string& out,
+                                     const SourceMap* input_map, SourceMap* map) const {
+  out.clear();
+  out.reserve(text.size());
+  if (map) {
+    map->begin.clear();
+    map->end.clear();
+  }
+  const auto n = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t start = i;
+    UChar32 c;
+    U16_NEXT_UNSAFE(text.data(), i, c);
+    const std::uint32_t mapped =
+        c <= 0xFFFF ? bmp_table_[static_cast<std::size_t>(c)] : map_code_point(static_cast<std::uint32_t>(c));
+    if (mapped == kDrop) continue;
+    if (mapped == kDropAttached) {
+      if (map && !map->end.empty()) {
+        const int32_t source_end = input_map ? input_map->end[static_cast<std::size_t>(i - 1)] : i;
+        const int32_t last_end = map->end.back();
+        for (auto k = map->end.size(); k-- > 0 && map->end[k] == last_end;) map->end[k] = source_end;
+      }
+      continue;
+    }
+    const std::size_t before = out.size();
+    append_code_point(out, mapped);
+    if (map) {
+      const int32_t source_begin = input_map ? input_map->begin[static_cast<std::size_t>(start)] : start;
+      const int32_t source_end = input_map ? input_map->end[static_cast<std::size_t>(i - 1)] : i;
+      for (std::size_t k = before; k < out.size(); ++k) {
+        map->begin.push_back(source_begin);
+        map->end.push_back(source_end);
+      }
+    }
+  }
+}
+
+}  // namespace khabar

@@ -1,0 +1,303 @@
+#include "khabar/tokenizer.hpp"
+
+#include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+#include <memory>
+#include <stdexcept>
+
+#include "khabar/errors.hpp"
+#include "khabar/stemmer.hpp"
+#include "thread_pool.hpp"
+#include "utf.hpp"
+
+namespace khabar {
+namespace {
+
+// Buffers and the ICU word BreakIterator reused by every call on one thread: a BreakIterator is
+// not thread-safe, and creating one per document would cost more than breaking the document.
+struct Workspace {
+  std::u16string decoded;
+  std::u16string normalized;
+  SourceMap source_map;
+  std::vector<std::int32_t> byte_of_unit;
+  std::vector<std::u16string_view> words;
+  std::vector<std::pair<std::int32_t, std::int32_t>> word_units;  // [begin, end) in `normalized`
+  std::vector<std::u16string_view> joined;
+  std::u32string code_points;
+  std::string text_utf8;
+  std::vector<std::size_t> byte_of_code_point;
+  std::unique_ptr<icu::BreakIterator> word_breaks;
+
+  icu::BreakIterator& breaks() {
+    if (!word_breaks) {
+      UErrorCode status = U_ZERO_ERROR;
+      word_breaks.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+      if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+    }
+    return *word_breaks;
+  }
+};
+
+Workspace& thread_workspace() {
+  thread_local Workspace workspace;
+  return workspace;
+}
+
+// Python's str.isspace(), which scikit-learn's char analyzers rely on (\s and str.split()):
+// bidi class WS, B or S, or general category Zs.
+bool is_python_space(UChar32 c) {
+  const auto direction = u_charDirection(c);
+  return direction == U_WHITE_SPACE_NEUTRAL || direction == U_BLOCK_SEPARATOR ||
+         direction == U_SEGMENT_SEPARATOR || u_charType(c) == U_SPACE_SEPARATOR;
+}
+
+void validate(const TokenizerOptions& options) {
+  if (options.ngram_min < 1 || options.ngram_min > options.ngram_max)
+    throw InvalidOptionError("ngram_range must satisfy 1 <= min_n <= max_n");
+  if (options.analyzer != Analyzer::word &&
+      (!options.stopwords.empty() || options.stemmer != Stemmer::none))
+    throw InvalidOptionError("stopwords and stemmer apply only to the word analyzer");
+}
+
+}  // namespace
+
+void TokenList::push_back_joined(const std::u16string_view* pieces, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i) chars_.push_back(' ');
+    detail::append_utf8(pieces[i], chars_);
+  }
+  ends_.push_back(chars_.size());
+}
+
+std::vector<std::string> TokenList::to_vector() const {
+  std::vector<std::string> out;
+  out.reserve(size());
+  for (std::size_t i = 0; i < size(); ++i) out.emplace_back((*this)[i]);
+  return out;
+}
+
+Tokenizer::Tokenizer(TokenizerOptions options)
+    : options_(std::move(options)), normalizer_(options_.normalizer) {
+  validate(options_);
+  std::u16string decoded;
+  for (const auto& word : options_.stopwords) {
+    detail::decode_utf8(word, decoded);
+    std::u16string normalized;
+    if (options_.normalize)
+      normalizer_.normalize(decoded, normalized);
+    else
+      normalized = decoded;
+    normalized_stopwords_.push_back(std::move(normalized));
+  }
+  rebuild_stopword_index();
+}
+
+Tokenizer::Tokenizer(const Tokenizer& other)
+    : options_(other.options_),
+      normalizer_(other.normalizer_),
+      normalized_stopwords_(other.normalized_stopwords_) {
+  rebuild_stopword_index();
+}
+
+Tokenizer& Tokenizer::operator=(const Tokenizer& other) {
+  if (this != &other) {
+    Tokenizer copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+void Tokenizer::rebuild_stopword_index() {
+  stopword_index_.clear();
+  for (const auto& word : normalized_stopwords_) stopword_index_.insert(word);
+}
+
+void Tokenizer::analyze(std::string_view text, TokenList& tokens,
+                        std::vector<TokenSpan>* spans) const {
+  tokens.clear();
+  if (spans) spans->clear();
+  if (spans && options_.analyzer != Analyzer::word)
+    throw InvalidOptionError("token spans are defined for the word analyzer only");
+  Workspace& ws = thread_workspace();
+  detail::decode_utf8(text, ws.decoded, spans ? &ws.byte_of_unit : nullptr);
+  const bool traced = spans && options_.normalize;
+  if (options_.normalize)
+    normalizer_.normalize(ws.decoded, ws.normalized, traced ? &ws.source_map : nullptr);
+  else
+    ws.normalized = ws.decoded;
+  const std::u16string_view normalized(ws.normalized);
+
+  if (options_.analyzer != Analyzer::word) {
+    // scikit-learn's _char_ngrams / _char_wb_ngrams, on code points of the normalized text.
+    ws.code_points.clear();
+    bool previous_space = false;
+    for (std::size_t i = 0; i < normalized.size();) {
+      UChar32 c;
+      U16_NEXT_UNSAFE(normalized.data(), i, c);
+      const bool space = is_python_space(c);
+      if (space && previous_space) {  // re.sub(r"\s\s+", " ") collapses runs to one space
+        ws.code_points.back() = U' ';
+        continue;
+      }
+      previous_space = space;
+      ws.code_points.push_back(static_cast<char32_t>(c));
+    }
+    ws.text_utf8.clear();
+    ws.byte_of_code_point.clear();
+    for (char32_t c : ws.code_points) {
+      ws.byte_of_code_point.push_back(ws.text_utf8.size());
+      char buffer[4];
+      std::int32_t length = 0;
+      U8_APPEND_UNSAFE(buffer, length, c);
+      ws.text_utf8.append(buffer, static_cast<std::size_t>(length));
+    }
+    ws.byte_of_code_point.push_back(ws.text_utf8.size());
+    const std::string_view utf8(ws.text_utf8);
+    auto piece = [&](std::size_t first, std::size_t count) {
+      const std::size_t begin = ws.byte_of_code_point[first];
+      return utf8.substr(begin, ws.byte_of_code_point[first + count] - begin);
+    };
+    const std::size_t length = ws.code_points.size();
+    if (options_.analyzer == Analyzer::character) {
+      for (std::size_t n = options_.ngram_min; n <= options_.ngram_max && n <= length; ++n)
+        for (std::size_t i = 0; i + n <= length; ++i) tokens.push_back(piece(i, n));
+      return;
+    }
+    // char_wb: each whitespace-separated word padded with one space on each side.
+    std::string padded;
+    std::size_t i = 0;
+    while (i < length) {
+      while (i < length && is_python_space(static_cast<UChar32>(ws.code_points[i]))) ++i;
+      if (i == length) break;
+      std::size_t word_end = i;
+      while (word_end < length && !is_python_space(static_cast<UChar32>(ws.code_points[word_end])))
+        ++word_end;
+      padded.assign(" ");
+      padded.append(piece(i, word_end - i));
+      padded.push_back(' ');
+      // Code point offsets within the padded word, to cut n-grams by characters not bytes.
+      std::vector<std::size_t> offsets{0};
+      for (std::size_t k = i; k <= word_end; ++k)
+        offsets.push_back(1 + ws.byte_of_code_point[k] - ws.byte_of_code_point[i]);
+      offsets.push_back(padded.size());
+      const std::size_t padded_length = offsets.size() - 1;
+      auto emit = [&](std::size_t offset, std::size_t n) {
+        const std::size_t last = std::min(offset + n, padded_length);
+        tokens.push_back(
+            std::string_view(padded).substr(offsets[offset], offsets[last] - offsets[offset]));
+      };
+      for (std::size_t n = options_.ngram_min; n <= options_.ngram_max; ++n) {
+        std::size_t offset = 0;
+        emit(offset, n);
+        while (offset + n < padded_length) emit(++offset, n);
+        // As in scikit-learn: a word no longer than n is counted once, not once per larger n.
+        if (offset == 0) break;
+      }
+      i = word_end;
+    }
+    return;
+  }
+
+  icu::BreakIterator& breaks = ws.breaks();
+  UErrorCode status = U_ZERO_ERROR;
+  UText utext = UTEXT_INITIALIZER;
+  utext_openUChars(&utext, normalized.data(), static_cast<int64_t>(normalized.size()), &status);
+  breaks.setText(&utext, status);
+  utext_close(&utext);
+  if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+
+  ws.words.clear();
+  ws.word_units.clear();
+  const bool stemming = options_.stemmer == Stemmer::light10;
+  for (std::int32_t begin = breaks.first(), end = breaks.next(); end != icu::BreakIterator::DONE;
+       begin = end, end = breaks.next()) {
+    // Rule status below UBRK_WORD_NONE_LIMIT marks spaces and punctuation.
+    if (breaks.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
+    std::u16string_view word = normalized.substr(static_cast<std::size_t>(begin),
+                                                 static_cast<std::size_t>(end - begin));
+    if (!stopword_index_.empty() && stopword_index_.count(word)) continue;
+    if (stemming) word = light10_stem(word);
+    if (options_.min_length > 1 && detail::count_code_points(word) < options_.min_length) continue;
+    ws.words.push_back(word);
+    if (spans) ws.word_units.emplace_back(begin, end);
+  }
+
+  std::vector<std::size_t> char_of_unit;
+  if (spans) {
+    char_of_unit.resize(ws.decoded.size() + 1);
+    std::size_t chars = 0;
+    for (std::size_t u = 0; u < ws.decoded.size(); ++u) {
+      char_of_unit[u] = chars;
+      chars += !U16_IS_TRAIL(ws.decoded[u]);
+    }
+    char_of_unit[ws.decoded.size()] = chars;
+  }
+  auto span_of = [&](std::size_t first_word, std::size_t last_word) {
+    std::int32_t begin = ws.word_units[first_word].first;
+    std::int32_t end = ws.word_units[last_word].second;
+    if (traced) {
+      begin = ws.source_map.begin[static_cast<std::size_t>(begin)];
+      end = ws.source_map.end[static_cast<std::size_t>(end - 1)];
+    }
+    const auto b = static_cast<std::size_t>(begin), e = static_cast<std::size_t>(end);
+    return TokenSpan{static_cast<std::size_t>(ws.byte_of_unit[b]),
+                     static_cast<std::size_t>(ws.byte_of_unit[e]), char_of_unit[b],
+                     char_of_unit[e]};
+  };
+
+  // scikit-learn's _word_ngrams order: all n-grams of the smallest n first, then the next n.
+  const std::size_t count = ws.words.size();
+  for (std::size_t n = options_.ngram_min; n <= options_.ngram_max && n <= count; ++n) {
+    for (std::size_t i = 0; i + n <= count; ++i) {
+      tokens.push_back_joined(&ws.words[i], n);
+      if (spans) spans->push_back(span_of(i, i + n - 1));
+    }
+  }
+}
+
+std::vector<std::string> Tokenizer::tokenize(std::string_view text) const {
+  TokenList tokens;
+  analyze(text, tokens);
+  return tokens.to_vector();
+}
+
+std::vector<Token> Tokenizer::tokenize_with_spans(std::string_view text) const {
+  TokenList tokens;
+  std::vector<TokenSpan> spans;
+  analyze(text, tokens, &spans);
+  std::vector<Token> out;
+  out.reserve(tokens.size());
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    out.push_back(Token{std::string(tokens[i]), spans[i]});
+  return out;
+}
+
+std::vector<TokenList> Tokenizer::analyze_many(const std::vector<std::string_view>& docs,
+                                               std::size_t n_threads) const {
+  std::vector<TokenList> out(docs.size());
+  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t d = begin; d < end; ++d) {
+      try {
+        analyze(docs[d], out[d]);
+      } catch (const InvalidTextError& error) {
+        throw error.in_document(d);
+      }
+    }
+  });
+  return out;
+}
+
+std::vector<std::vector<std::string>> Tokenizer::tokenize_many(
+    const std::vector<std::string_view>& docs, std::size_t n_threads) const {
+  std::vector<TokenList> lists = analyze_many(docs, n_threads);
+  std::vector<std::vector<std::string>> out;
+  out.reserve(lists.size());
+  for (const TokenList& tokens : lists) out.push_back(tokens.to_vector());
+  return out;
+}
+
+}  // namespace khabar

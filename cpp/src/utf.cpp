@@ -1,0 +1,73 @@
+#include "utf.hpp"
+
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+#include <cstdio>
+
+#include "khabar/errors.hpp"
+
+namespace khabar::detail {
+namespace {
+
+[[noreturn]] void throw_invalid_utf8(std::string_view utf8, std::size_t offset) {
+  char byte_text[8];
+  std::snprintf(byte_text, sizeof byte_text, "0x%02x", static_cast<unsigned char>(utf8[offset]));
+  throw InvalidTextError(std::string("invalid UTF-8 (byte ") + byte_text + ")", offset);
+}
+
+}  // namespace
+
+void decode_utf8(std::string_view utf8, std::u16string& out,
+                 std::vector<std::int32_t>* byte_of_unit) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(utf8.data());
+  const auto length = static_cast<std::int32_t>(utf8.size());
+  if (utf8.size() > static_cast<std::size_t>(INT32_MAX / 2))
+    throw InvalidTextError("text longer than 1 GiB", 0);
+  // A UTF-8 sequence never yields more UTF-16 units than it has bytes.
+  out.resize(utf8.size());
+  char16_t* dest = out.data();
+  std::int32_t written = 0;
+  if (byte_of_unit) byte_of_unit->clear();
+  std::int32_t i = 0;
+  while (i < length) {
+    if (bytes[i] < 0x80) {  // ASCII fast path: most separators and Latin text.
+      if (byte_of_unit) byte_of_unit->push_back(i);
+      dest[written++] = bytes[i++];
+      continue;
+    }
+    const std::int32_t start = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) throw_invalid_utf8(utf8, static_cast<std::size_t>(start));
+    if (byte_of_unit) {
+      byte_of_unit->push_back(start);
+      if (c > 0xFFFF) byte_of_unit->push_back(start);
+    }
+    U16_APPEND_UNSAFE(dest, written, c);
+  }
+  out.resize(static_cast<std::size_t>(written));
+  if (byte_of_unit) byte_of_unit->push_back(length);
+}
+
+void append_utf8(std::u16string_view units, std::string& out) {
+  const std::size_t old_size = out.size();
+  out.resize(old_size + units.size() * 3);  // each UTF-16 unit is at most 3 UTF-8 bytes
+  auto* dest = reinterpret_cast<std::uint8_t*>(out.data() + old_size);
+  std::int32_t written = 0;
+  const auto n = static_cast<std::int32_t>(units.size());
+  for (std::int32_t i = 0; i < n;) {
+    UChar32 c;
+    U16_NEXT_UNSAFE(units.data(), i, c);
+    U8_APPEND_UNSAFE(dest, written, c);
+  }
+  out.resize(old_size + static_cast<std::size_t>(written));
+}
+
+std::size_t count_code_points(std::u16string_view units) {
+  std::size_t count = 0;
+  for (char16_t unit : units) count += !U16_IS_TRAIL(unit);
+  return count;
+}
+
+}  // namespace khabar::detail

@@ -1,0 +1,33 @@
+#pragma once
+
+// UTF-8 <-> UTF-16 conversion with validation, built on ICU's utf8.h/utf16.h macros.
+// ICU's own u_strFromUTF8 reports that a sequence is invalid but not where; khabar's errors
+// must name the byte offset, hence the loop over U8_NEXT here.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace khabar::detail {
+
+/// Decodes `utf8` into `out` (replacing its content). Throws InvalidTextError at the first
+/// ill-formed sequence (truncated, overlong, surrogate code point, byte 0xFF...).
+/// When `byte_of_unit` is given it receives, for each UTF-16 unit of `out` plus one past the
+/// end, the byte offset in `utf8` where that unit's code point starts.
+void decode_utf8(std::string_view utf8, std::u16string& out,
+                 std::vector<std::int32_t>* byte_of_unit = nullptr);
+
+/// Appends the UTF-8 encoding of well-formed UTF-16 `units` to `out`.
+void append_utf8(std::u16string_view units, std::string& out);
+
+inline std::string to_utf8(std::u16string_view units) {
+  std::string out;
+  append_utf8(units, out);
+  return out;
+}
+
+/// Number of code points in well-formed UTF-16.
+std::size_t count_code_points(std::u16string_view units);
+
+}  // namespace khabar::detail

@@ -1,0 +1,265 @@
+"""Arabic normalization and tokenization."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from typing import Any, Union
+
+from khabar import _core
+
+Text = Union[str, bytes]
+
+#: Every normalization flag with its default (see :func:`normalize`).
+NORMALIZER_FLAGS: Mapping[str, bool] = {
+    "nfkc": True,
+    "diacritics": True,
+    "tatweel": True,
+    "alef": True,
+    "alef_maksura": True,
+    "teh_marbuta": True,
+    "persian_letters": True,
+    "hamza": False,
+    "digits": True,
+    "lowercase": True,
+}
+
+_CHUNK = 4096  # documents per C++ call when streaming or showing progress
+
+
+def _checked_flags(flags: Mapping[str, Any]) -> dict[str, bool]:
+    unknown = sorted(set(flags) - set(NORMALIZER_FLAGS))
+    if unknown:
+        raise TypeError(
+            f"unknown normalization flag(s) {unknown}; known flags: {list(NORMALIZER_FLAGS)}"
+        )
+    merged = dict(NORMALIZER_FLAGS)
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise TypeError(f"normalization flag {name!r} must be a bool, got {value!r}")
+        merged[name] = value
+    return merged
+
+
+@functools.lru_cache(maxsize=64)
+def _normalizer(flag_items: tuple[tuple[str, bool], ...]) -> _core.Normalizer:
+    return _core.Normalizer(dict(flag_items))
+
+
+def normalize(text: Text, **flags: bool) -> str:
+    """Normalize Arabic text for matching and counting.
+
+    Flags (keywords, defaults in brackets): ``nfkc`` [True] Unicode NFKC; ``diacritics`` [True]
+    remove harakat and Quranic marks; ``tatweel`` [True]; ``alef`` [True] أ إ آ ٱ → ا;
+    ``alef_maksura`` [True] ى → ي; ``teh_marbuta`` [True] ة → ه; ``persian_letters`` [True]
+    ی → ي, ک → ك; ``hamza`` [False] ؤ → و, ئ → ي; ``digits`` [True] any decimal digit → ASCII;
+    ``lowercase`` [True] simple case folding. Bidi controls, BOM, ZWJ and soft hyphens are always
+    removed and ZWNJ becomes a space. ``bytes`` must be UTF-8.
+
+    >>> normalize("الرَّئِيسُ في سوريّة ٢٠١٧")
+    'الرئيس في سوريه 2017'
+    >>> normalize("مدرسة", teh_marbuta=False)
+    'مدرسة'
+
+    Raises ValueError (with the offset) for invalid UTF-8 or a lone surrogate.
+    """
+    normalizer = _normalizer(tuple(sorted(_checked_flags(flags).items())))
+    return normalizer.normalize(text)
+
+
+def arabic_stopwords() -> list[str]:
+    """khabar's curated Modern Standard Arabic stopword list, as written (not normalized).
+
+    >>> "على" in arabic_stopwords()
+    True
+    """
+    return list(_core.arabic_stopwords())
+
+
+def light10_stem(word: Text) -> str:
+    """Light10 stem of one already-normalized word (Larkey et al. 2007, Lucene's rules).
+
+    >>> light10_stem("والمحادثات")
+    'محادث'
+    """
+    return _core.light10_stem(word)
+
+
+class Tokenizer:
+    """Arabic-aware tokenizer: normalization, ICU word breaks (UAX #29), stopwords, Light10.
+
+    Parameters
+    ----------
+    normalize : bool or dict, default True
+        True for the default flags of :func:`normalize`, False for none, or a dict of flags that
+        override the defaults.
+    stopwords : None, "arabic" or iterable of str
+        Words to drop; normalized with the same flags as the text before matching.
+    stemmer : None or "light10"
+    min_length : int, default 1
+        Drop words with fewer characters (after stemming).
+    ngram_range : (int, int), default (1, 1)
+        Word n-grams joined by a space, or character n-grams for the char analyzers.
+    analyzer : "word", "char" or "char_wb"
+        Character analyzers follow scikit-learn's semantics on the normalized text.
+
+    >>> Tokenizer(stopwords="arabic", stemmer="light10").tokenize("والمحادثات في سوتشي")
+    ['محادث', 'سوتشي']
+
+    Instances are callable (``tok(text)`` is ``tok.tokenize(text)``), picklable and safe to
+    share between threads.
+    """
+
+    def __init__(
+        self,
+        normalize: bool | Mapping[str, bool] = True,
+        stopwords: None | str | Iterable[str] = None,
+        stemmer: str | None = None,
+        min_length: int = 1,
+        ngram_range: tuple[int, int] = (1, 1),
+        analyzer: str = "word",
+    ) -> None:
+        self.normalize = normalize
+        self.stopwords = stopwords
+        self.stemmer = stemmer
+        self.min_length = min_length
+        self.ngram_range = ngram_range
+        self.analyzer = analyzer
+        self._core = self._build()
+
+    def _build(self) -> _core.Tokenizer:
+        if isinstance(self.normalize, bool):
+            normalize_on, flags = self.normalize, dict(NORMALIZER_FLAGS)
+        elif isinstance(self.normalize, Mapping):
+            normalize_on, flags = True, _checked_flags(self.normalize)
+        else:
+            raise TypeError(f"normalize must be a bool or a dict of flags, got {self.normalize!r}")
+        if self.stopwords is None:
+            stopwords: list[str] = []
+        elif isinstance(self.stopwords, str):
+            if self.stopwords != "arabic":
+                raise ValueError(
+                    f"stopwords must be None, 'arabic' or a list of words, got {self.stopwords!r}"
+                )
+            stopwords = arabic_stopwords()
+        else:
+            stopwords = list(self.stopwords)
+            bad = [w for w in stopwords if not isinstance(w, str)]
+            if bad:
+                raise TypeError(f"stopwords must be strings, got {bad[0]!r}")
+        if not isinstance(self.min_length, int) or self.min_length < 1:
+            raise ValueError(f"min_length must be an int >= 1, got {self.min_length!r}")
+        try:
+            low, high = self.ngram_range
+            valid = isinstance(low, int) and isinstance(high, int) and 1 <= low <= high
+        except (TypeError, ValueError):
+            valid = False
+        if not valid:
+            raise ValueError(
+                f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, "
+                f"got {self.ngram_range!r}"
+            )
+        return _core.Tokenizer(
+            normalize=normalize_on,
+            normalizer=flags,
+            stopwords=stopwords,
+            stemmer=self.stemmer,
+            min_length=self.min_length,
+            ngram_min=low,
+            ngram_max=high,
+            analyzer=self.analyzer,
+        )
+
+    def get_params(self) -> dict[str, Any]:
+        return {
+            "normalize": self.normalize,
+            "stopwords": self.stopwords,
+            "stemmer": self.stemmer,
+            "min_length": self.min_length,
+            "ngram_range": self.ngram_range,
+            "analyzer": self.analyzer,
+        }
+
+    def __repr__(self) -> str:
+        defaults = Tokenizer.__init__.__defaults__ or ()
+        names = ["normalize", "stopwords", "stemmer", "min_length", "ngram_range", "analyzer"]
+        params = self.get_params()
+        shown = [f"{n}={params[n]!r}" for n, d in zip(names, defaults) if params[n] != d]
+        return f"Tokenizer({', '.join(shown)})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tokenizer) and self.get_params() == other.get_params()
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self.get_params()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
+
+    def tokenize(self, text: Text) -> list[str]:
+        """Tokens of one document (``str`` or UTF-8 ``bytes``).
+
+        >>> Tokenizer().tokenize("كوفيد-19 عام ٢٠١٧م")
+        ['كوفيد', '19', 'عام', '2017م']
+        """
+        return self._core.tokenize(text)
+
+    __call__ = tokenize
+
+    def tokenize_with_spans(self, text: Text) -> list[tuple[str, int, int]]:
+        """Tokens with ``(start, end)`` offsets into the ORIGINAL text.
+
+        For ``str`` input the offsets are ``str`` indices, so ``text[start:end]`` is the word as
+        written (diacritics, tatweel and all); for ``bytes`` they are byte offsets. A stemmed
+        token spans its whole word; a word n-gram spans its first to last word.
+
+        >>> Tokenizer().tokenize_with_spans("قالَ بوتين")
+        [('قال', 0, 4), ('بوتين', 5, 10)]
+        """
+        return self._core.tokenize_with_spans(text)
+
+    def tokenize_many(
+        self, docs: Iterable[Text], n_threads: int = 0, progress: bool = False
+    ) -> list[list[str]]:
+        """Tokens of every document, in input order, on ``n_threads`` C++ threads (0 = all cores).
+
+        ``docs`` may be any iterable (a generator is consumed in chunks). With ``progress=True``
+        a tqdm bar counts documents. Errors name the index of the offending document.
+
+        >>> Tokenizer().tokenize_many(["بوتين", "الأسد"], n_threads=2)
+        [['بوتين'], ['الاسد']]
+        """
+        if isinstance(docs, (str, bytes)):
+            raise TypeError("tokenize_many expects an iterable of documents, not a single str")
+        if not isinstance(n_threads, int) or n_threads < 0:
+            raise ValueError(f"n_threads must be an int >= 0, got {n_threads!r}")
+        if isinstance(docs, list) and not progress:
+            return self._core.tokenize_many(docs, n_threads)
+        bar = _progress_bar(docs, progress)
+        result: list[list[str]] = []
+        for chunk in _chunks(docs, _CHUNK):
+            result.extend(self._core.tokenize_many(chunk, n_threads, first_index=len(result)))
+            if bar is not None:
+                bar.update(len(chunk))
+        if bar is not None:
+            bar.close()
+        return result
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _progress_bar(docs: Iterable[Any], progress: bool) -> Any:
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    total = len(docs) if hasattr(docs, "__len__") else None  # type: ignore[arg-type]
+    return tqdm(total=total, unit="doc", desc="tokenize")

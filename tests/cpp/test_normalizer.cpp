@@ -1,0 +1,148 @@
+#include <gtest/gtest.h>
+
+#include <khabar/errors.hpp>
+#include <khabar/normalizer.hpp>
+
+namespace {
+
+using khabar::Normalizer;
+using khabar::NormalizerOptions;
+
+std::string normalize(const std::string& text, NormalizerOptions options = {}) {
+  return Normalizer(options).normalize(text);
+}
+
+template <class Flag>
+NormalizerOptions without(Flag NormalizerOptions::*flag) {
+  NormalizerOptions options;
+  options.*flag = false;
+  return options;
+}
+
+TEST(Normalizer, NfkcFoldsPresentationFormsAndLigatures) {
+  EXPECT_EQ(normalize("ﻻ"), "لا");
+  EXPECT_EQ(normalize("ﺍﻟﺮﺋﻴﺲ"), "الرئيس");
+  // U+FDFC RIAL SIGN decomposes with Farsi yeh U+06CC; persian_letters then makes it Arabic yeh.
+  EXPECT_EQ(normalize("﷼"), "ريال");
+  NormalizerOptions keep_persian;
+  keep_persian.persian_letters = false;
+  EXPECT_EQ(normalize("﷼", keep_persian), "ر\u06CCال");
+  EXPECT_EQ(normalize("ﻻ", without(&NormalizerOptions::nfkc)), "ﻻ");
+}
+
+TEST(Normalizer, NfkcComposesDecomposedHamzaBeforeAlefFolding) {
+  // ا + U+0654 HAMZA ABOVE composes to أ under NFKC, which alef folding turns into ا.
+  EXPECT_EQ(normalize("\u0627\u0654مم"), "امم");
+}
+
+TEST(Normalizer, Diacritics) {
+  EXPECT_EQ(normalize("الرَّئِيسُ"), "الرئيس");
+  EXPECT_EQ(normalize("هٰذا"), "هذا");                       // U+0670 superscript alef
+  EXPECT_EQ(normalize("الله\u0610\u06D6\u06E1\u06EA"), "الله");  // Quranic marks
+  EXPECT_EQ(normalize("كَتَبَ", without(&NormalizerOptions::diacritics)), "كَتَبَ");
+}
+
+TEST(Normalizer, Tatweel) {
+  EXPECT_EQ(normalize("الرئيـــس"), "الرئيس");
+  EXPECT_EQ(normalize("الرئيـــس", without(&NormalizerOptions::tatweel)), "الرئيـــس");
+}
+
+TEST(Normalizer, Alef) {
+  EXPECT_EQ(normalize("أإآٱ\u0672\u0673"), "اااااا");
+  EXPECT_EQ(normalize("أحمد إلى", without(&NormalizerOptions::alef)), "أحمد إلي");
+}
+
+TEST(Normalizer, AlefMaksuraAndTehMarbuta) {
+  EXPECT_EQ(normalize("مصطفى"), "مصطفي");
+  EXPECT_EQ(normalize("مصطفى", without(&NormalizerOptions::alef_maksura)), "مصطفى");
+  EXPECT_EQ(normalize("مدرسة"), "مدرسه");
+  EXPECT_EQ(normalize("مدرسة", without(&NormalizerOptions::teh_marbuta)), "مدرسة");
+}
+
+TEST(Normalizer, PersianLetters) {
+  EXPECT_EQ(normalize("\u06CC\u06A9"), "يك");
+  EXPECT_EQ(normalize("\u06CC\u06A9", without(&NormalizerOptions::persian_letters)), "\u06CC\u06A9");
+}
+
+TEST(Normalizer, HamzaIsOffByDefault) {
+  EXPECT_EQ(normalize("مؤتمر رئيس"), "مؤتمر رئيس");
+  NormalizerOptions fold_hamza;
+  fold_hamza.hamza = true;
+  EXPECT_EQ(normalize("مؤتمر رئيس", fold_hamza), "موتمر رييس");
+}
+
+TEST(Normalizer, Digits) {
+  EXPECT_EQ(normalize("٢٠١٧"), "2017");          // Arabic-Indic
+  EXPECT_EQ(normalize("۱۳۹۶"), "1396");          // Extended Arabic-Indic
+  EXPECT_EQ(normalize("१२"), "12");              // Devanagari: any Nd digit
+  EXPECT_EQ(normalize("٢٠١٧", without(&NormalizerOptions::digits)), "٢٠١٧");
+}
+
+TEST(Normalizer, Lowercase) {
+  EXPECT_EQ(normalize("Putin ΣΟΧΙ"), "putin σοχι");
+  EXPECT_EQ(normalize("Putin", without(&NormalizerOptions::lowercase)), "Putin");
+}
+
+TEST(Normalizer, AlwaysRemovesFormatCharacters) {
+  EXPECT_EQ(normalize("a\u200Eb\u200Fc\u061Cd\u202Ae\u202Ef\u2066g\u2069h"), "abcdefgh");
+  EXPECT_EQ(normalize("\uFEFFسوريا"), "سوريا");
+  EXPECT_EQ(normalize("لا\u200Dم"), "لام");
+  EXPECT_EQ(normalize("co\u00ADoperation"), "cooperation");
+  // Even with every option off these go: they are never part of a word.
+  NormalizerOptions none{false, false, false, false, false, false, false, false, false, false};
+  EXPECT_EQ(normalize("a\u200Fb\u00AD", none), "ab");
+}
+
+TEST(Normalizer, ZwnjBecomesASpace) {
+  EXPECT_EQ(normalize("الأمم\u200Cالمتحدة"), "الامم المتحده");
+}
+
+TEST(Normalizer, EmptyAndAscii) {
+  EXPECT_EQ(normalize(""), "");
+  EXPECT_EQ(normalize("a\0b"), "a");  // a C string literal stops at NUL...
+  EXPECT_EQ(normalize(std::string("a\0b", 3)), std::string("a\0b", 3));  // ...std::string doesn't
+}
+
+TEST(Normalizer, InvalidUtf8ReportsByteOffset) {
+  struct Bad {
+    std::string text;
+    std::size_t offset;
+  };
+  const Bad cases[] = {
+      {"ab\xFF" "cd", 2},                 // 0xFF never occurs in UTF-8
+      {"سلام\xD8", 8},                    // truncated two-byte sequence at the end
+      {"x\xC0\xAF", 1},                   // overlong encoding of '/'
+      {"ok\xED\xA0\x80", 2},              // UTF-16 surrogate encoded in UTF-8
+      {"\xE2\x82", 0},                    // truncated three-byte sequence
+  };
+  for (const Bad& bad : cases) {
+    try {
+      normalize(bad.text);
+      ADD_FAILURE() << "no exception for offset " << bad.offset;
+    } catch (const khabar::InvalidTextError& error) {
+      EXPECT_EQ(error.byte_offset(), bad.offset);
+      EXPECT_FALSE(error.document().has_value());
+      EXPECT_NE(std::string(error.what()).find("byte offset " + std::to_string(bad.offset)),
+                std::string::npos);
+    }
+  }
+}
+
+TEST(Normalizer, SourceMapTracesExpansionsAndRemovals) {
+  const Normalizer normalizer;
+  const std::u16string text = u"ﻻ بـَ";  // ligature, space, beh + tatweel + fatha
+  std::u16string out;
+  khabar::SourceMap map;
+  normalizer.normalize(text, out, &map);
+  ASSERT_EQ(out, u"لا ب");
+  EXPECT_EQ(map.begin, (std::vector<std::int32_t>{0, 0, 1, 2}));
+  // Tatweel and fatha are dropped but belong to the beh: its source range extends over them.
+  EXPECT_EQ(map.end, (std::vector<std::int32_t>{1, 1, 2, 5}));
+}
+
+TEST(Normalizer, IsIdempotentOnNewsText) {
+  const std::string text = "أجرى الرئيسُ الروسيّ ﻻ ١٢ Putin\u200Cو ﷼ مؤتمر";
+  EXPECT_EQ(normalize(normalize(text)), normalize(text));
+}
+
+}  // namespace
