@@ -4,6 +4,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
 #include <tuple>
 
@@ -13,9 +14,12 @@
 namespace khabar {
 namespace {
 
-constexpr std::uint32_t kDrop = 0xFFFFFFFFu;
+// A mapped code point (low 21 bits) or one of these markers.
+constexpr std::uint32_t kDrop = 1u << 31;
 // Dropped, but part of the preceding letter: a token's span in the source extends over it.
-constexpr std::uint32_t kDropAttached = 0xFFFFFFFEu;
+constexpr std::uint32_t kDropAttached = 1u << 30;
+// Set in table entries of characters that NFKC may change in context (see needs_nfkc).
+constexpr std::uint32_t kNeedsNfkc = 1u << 29;
 
 // Format characters that carry no letters: bidi controls, BOM, ZWJ, soft hyphen.
 bool is_always_removed(std::uint32_t c) {
@@ -56,7 +60,59 @@ Normalizer::Normalizer(NormalizerOptions options) : options_(options) {
     if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
   }
   bmp_table_.resize(0x10000);
-  for (std::uint32_t c = 0; c < 0x10000; ++c) bmp_table_[c] = map_code_point(c);
+  for (std::uint32_t c = 0; c < 0x10000; ++c) bmp_table_[c] = table_entry(c);
+}
+
+std::uint32_t Normalizer::table_entry(std::uint32_t c) const {
+  const std::uint32_t mapped = map_code_point(c);
+  return needs_nfkc(c, mapped) ? (mapped | kNeedsNfkc) : mapped;
+}
+
+// Text made only of characters for which this is false is left unchanged by NFKC up to the
+// order of combining marks that the character map drops anyway: such characters have
+// NFKC_Quick_Check=Yes (so they neither decompose nor compose with what precedes them), and
+// any with a nonzero combining class is dropped, so canonical reordering cannot be observed.
+// For such text the character map alone gives the same result as NFKC followed by it.
+bool Normalizer::needs_nfkc(std::uint32_t c, std::uint32_t mapped) const {
+  if (!nfkc_) return false;
+  const auto cp = static_cast<UChar32>(c);
+  if (u_getIntPropertyValue(cp, UCHAR_NFKC_QUICK_CHECK) != UNORM_YES) return true;
+  return u_getCombiningClass(cp) != 0 && mapped != kDrop && mapped != kDropAttached;
+}
+
+bool Normalizer::map_if_nfkc_inert(std::string_view utf8, std::u16string& out) const {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(utf8.data());
+  const auto length = static_cast<std::int32_t>(utf8.size());
+  // Mapping never lengthens text: one code point of ≥ 1 byte becomes ≤ 2 UTF-16 units, and
+  // only supplementary characters (4 bytes) take 2.
+  out.resize(utf8.size());
+  char16_t* dest = out.data();
+  std::int32_t written = 0;
+  for (std::int32_t i = 0; i < length;) {
+    std::uint32_t entry;
+    if (bytes[i] < 0x80) {
+      entry = bmp_table_[bytes[i++]];
+    } else {
+      const std::int32_t start = i;
+      UChar32 c;
+      U8_NEXT(bytes, i, length, c);
+      if (c < 0) detail::throw_invalid_utf8(utf8, static_cast<std::size_t>(start));
+      entry = c <= 0xFFFF ? bmp_table_[static_cast<std::size_t>(c)]
+                          : table_entry(static_cast<std::uint32_t>(c));
+    }
+    if (entry & kNeedsNfkc) return false;
+    if (entry & (kDrop | kDropAttached)) continue;
+    U16_APPEND_UNSAFE(dest, written, static_cast<UChar32>(entry));
+  }
+  out.resize(static_cast<std::size_t>(written));
+  return true;
+}
+
+void Normalizer::normalize(std::string_view utf8, std::u16string& out) const {
+  if (map_if_nfkc_inert(utf8, out)) return;
+  std::u16string decoded;
+  detail::decode_utf8(utf8, decoded);
+  normalize(decoded, out);
 }
 
 std::uint32_t Normalizer::map_code_point(std::uint32_t c) const {
@@ -82,9 +138,8 @@ std::uint32_t Normalizer::map_code_point(std::uint32_t c) const {
 }
 
 std::string Normalizer::normalize(std::string_view utf8) const {
-  std::u16string decoded, normalized;
-  detail::decode_utf8(utf8, decoded);
-  normalize(decoded, normalized);
+  std::u16string normalized;
+  normalize(utf8, normalized);
   return detail::to_utf8(normalized);
 }
 
@@ -166,8 +221,8 @@ void Normalizer::apply_character_map(std::u16string_view text, std::u16string& o
     const int32_t start = i;
     UChar32 c;
     U16_NEXT_UNSAFE(text.data(), i, c);
-    const std::uint32_t mapped =
-        c <= 0xFFFF ? bmp_table_[static_cast<std::size_t>(c)] : map_code_point(static_cast<std::uint32_t>(c));
+    const std::uint32_t mapped = c <= 0xFFFF ? bmp_table_[static_cast<std::size_t>(c)] & ~kNeedsNfkc
+                                             : map_code_point(static_cast<std::uint32_t>(c));
     if (mapped == kDrop) continue;
     if (mapped == kDropAttached) {
       if (map && !map->end.empty()) {

@@ -123,12 +123,16 @@ void Tokenizer::analyze(std::string_view text, TokenList& tokens,
   if (spans && options_.analyzer != Analyzer::word)
     throw InvalidOptionError("token spans are defined for the word analyzer only");
   Workspace& ws = thread_workspace();
-  detail::decode_utf8(text, ws.decoded, spans ? &ws.byte_of_unit : nullptr);
   const bool traced = spans && options_.normalize;
-  if (options_.normalize)
-    normalizer_.normalize(ws.decoded, ws.normalized, traced ? &ws.source_map : nullptr);
-  else
-    ws.normalized = ws.decoded;
+  if (options_.normalize && !spans) {
+    normalizer_.normalize(text, ws.normalized);
+  } else {
+    detail::decode_utf8(text, ws.decoded, spans ? &ws.byte_of_unit : nullptr);
+    if (options_.normalize)
+      normalizer_.normalize(ws.decoded, ws.normalized, traced ? &ws.source_map : nullptr);
+    else
+      ws.normalized = ws.decoded;
+  }
   const std::u16string_view normalized(ws.normalized);
 
   if (options_.analyzer != Analyzer::word) {
@@ -276,19 +280,35 @@ std::vector<Token> Tokenizer::tokenize_with_spans(std::string_view text) const {
   return out;
 }
 
+void Tokenizer::analyze_document(const std::vector<std::string_view>& docs, std::size_t index,
+                                 TokenList& tokens) const {
+  try {
+    analyze(docs[index], tokens);
+  } catch (const InvalidTextError& error) {
+    throw error.in_document(index);
+  }
+}
+
 std::vector<TokenList> Tokenizer::analyze_many(const std::vector<std::string_view>& docs,
                                                std::size_t n_threads) const {
   std::vector<TokenList> out(docs.size());
   detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t d = begin; d < end; ++d) {
-      try {
-        analyze(docs[d], out[d]);
-      } catch (const InvalidTextError& error) {
-        throw error.in_document(d);
-      }
-    }
+    for (std::size_t d = begin; d < end; ++d) analyze_document(docs, d, out[d]);
   });
   return out;
+}
+
+std::vector<std::size_t> Tokenizer::count_tokens(const std::vector<std::string_view>& docs,
+                                                 std::size_t n_threads) const {
+  std::vector<std::size_t> counts(docs.size());
+  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t begin, std::size_t end) {
+    TokenList tokens;
+    for (std::size_t d = begin; d < end; ++d) {
+      analyze_document(docs, d, tokens);
+      counts[d] = tokens.size();
+    }
+  });
+  return counts;
 }
 
 std::vector<std::vector<std::string>> Tokenizer::tokenize_many(

@@ -8,15 +8,11 @@
 #include "khabar/errors.hpp"
 
 namespace khabar::detail {
-namespace {
-
-[[noreturn]] void throw_invalid_utf8(std::string_view utf8, std::size_t offset) {
+void throw_invalid_utf8(std::string_view utf8, std::size_t offset) {
   char byte_text[8];
   std::snprintf(byte_text, sizeof byte_text, "0x%02x", static_cast<unsigned char>(utf8[offset]));
   throw InvalidTextError(std::string("invalid UTF-8 (byte ") + byte_text + ")", offset);
 }
-
-}  // namespace
 
 void decode_utf8(std::string_view utf8, std::u16string& out,
                  std::vector<std::int32_t>* byte_of_unit) {

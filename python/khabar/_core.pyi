@@ -1,5 +1,8 @@
 from typing import Union
 
+import numpy as np
+import numpy.typing as npt
+
 Text = Union[str, bytes]
 
 __version__: str
@@ -25,6 +28,10 @@ class Tokenizer:
     def tokenize_many(
         self, docs: list[Text], n_threads: int, first_index: int = 0
     ) -> list[list[str]]: ...
+
+    def count_tokens(
+        self, docs: list[Text], n_threads: int, first_index: int = 0
+    ) -> npt.NDArray[np.int64]: ...
 
 def light10_stem(word: Text) -> str: ...
 def arabic_stopwords() -> list[str]: ...

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any, Union
 
+import numpy as np
+
 from khabar import _core
 
 Text = Union[str, bytes]
@@ -233,20 +235,39 @@ class Tokenizer:
         >>> Tokenizer().tokenize_many(["بوتين", "الأسد"], n_threads=2)
         [['بوتين'], ['الاسد']]
         """
+        return self._batched(self._core.tokenize_many, docs, n_threads, progress, "tokenize")
+
+    def count_tokens(
+        self, docs: Iterable[Text], n_threads: int = 0, progress: bool = False
+    ) -> np.ndarray:
+        """Number of tokens of every document (int64 array), without building the tokens.
+
+        >>> Tokenizer().count_tokens(["قال بوتين", "الرئيس الأسد في سوتشي"]).tolist()
+        [2, 4]
+        """
+        counts = self._batched(self._core.count_tokens, docs, n_threads, progress, "count")
+        return np.asarray(counts, dtype=np.int64)
+
+    def _batched(
+        self, method: Any, docs: Iterable[Text], n_threads: int, progress: bool, label: str
+    ) -> Any:
+        """Runs ``method`` over ``docs`` in chunks (one C++ call for a plain list)."""
         if isinstance(docs, (str, bytes)):
-            raise TypeError("tokenize_many expects an iterable of documents, not a single str")
+            raise TypeError("expected an iterable of documents, not a single str or bytes")
         if not isinstance(n_threads, int) or n_threads < 0:
             raise ValueError(f"n_threads must be an int >= 0, got {n_threads!r}")
         if isinstance(docs, list) and not progress:
-            return self._core.tokenize_many(docs, n_threads)
-        bar = _progress_bar(docs, progress)
-        result: list[list[str]] = []
-        for chunk in _chunks(docs, _CHUNK):
-            result.extend(self._core.tokenize_many(chunk, n_threads, first_index=len(result)))
+            return method(docs, n_threads)
+        bar = _progress_bar(docs, progress, label)
+        result: list[Any] = []
+        try:
+            for chunk in _chunks(docs, _CHUNK):
+                result.extend(method(chunk, n_threads, first_index=len(result)))
+                if bar is not None:
+                    bar.update(len(chunk))
+        finally:
             if bar is not None:
-                bar.update(len(chunk))
-        if bar is not None:
-            bar.close()
+                bar.close()
         return result
 
 
@@ -256,10 +277,10 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _progress_bar(docs: Iterable[Any], progress: bool) -> Any:
+def _progress_bar(docs: Iterable[Any], progress: bool, label: str) -> Any:
     if not progress:
         return None
     from tqdm.auto import tqdm
 
     total = len(docs) if hasattr(docs, "__len__") else None  # type: ignore[arg-type]
-    return tqdm(total=total, unit="doc", desc="tokenize")
+    return tqdm(total=total, unit="doc", desc=label)

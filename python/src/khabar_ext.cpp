@@ -1,10 +1,14 @@
 // pybind11 module khabar._core: converts Python objects to the C++ API's types and back,
 // releases the GIL around C++ work and maps C++ exceptions to Python ones. No text logic here.
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <khabar/khabar.hpp>
 
+#include <algorithm>
+#include <array>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 #include <string_view>
@@ -38,6 +42,32 @@ std::string_view text_view(py::handle object, std::optional<std::size_t> index =
                        std::string(Py_TYPE(object.ptr())->tp_name));
 }
 
+// The UTF-8 views of a list of documents, holding references so that no document is freed
+// while the GIL is released; run() does C++ work without the GIL and numbers a failing document
+// by its index in the whole stream (`first_index` + its index in this chunk).
+struct DocumentViews {
+  DocumentViews(const py::list& docs, std::size_t first_index) : first_index(first_index) {
+    keep_alive.reserve(docs.size());
+    views.reserve(docs.size());
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      keep_alive.push_back(docs[i]);
+      views.push_back(text_view(keep_alive.back(), first_index + i));
+    }
+  }
+  template <class Work>
+  void run(Work&& work) const {
+    try {
+      py::gil_scoped_release release;
+      work();
+    } catch (const khabar::InvalidTextError& error) {
+      throw error.in_document(first_index + error.document().value_or(0));
+    }
+  }
+  std::size_t first_index;
+  std::vector<py::object> keep_alive;
+  std::vector<std::string_view> views;
+};
+
 khabar::NormalizerOptions normalizer_options(const py::dict& flags) {
   khabar::NormalizerOptions o;
   const std::pair<const char*, bool*> fields[] = {
@@ -63,20 +93,78 @@ khabar::Stemmer stemmer_from_name(const std::optional<std::string>& name) {
   throw py::value_error("stemmer must be None or 'light10', got '" + *name + "'");
 }
 
-// Python lists of str for each TokenList. Equal tokens share one str object: news text repeats
-// its vocabulary, so this saves most of the decoding and the memory of the result.
+// Equal tokens share one str object: news text repeats its vocabulary, so this saves most of
+// the decoding and memory of a result. Open addressing with the hash kept beside each entry,
+// because std::unordered_map's node chasing cost more than the decoding it saved.
+class StrCache {
+ public:
+  PyObject* get(std::string_view token) {
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    const std::size_t hash = std::hash<std::string_view>{}(token);
+    // Short tokens are compared by their zero-padded bytes held in the slot itself, sparing a
+    // cache miss on the earlier document that first held the token.
+    Inline padded{};
+    const bool is_short = token.size() <= sizeof(Inline);
+    if (is_short) std::memcpy(padded.data(), token.data(), token.size());
+    for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& slot = slots_[i];
+      if (!slot.str) {
+        slot = Slot{hash, token, padded, py::str(token.data(), token.size())};
+        ++size_;
+        return slot.str.inc_ref().ptr();
+      }
+      if (slot.hash == hash && slot.token.size() == token.size() &&
+          (is_short ? slot.bytes == padded : slot.token == token))
+        return slot.str.inc_ref().ptr();
+    }
+  }
+
+ private:
+  using Inline = std::array<std::uint64_t, 3>;
+  struct Slot {
+    std::size_t hash = 0;
+    std::string_view token;  // into the TokenLists being converted, alive meanwhile
+    Inline bytes{};
+    py::object str;
+  };
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_ = std::vector<Slot>(std::max<std::size_t>(1024, old.size() * 2));
+    for (Slot& slot : old) {
+      if (!slot.str) continue;
+      std::size_t i = slot.hash & (slots_.size() - 1);
+      while (slots_[i].str) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = std::move(slot);
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+class GcPause {
+ public:
+  GcPause() : was_enabled_(PyGC_Disable()) {}
+  ~GcPause() {
+    if (was_enabled_) PyGC_Enable();
+  }
+  GcPause(const GcPause&) = delete;
+  GcPause& operator=(const GcPause&) = delete;
+
+ private:
+  int was_enabled_;
+};
+
 py::list to_python_lists(const std::vector<khabar::TokenList>& documents) {
-  std::unordered_map<std::string_view, py::object> strings;
+  StrCache strings;
+  const GcPause pause;
   py::list out(documents.size());
   for (std::size_t d = 0; d < documents.size(); ++d) {
     const khabar::TokenList& tokens = documents[d];
-    py::list list(tokens.size());
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      auto [entry, inserted] = strings.try_emplace(tokens[i]);
-      if (inserted) entry->second = py::str(tokens[i].data(), tokens[i].size());
-      PyList_SET_ITEM(list.ptr(), static_cast<Py_ssize_t>(i), entry->second.inc_ref().ptr());
-    }
-    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(d), list.release().ptr());
+    PyObject* list = PyList_New(static_cast<Py_ssize_t>(tokens.size()));
+    if (!list) throw py::error_already_set();
+    for (std::size_t i = 0; i < tokens.size(); ++i)
+      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), strings.get(tokens[i]));
+    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(d), list);
   }
   return out;
 }
@@ -145,7 +233,8 @@ PYBIND11_MODULE(_core, m) {
                py::gil_scoped_release release;
                self.analyze(view, tokens[0]);
              }
-             return to_python_lists(tokens)[0];
+             const py::list lists = to_python_lists(tokens);
+             return py::object(lists[0]);
            })
       .def("tokenize_with_spans",
            [](const khabar::Tokenizer& self, py::handle text) {
@@ -161,23 +250,22 @@ PYBIND11_MODULE(_core, m) {
           "tokenize_many",
           [](const khabar::Tokenizer& self, const py::list& docs, std::size_t n_threads,
              std::size_t first_index) {
-            // Hold references so no document is freed while the GIL is released.
-            std::vector<py::object> keep_alive;
-            std::vector<std::string_view> views;
-            keep_alive.reserve(docs.size());
-            views.reserve(docs.size());
-            for (std::size_t i = 0; i < docs.size(); ++i) {
-              keep_alive.push_back(docs[i]);
-              views.push_back(text_view(keep_alive.back(), first_index + i));
-            }
+            const DocumentViews views(docs, first_index);
             std::vector<khabar::TokenList> tokens;
-            try {
-              py::gil_scoped_release release;
-              tokens = self.analyze_many(views, n_threads);
-            } catch (const khabar::InvalidTextError& error) {
-              throw khabar::InvalidTextError(error.in_document(first_index + *error.document()));
-            }
+            views.run([&] { tokens = self.analyze_many(views.views, n_threads); });
             return to_python_lists(tokens);
+          },
+          py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0)
+      .def(
+          "count_tokens",
+          [](const khabar::Tokenizer& self, const py::list& docs, std::size_t n_threads,
+             std::size_t first_index) {
+            const DocumentViews views(docs, first_index);
+            std::vector<std::size_t> counts;
+            views.run([&] { counts = self.count_tokens(views.views, n_threads); });
+            py::array_t<std::int64_t> out(static_cast<py::ssize_t>(counts.size()));
+            std::copy(counts.begin(), counts.end(), out.mutable_data());
+            return out;
           },
           py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0);
 

@@ -2,6 +2,11 @@
 
 #include <khabar/errors.hpp>
 #include <khabar/normalizer.hpp>
+#include <unicode/unistr.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace {
 
@@ -138,6 +143,54 @@ TEST(Normalizer, SourceMapTracesExpansionsAndRemovals) {
   EXPECT_EQ(map.begin, (std::vector<std::int32_t>{0, 0, 1, 2}));
   // Tatweel and fatha are dropped but belong to the beh: its source range extends over them.
   EXPECT_EQ(map.end, (std::vector<std::int32_t>{1, 1, 2, 5}));
+}
+
+// The single-pass UTF-8 route must agree with NFKC followed by the character map (the UTF-16
+// route), including on text that NFKC changes.
+std::u16string via_utf16(const Normalizer& normalizer, const std::string& text) {
+  const icu::UnicodeString decoded = icu::UnicodeString::fromUTF8(text);
+  std::u16string out;
+  normalizer.normalize(std::u16string_view(decoded.getBuffer(), decoded.length()), out);
+  return out;
+}
+
+std::u16string via_utf8(const Normalizer& normalizer, const std::string& text) {
+  std::u16string out;
+  normalizer.normalize(std::string_view(text), out);
+  return out;
+}
+
+TEST(Normalizer, SinglePassAgreesWithNfkcRoute) {
+  const std::vector<std::string> texts = {
+      "بوتين يستقبل الأسد في سوتشي ٢٠١٧",
+      "الرَّئِيسُ وَالشَّعْبُ",       // shadda before fatha: NFKC reorders, the map drops both
+      "ؤ ئ",  // waw/yeh + hamza above compose to ؤ ئ under NFKC
+      "ﻻ ﺍﻟﺮﺋﻴﺲ ﷼ ①",               // compatibility characters
+      "Café ǅ ﬁ",              // Latin combining accent, titlecase digraph, ligature
+      "𝟙𝟚 ð",          // supplementary digits and an emoji
+  };
+  for (const NormalizerOptions& options : {NormalizerOptions{}, without(&NormalizerOptions::diacritics),
+                                           without(&NormalizerOptions::lowercase)}) {
+    const Normalizer normalizer(options);
+    for (const auto& text : texts) EXPECT_EQ(via_utf8(normalizer, text), via_utf16(normalizer, text)) << text;
+  }
+  EXPECT_EQ(normalize("ؤ"), "ؤ");
+}
+
+TEST(Normalizer, SinglePassAgreesOnTheSochiCorpus) {
+  const std::filesystem::path corpus = KHABAR_SHARED_CORPUS "/sochi-2017";
+  ASSERT_TRUE(std::filesystem::is_directory(corpus)) << corpus;
+  const Normalizer normalizer;
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
+    if (entry.path().extension() != ".txt") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    EXPECT_EQ(via_utf8(normalizer, buffer.str()), via_utf16(normalizer, buffer.str())) << entry.path();
+    ++files;
+  }
+  EXPECT_EQ(files, 5);
 }
 
 TEST(Normalizer, IsIdempotentOnNewsText) {

@@ -133,7 +133,7 @@ def test_lone_surrogate_and_wrong_types():
         tok.tokenize_many(["ok", None])
     with pytest.raises(TypeError, match="expected str or bytes, got int"):
         tok.tokenize(3)
-    with pytest.raises(TypeError, match="not a single str"):
+    with pytest.raises(TypeError, match="not a single str or bytes"):
         tok.tokenize_many("نص")
 
 
@@ -215,3 +215,12 @@ def test_word_tokens_agree_with_a_regex_on_plain_arabic():
     # On undiacritized, unpunctuated Arabic, UAX #29 words are the whitespace-separated runs.
     text = "بوتين يستقبل الاسد في سوتشي ويبحث معه التسويه"
     assert Tokenizer().tokenize(text) == re.findall(r"\S+", text)
+
+
+def test_count_tokens_equals_lengths(sochi_texts):
+    tok = Tokenizer(stopwords="arabic")
+    counts = tok.count_tokens(sochi_texts, n_threads=2)
+    assert counts.dtype.name == "int64"
+    assert counts.tolist() == [len(tok.tokenize(t)) for t in sochi_texts]
+    assert tok.count_tokens(iter(sochi_texts), progress=True).tolist() == counts.tolist()
+    assert Tokenizer().count_tokens([]).tolist() == []

@@ -50,6 +50,10 @@ class Normalizer {
   /// Normalizes UTF-8 text. Throws InvalidTextError (with the byte offset) on invalid UTF-8.
   std::string normalize(std::string_view utf8) const;
 
+  /// UTF-8 in, UTF-16 out: the form the tokenizer uses. Text whose characters NFKC cannot
+  /// change (most news text) is decoded and mapped in a single pass.
+  void normalize(std::string_view utf8, std::u16string& out) const;
+
   /// Lower-level form on well-formed UTF-16: writes the normalized text into `out` and, when
   /// `map` is given, where every output unit came from in `text`.
   void normalize(std::u16string_view text, std::u16string& out, SourceMap* map = nullptr) const;
@@ -58,7 +62,10 @@ class Normalizer {
   void apply_nfkc(std::u16string_view text, std::u16string& out, SourceMap* map) const;
   void apply_character_map(std::u16string_view text, std::u16string& out,
                            const SourceMap* input_map, SourceMap* map) const;
+  bool map_if_nfkc_inert(std::string_view utf8, std::u16string& out) const;
   std::uint32_t map_code_point(std::uint32_t c) const;
+  bool needs_nfkc(std::uint32_t c, std::uint32_t mapped) const;
+  std::uint32_t table_entry(std::uint32_t c) const;
 
   NormalizerOptions options_;
   const icu::Normalizer2* nfkc_ = nullptr;

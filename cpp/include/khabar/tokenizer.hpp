@@ -102,6 +102,10 @@ class Tokenizer {
   std::vector<TokenList> analyze_many(const std::vector<std::string_view>& docs,
                                       std::size_t n_threads = 0) const;
 
+  /// Number of tokens of every document (article lengths), without keeping the tokens.
+  std::vector<std::size_t> count_tokens(const std::vector<std::string_view>& docs,
+                                        std::size_t n_threads = 0) const;
+
   /// The allocation-free core used by the others and by the vectorizers: replaces the content of
   /// `tokens` (and of `spans`, when given) with the tokens of `text`.
   void analyze(std::string_view text, TokenList& tokens,
@@ -109,6 +113,9 @@ class Tokenizer {
 
  private:
   void rebuild_stopword_index();
+  // analyze() of docs[index], attributing an InvalidTextError to document `index`.
+  void analyze_document(const std::vector<std::string_view>& docs, std::size_t index,
+                        TokenList& tokens) const;
 
   TokenizerOptions options_;
   Normalizer normalizer_;
