@@ -15,25 +15,25 @@ std::size_t resolve_thread_count(std::size_t n_threads, std::size_t n_items) {
 }
 
 void parallel_for(std::size_t n_items, std::size_t n_threads, std::size_t grain,
-                  const std::function<void(std::size_t, std::size_t)>& body) {
+                  const std::function<void(std::size_t, std::size_t, std::size_t)>& body) {
   if (n_items == 0) return;
   grain = std::max<std::size_t>(1, grain);
   const std::size_t workers = resolve_thread_count(n_threads, (n_items + grain - 1) / grain);
   if (workers == 1) {
-    body(0, n_items);
+    body(0, 0, n_items);
     return;
   }
   std::atomic<std::size_t> next{0};
   std::mutex error_mutex;
   std::exception_ptr first_error;
   std::size_t first_error_begin = n_items;
-  auto work = [&] {
+  auto work = [&](std::size_t worker) {
     for (;;) {
       const std::size_t begin = next.fetch_add(grain);
       if (begin >= n_items) return;
       const std::size_t end = std::min(n_items, begin + grain);
       try {
-        body(begin, end);
+        body(worker, begin, end);
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (begin < first_error_begin) {
@@ -45,8 +45,8 @@ void parallel_for(std::size_t n_items, std::size_t n_threads, std::size_t grain,
   };
   std::vector<std::thread> threads;
   threads.reserve(workers - 1);
-  for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
-  work();
+  for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work, t);
+  work(0);
   for (auto& thread : threads) thread.join();
   if (first_error) std::rethrow_exception(first_error);
 }

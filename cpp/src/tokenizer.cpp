@@ -292,7 +292,7 @@ void Tokenizer::analyze_document(const std::vector<std::string_view>& docs, std:
 std::vector<TokenList> Tokenizer::analyze_many(const std::vector<std::string_view>& docs,
                                                std::size_t n_threads) const {
   std::vector<TokenList> out(docs.size());
-  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t begin, std::size_t end) {
+  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t d = begin; d < end; ++d) analyze_document(docs, d, out[d]);
   });
   return out;
@@ -301,7 +301,7 @@ std::vector<TokenList> Tokenizer::analyze_many(const std::vector<std::string_vie
 std::vector<std::size_t> Tokenizer::count_tokens(const std::vector<std::string_view>& docs,
                                                  std::size_t n_threads) const {
   std::vector<std::size_t> counts(docs.size());
-  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t begin, std::size_t end) {
+  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t, std::size_t begin, std::size_t end) {
     TokenList tokens;
     for (std::size_t d = begin; d < end; ++d) {
       analyze_document(docs, d, tokens);

@@ -1,9 +1,13 @@
 #pragma once
 
 // Umbrella header: the whole public C++ API of khabar.
+#include "khabar/document_frequencies.hpp"
 #include "khabar/errors.hpp"
 #include "khabar/normalizer.hpp"
+#include "khabar/sparse.hpp"
 #include "khabar/stemmer.hpp"
 #include "khabar/stopwords.hpp"
+#include "khabar/term_index.hpp"
+#include "khabar/tfidf.hpp"
 #include "khabar/tokenizer.hpp"
 #include "khabar/version.hpp"

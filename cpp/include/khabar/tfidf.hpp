@@ -1,0 +1,128 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "khabar/document_frequencies.hpp"
+#include "khabar/sparse.hpp"
+#include "khabar/term_index.hpp"
+#include "khabar/tokenizer.hpp"
+
+namespace khabar {
+
+enum class Norm { none, l1, l2 };
+
+/// min_df / max_df as scikit-learn takes them: an absolute number of documents, or a proportion
+/// of the documents fitted.
+struct DocumentLimit {
+  double value = 1.0;
+  bool proportion = false;
+
+  double documents(std::size_t n_documents) const noexcept {
+    return proportion ? value * static_cast<double>(n_documents) : value;
+  }
+};
+
+/// The parameters of scikit-learn's CountVectorizer / TfidfVectorizer, with khabar's tokenizer.
+/// A CountVectorizer is use_idf = false, norm = none, value_type = int64.
+struct VectorizerOptions {
+  TokenizerOptions tokenizer{};
+  DocumentLimit min_df{1.0, false};
+  DocumentLimit max_df{1.0, true};
+  std::optional<std::size_t> max_features{};
+  bool binary = false;
+  bool use_idf = true;
+  bool smooth_idf = true;
+  bool sublinear_tf = false;
+  Norm norm = Norm::l2;
+  ValueType value_type = ValueType::float64;
+};
+
+/// The vocabulary scikit-learn's fit keeps from these frequencies: terms with min_df <= df <=
+/// max_df; then, if more than max_features remain, the max_features with the largest total
+/// count (document frequency when binary), ties broken by term order; sorted by code point.
+/// Throws InvalidOptionError with scikit-learn's messages when nothing remains.
+std::vector<std::string> select_vocabulary(const DocumentFrequencies& frequencies,
+                                           const VectorizerOptions& options);
+
+/// Inverse document frequencies as scikit-learn computes them:
+/// idf = ln((n + s) / (df + s)) + 1 with s = 1 when smooth_idf, else 0.
+double inverse_document_frequency(std::int64_t document_frequency, std::size_t n_documents,
+                                  bool smooth_idf);
+
+/// TF-IDF (or plain count) vectorizer matching scikit-learn's numbers for the same tokens.
+/// fit/fit_transform/transform run on `n_threads` threads (0 = all cores) and give bit-identical
+/// results for any thread count. Concurrent transform calls on one fitted object are safe.
+class TfidfVectorizer {
+ public:
+  explicit TfidfVectorizer(VectorizerOptions options = {});
+
+  const VectorizerOptions& options() const noexcept { return options_; }
+  const Tokenizer& tokenizer() const noexcept { return tokenizer_; }
+
+  /// Uses `terms` as the vocabulary, in this column order, instead of learning one
+  /// (scikit-learn's `vocabulary=`). Throws InvalidOptionError on duplicates or no terms.
+  void set_fixed_vocabulary(const std::vector<std::string>& terms);
+  bool has_fixed_vocabulary() const noexcept { return fixed_vocabulary_; }
+
+  /// Document frequencies of `docs` for this vectorizer's tokens (one chunk of a corpus).
+  DocumentFrequencies count(const std::vector<std::string_view>& docs,
+                            std::size_t n_threads = 0) const;
+
+  void fit(const std::vector<std::string_view>& docs, std::size_t n_threads = 0);
+  /// Fits from (merged) frequencies: selects the vocabulary and computes the idf.
+  void fit_frequencies(const DocumentFrequencies& frequencies);
+  CsrMatrix fit_transform(const std::vector<std::string_view>& docs, std::size_t n_threads = 0);
+  /// Rows for `docs`; terms outside the vocabulary are ignored. Throws std::logic_error when
+  /// not fitted.
+  CsrMatrix transform(const std::vector<std::string_view>& docs, std::size_t n_threads = 0) const;
+
+  bool fitted() const noexcept { return fitted_; }
+  std::size_t n_features() const noexcept { return vocabulary_.size(); }
+  /// The term of a column.
+  std::string_view feature(std::size_t column) const noexcept { return vocabulary_.term(column); }
+  /// The column of a term, or TermIndex::kAbsent.
+  std::int64_t column(std::string_view term) const noexcept { return vocabulary_.find(term); }
+  /// Per-column idf (empty unless use_idf).
+  const std::vector<double>& idf() const noexcept { return idf_; }
+
+  /// Restores a fitted state (used when loading a model file).
+  void restore(const std::vector<std::string>& terms, std::vector<double> idf, bool fixed);
+
+  /// Streaming fit_transform: add() chunks of documents, then finish(). Only the counts of the
+  /// documents are kept between chunks, never their text.
+  class Builder {
+   public:
+    explicit Builder(TfidfVectorizer& vectorizer, std::size_t n_threads = 0);
+    ~Builder();
+    Builder(Builder&&) noexcept;
+    Builder(const Builder&) = delete;
+    Builder& operator=(const Builder&) = delete;
+    Builder& operator=(Builder&&) = delete;
+    void add(const std::vector<std::string_view>& docs);
+    /// Fits the vectorizer on everything added and returns its rows.
+    CsrMatrix finish();
+
+   private:
+    struct State;
+    TfidfVectorizer* vectorizer_;
+    std::unique_ptr<State> state_;
+  };
+
+ private:
+  friend class Builder;
+  void compute_idf(const DocumentFrequencies& frequencies);
+
+  VectorizerOptions options_;
+  Tokenizer tokenizer_;
+  TermIndex vocabulary_;
+  std::vector<double> idf_;
+  bool fixed_vocabulary_ = false;
+  bool fitted_ = false;
+};
+
+}  // namespace khabar

@@ -1,0 +1,409 @@
+#include "khabar/tfidf.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "khabar/errors.hpp"
+#include "thread_pool.hpp"
+
+namespace khabar {
+namespace {
+
+// Documents per unit of parallel work and per stored block of rows.
+constexpr std::size_t kBlockDocuments = 64;
+
+// One thread's numbering of the terms it met, with their counts. With a fixed vocabulary the
+// numbering is the vocabulary's columns and `terms` stays empty.
+struct WorkerTerms {
+  TermIndex terms;
+  std::vector<std::int64_t> document_frequency;
+  std::vector<std::int64_t> total_count;
+};
+
+// Rows of consecutive documents as (term id, count) pairs sorted by id, ids in the numbering of
+// the worker that counted them.
+struct Block {
+  std::size_t worker = 0;
+  std::vector<std::uint32_t> row_ends;
+  std::vector<std::uint32_t> ids;
+  std::vector<std::uint32_t> counts;
+};
+
+// Tokenizes documents once and counts their terms, optionally keeping each document's counts.
+class CountingPass {
+ public:
+  CountingPass(const Tokenizer& tokenizer, const TermIndex* columns, std::size_t n_threads,
+               bool keep_rows)
+      : tokenizer_(tokenizer),
+        columns_(columns),
+        n_threads_(n_threads),
+        keep_rows_(keep_rows),
+        workers_(detail::resolve_thread_count(n_threads, SIZE_MAX)) {
+    if (columns_) {
+      for (auto& worker : workers_) {
+        worker.document_frequency.assign(columns_->size(), 0);
+        worker.total_count.assign(columns_->size(), 0);
+      }
+    }
+  }
+
+  void add(const std::vector<std::string_view>& docs) {
+    const std::size_t first_block = blocks_.size();
+    const std::size_t first_document = n_documents_;
+    if (keep_rows_) blocks_.resize(first_block + (docs.size() + kBlockDocuments - 1) / kBlockDocuments);
+    detail::parallel_for(docs.size(), n_threads_, kBlockDocuments,
+                         [&](std::size_t worker, std::size_t begin, std::size_t end) {
+                           count_range(docs, worker, begin, end, first_block, first_document);
+                         });
+    n_documents_ += docs.size();
+  }
+
+  std::size_t n_documents() const noexcept { return n_documents_; }
+  std::vector<Block>& blocks() noexcept { return blocks_; }
+  const std::vector<WorkerTerms>& workers() const noexcept { return workers_; }
+
+  DocumentFrequencies frequencies() const {
+    DocumentFrequencies merged;
+    merged.add_documents(n_documents_);
+    for (const auto& worker : workers_) {
+      for (std::size_t id = 0; id < worker.document_frequency.size(); ++id) {
+        if (worker.document_frequency[id] == 0) continue;
+        merged.add(columns_ ? columns_->term(id) : worker.terms.term(id),
+                   worker.document_frequency[id], worker.total_count[id]);
+      }
+    }
+    return merged;
+  }
+
+ private:
+  void count_range(const std::vector<std::string_view>& docs, std::size_t worker_index,
+                   std::size_t begin, std::size_t end, std::size_t first_block,
+                   std::size_t first_document) {
+    WorkerTerms& worker = workers_[worker_index];
+    TokenList tokens;
+    std::vector<std::uint32_t> ids;
+    for (std::size_t block_begin = begin; block_begin < end; block_begin += kBlockDocuments) {
+      Block* block = keep_rows_ ? &blocks_[first_block + block_begin / kBlockDocuments] : nullptr;
+      if (block) block->worker = worker_index;
+      const std::size_t block_end = std::min(end, block_begin + kBlockDocuments);
+      for (std::size_t d = block_begin; d < block_end; ++d) {
+        try {
+          tokenizer_.analyze(docs[d], tokens);
+        } catch (const InvalidTextError& error) {
+          throw error.in_document(first_document + d);
+        }
+        ids.clear();
+        for (std::size_t t = 0; t < tokens.size(); ++t) {
+          if (columns_) {
+            const std::int64_t column = columns_->find(tokens[t]);
+            if (column != TermIndex::kAbsent) ids.push_back(static_cast<std::uint32_t>(column));
+          } else {
+            const std::uint32_t id = worker.terms.insert(tokens[t]);
+            if (id == worker.document_frequency.size()) {
+              worker.document_frequency.push_back(0);
+              worker.total_count.push_back(0);
+            }
+            ids.push_back(id);
+          }
+        }
+        std::sort(ids.begin(), ids.end());
+        for (std::size_t i = 0; i < ids.size();) {
+          std::size_t j = i + 1;
+          while (j < ids.size() && ids[j] == ids[i]) ++j;
+          const auto count = static_cast<std::uint32_t>(j - i);
+          worker.document_frequency[ids[i]] += 1;
+          worker.total_count[ids[i]] += count;
+          if (block) {
+            block->ids.push_back(ids[i]);
+            block->counts.push_back(count);
+          }
+          i = j;
+        }
+        if (block) block->row_ends.push_back(static_cast<std::uint32_t>(block->ids.size()));
+      }
+    }
+  }
+
+  const Tokenizer& tokenizer_;
+  const TermIndex* columns_;
+  std::size_t n_threads_;
+  bool keep_rows_;
+  std::vector<WorkerTerms> workers_;
+  std::vector<Block> blocks_;
+  std::size_t n_documents_ = 0;
+};
+
+// Weighs one row in place, in scikit-learn's order of operations: binary, sublinear tf, idf,
+// then the norm summed over the row's columns in increasing order.
+void weigh_row(const VectorizerOptions& options, const std::vector<double>& idf,
+               const std::int32_t* columns, double* values, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) {
+    double value = options.binary ? 1.0 : values[k];
+    if (options.sublinear_tf) value = std::log(value) + 1.0;
+    if (options.use_idf) value *= idf[static_cast<std::size_t>(columns[k])];
+    values[k] = value;
+  }
+  if (options.norm == Norm::none) return;
+  double norm = 0.0;
+  for (std::size_t k = 0; k < n; ++k)
+    norm += options.norm == Norm::l2 ? values[k] * values[k] : std::fabs(values[k]);
+  if (norm == 0.0) return;
+  if (options.norm == Norm::l2) norm = std::sqrt(norm);
+  for (std::size_t k = 0; k < n; ++k) values[k] /= norm;
+}
+
+// The CSR matrix of counted blocks: ids mapped to columns through `remap` (per worker; empty
+// when ids already are columns), dropped when mapped to kAbsent, then weighed.
+CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size_t n_columns,
+                       const std::vector<std::vector<std::int64_t>>& remap,
+                       const VectorizerOptions& options, const std::vector<double>& idf,
+                       std::size_t n_threads) {
+  struct Rows {
+    std::vector<std::int64_t> lengths;
+    std::vector<std::int32_t> columns;
+    std::vector<double> values;
+  };
+  std::vector<Rows> rows(blocks.size());
+  detail::parallel_for(blocks.size(), n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
+    std::vector<std::pair<std::int32_t, std::uint32_t>> entries;
+    for (std::size_t b = begin; b < end; ++b) {
+      Block& block = blocks[b];
+      Rows& out = rows[b];
+      out.columns.reserve(block.ids.size());
+      out.values.reserve(block.ids.size());
+      std::uint32_t row_begin = 0;
+      for (std::uint32_t row_end : block.row_ends) {
+        entries.clear();
+        for (std::uint32_t k = row_begin; k < row_end; ++k) {
+          const std::int64_t column = remap.empty() ? block.ids[k] : remap[block.worker][block.ids[k]];
+          if (column != TermIndex::kAbsent)
+            entries.emplace_back(static_cast<std::int32_t>(column), block.counts[k]);
+        }
+        if (!remap.empty()) std::sort(entries.begin(), entries.end());
+        const std::size_t offset = out.columns.size();
+        for (const auto& [column, count] : entries) {
+          out.columns.push_back(column);
+          out.values.push_back(static_cast<double>(count));
+        }
+        if (options.value_type != ValueType::int64)
+          weigh_row(options, idf, out.columns.data() + offset, out.values.data() + offset, entries.size());
+        else if (options.binary)
+          std::fill(out.values.begin() + static_cast<std::ptrdiff_t>(offset), out.values.end(), 1.0);
+        out.lengths.push_back(static_cast<std::int64_t>(entries.size()));
+        row_begin = row_end;
+      }
+      // The counts are no longer needed: free them as we go to bound peak memory.
+      block = Block{};
+    }
+  });
+
+  CsrMatrix matrix;
+  matrix.rows = n_rows;
+  matrix.cols = n_columns;
+  matrix.indptr.reserve(n_rows + 1);
+  std::size_t nnz = 0;
+  for (const Rows& r : rows) {
+    for (std::int64_t length : r.lengths) {
+      nnz += static_cast<std::size_t>(length);
+      matrix.indptr.push_back(static_cast<std::int64_t>(nnz));
+    }
+  }
+  matrix.indices.reserve(nnz);
+  for (const Rows& r : rows) matrix.indices.insert(matrix.indices.end(), r.columns.begin(), r.columns.end());
+  auto fill = [&](auto& values) {
+    values.reserve(nnz);
+    for (Rows& r : rows) {
+      for (double v : r.values) values.push_back(static_cast<typename std::decay_t<decltype(values)>::value_type>(v));
+      r = Rows{};
+    }
+  };
+  switch (options.value_type) {
+    case ValueType::float64:
+      fill(matrix.data.emplace<std::vector<double>>());
+      break;
+    case ValueType::float32:
+      fill(matrix.data.emplace<std::vector<float>>());
+      break;
+    case ValueType::int64:
+      fill(matrix.data.emplace<std::vector<std::int64_t>>());
+      break;
+  }
+  return matrix;
+}
+
+void validate(const VectorizerOptions& options) {
+  if (options.value_type == ValueType::int64 &&
+      (options.use_idf || options.sublinear_tf || options.norm != Norm::none))
+    throw InvalidOptionError("integer counts cannot carry idf, sublinear tf or a norm");
+  for (const DocumentLimit* limit : {&options.min_df, &options.max_df}) {
+    if (limit->value < 0 || (limit->proportion && limit->value > 1.0) || !std::isfinite(limit->value))
+      throw InvalidOptionError("min_df and max_df must be counts >= 0 or proportions in [0, 1]");
+  }
+  if (options.max_features && *options.max_features == 0)
+    throw InvalidOptionError("max_features must be None or a positive integer");
+}
+
+// Columns numbered in the order of `terms`, which must be distinct.
+TermIndex index_of_distinct(const std::vector<std::string>& terms) {
+  TermIndex index;
+  index.reserve(terms.size());
+  for (const auto& term : terms) {
+    const std::size_t size_before = index.size();
+    if (index.insert(term) != size_before)
+      throw InvalidOptionError("Duplicate term in vocabulary: '" + term + "'");
+  }
+  return index;
+}
+
+}  // namespace
+
+double inverse_document_frequency(std::int64_t document_frequency, std::size_t n_documents,
+                                  bool smooth_idf) {
+  const double smoothing = smooth_idf ? 1.0 : 0.0;
+  return std::log((static_cast<double>(n_documents) + smoothing) /
+                  (static_cast<double>(document_frequency) + smoothing)) +
+         1.0;
+}
+
+std::vector<std::string> select_vocabulary(const DocumentFrequencies& frequencies,
+                                           const VectorizerOptions& options) {
+  const double max_documents = options.max_df.documents(frequencies.n_documents());
+  const double min_documents = options.min_df.documents(frequencies.n_documents());
+  if (max_documents < min_documents)
+    throw InvalidOptionError("max_df corresponds to < documents than min_df");
+  if (frequencies.size() == 0)
+    throw InvalidOptionError("empty vocabulary; perhaps the documents only contain stop words");
+  std::vector<std::size_t> kept;
+  for (std::size_t i = 0; i < frequencies.size(); ++i) {
+    const auto df = static_cast<double>(frequencies.document_frequency(i));
+    if (df <= max_documents && df >= min_documents) kept.push_back(i);
+  }
+  auto by_term = [&](std::size_t a, std::size_t b) { return frequencies.term(a) < frequencies.term(b); };
+  if (options.max_features && kept.size() > *options.max_features) {
+    // Binary counts make the column sums document frequencies, as in scikit-learn.
+    auto weight = [&](std::size_t i) {
+      return options.binary ? frequencies.document_frequency(i) : frequencies.total_count(i);
+    };
+    const auto limit = static_cast<std::ptrdiff_t>(*options.max_features);
+    std::partial_sort(kept.begin(), kept.begin() + limit, kept.end(), [&](std::size_t a, std::size_t b) {
+      return weight(a) != weight(b) ? weight(a) > weight(b) : by_term(a, b);
+    });
+    kept.resize(*options.max_features);
+  }
+  if (kept.empty())
+    throw InvalidOptionError("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+  std::sort(kept.begin(), kept.end(), by_term);
+  std::vector<std::string> terms;
+  terms.reserve(kept.size());
+  for (std::size_t i : kept) terms.emplace_back(frequencies.term(i));
+  return terms;
+}
+
+TfidfVectorizer::TfidfVectorizer(VectorizerOptions options)
+    : options_(std::move(options)), tokenizer_(options_.tokenizer) {
+  validate(options_);
+}
+
+void TfidfVectorizer::set_fixed_vocabulary(const std::vector<std::string>& terms) {
+  if (terms.empty()) throw InvalidOptionError("empty vocabulary passed to fit");
+  vocabulary_ = index_of_distinct(terms);
+  fixed_vocabulary_ = true;
+  fitted_ = false;
+  idf_.clear();
+}
+
+DocumentFrequencies TfidfVectorizer::count(const std::vector<std::string_view>& docs,
+                                           std::size_t n_threads) const {
+  CountingPass pass(tokenizer_, fixed_vocabulary_ ? &vocabulary_ : nullptr, n_threads, false);
+  pass.add(docs);
+  return pass.frequencies();
+}
+
+void TfidfVectorizer::fit(const std::vector<std::string_view>& docs, std::size_t n_threads) {
+  fit_frequencies(count(docs, n_threads));
+}
+
+void TfidfVectorizer::fit_frequencies(const DocumentFrequencies& frequencies) {
+  if (!fixed_vocabulary_) {
+    vocabulary_ = index_of_distinct(select_vocabulary(frequencies, options_));
+  }
+  compute_idf(frequencies);
+  fitted_ = true;
+}
+
+void TfidfVectorizer::compute_idf(const DocumentFrequencies& frequencies) {
+  idf_.clear();
+  if (!options_.use_idf) return;
+  idf_.resize(vocabulary_.size());
+  for (std::size_t column = 0; column < vocabulary_.size(); ++column) {
+    const std::int64_t i = frequencies.find(vocabulary_.term(column));
+    const std::int64_t df = i == TermIndex::kAbsent ? 0 : frequencies.document_frequency(static_cast<std::size_t>(i));
+    idf_[column] = inverse_document_frequency(df, frequencies.n_documents(), options_.smooth_idf);
+  }
+}
+
+CsrMatrix TfidfVectorizer::fit_transform(const std::vector<std::string_view>& docs,
+                                         std::size_t n_threads) {
+  Builder builder(*this, n_threads);
+  builder.add(docs);
+  return builder.finish();
+}
+
+CsrMatrix TfidfVectorizer::transform(const std::vector<std::string_view>& docs,
+                                     std::size_t n_threads) const {
+  if (!fitted_) throw std::logic_error("this vectorizer is not fitted yet: call fit first");
+  CountingPass pass(tokenizer_, &vocabulary_, n_threads, true);
+  pass.add(docs);
+  return build_matrix(pass.blocks(), docs.size(), vocabulary_.size(), {}, options_, idf_, n_threads);
+}
+
+void TfidfVectorizer::restore(const std::vector<std::string>& terms, std::vector<double> idf,
+                              bool fixed) {
+  TermIndex index = index_of_distinct(terms);
+  if (options_.use_idf ? idf.size() != terms.size() : !idf.empty())
+    throw InvalidOptionError("idf does not match the vocabulary");
+  vocabulary_ = std::move(index);
+  idf_ = std::move(idf);
+  fixed_vocabulary_ = fixed;
+  fitted_ = true;
+}
+
+struct TfidfVectorizer::Builder::State {
+  State(const TfidfVectorizer& vectorizer, std::size_t n_threads)
+      : n_threads(n_threads),
+        pass(vectorizer.tokenizer_, vectorizer.fixed_vocabulary_ ? &vectorizer.vocabulary_ : nullptr,
+             n_threads, true) {}
+  std::size_t n_threads;
+  CountingPass pass;
+};
+
+TfidfVectorizer::Builder::Builder(TfidfVectorizer& vectorizer, std::size_t n_threads)
+    : vectorizer_(&vectorizer), state_(std::make_unique<State>(vectorizer, n_threads)) {}
+TfidfVectorizer::Builder::~Builder() = default;
+TfidfVectorizer::Builder::Builder(Builder&&) noexcept = default;
+
+void TfidfVectorizer::Builder::add(const std::vector<std::string_view>& docs) {
+  if (!state_) throw std::logic_error("Builder::add after finish");
+  state_->pass.add(docs);
+}
+
+CsrMatrix TfidfVectorizer::Builder::finish() {
+  if (!state_) throw std::logic_error("Builder::finish called twice");
+  const std::unique_ptr<State> state = std::move(state_);
+  TfidfVectorizer& vectorizer = *vectorizer_;
+  vectorizer.fit_frequencies(state->pass.frequencies());
+  std::vector<std::vector<std::int64_t>> remap;
+  if (!vectorizer.fixed_vocabulary_) {
+    for (const WorkerTerms& worker : state->pass.workers()) {
+      std::vector<std::int64_t>& columns = remap.emplace_back(worker.terms.size());
+      for (std::size_t id = 0; id < worker.terms.size(); ++id)
+        columns[id] = vectorizer.vocabulary_.find(worker.terms.term(id));
+    }
+  }
+  return build_matrix(state->pass.blocks(), state->pass.n_documents(), vectorizer.vocabulary_.size(),
+                      remap, vectorizer.options_, vectorizer.idf_, state->n_threads);
+}
+
+}  // namespace khabar
