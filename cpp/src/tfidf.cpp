@@ -353,7 +353,7 @@ CsrMatrix TfidfVectorizer::fit_transform(const std::vector<std::string_view>& do
 
 CsrMatrix TfidfVectorizer::transform(const std::vector<std::string_view>& docs,
                                      std::size_t n_threads) const {
-  if (!fitted_) throw std::logic_error("this vectorizer is not fitted yet: call fit first");
+  if (!fitted_) throw NotFittedError("this vectorizer is not fitted yet: call fit first");
   CountingPass pass(tokenizer_, &vocabulary_, n_threads, true);
   pass.add(docs);
   return build_matrix(pass.blocks(), docs.size(), vocabulary_.size(), {}, options_, idf_, n_threads);

@@ -9,6 +9,7 @@ C++17 core, exposed with scikit-learn-shaped Python APIs.
 """
 
 from khabar._core import __version__
+from khabar.vectorizers import CountVectorizer, DocumentFrequencies, TfidfVectorizer
 from khabar.tokenizer import (
     NORMALIZER_FLAGS,
     Tokenizer,
@@ -19,6 +20,9 @@ from khabar.tokenizer import (
 
 __all__ = [
     "NORMALIZER_FLAGS",
+    "CountVectorizer",
+    "DocumentFrequencies",
+    "TfidfVectorizer",
     "Tokenizer",
     "__version__",
     "arabic_stopwords",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
+from collections.abc import Iterable, Mapping
 from typing import Any, Union
 
 import numpy as np
 
 from khabar import _core
+from khabar._batching import check_documents, document_chunks
 
 Text = Union[str, bytes]
 
@@ -26,8 +26,6 @@ NORMALIZER_FLAGS: Mapping[str, bool] = {
     "digits": True,
     "lowercase": True,
 }
-
-_CHUNK = 4096  # documents per C++ call when streaming or showing progress
 
 
 def _checked_flags(flags: Mapping[str, Any]) -> dict[str, bool]:
@@ -128,9 +126,10 @@ class Tokenizer:
         self.min_length = min_length
         self.ngram_range = ngram_range
         self.analyzer = analyzer
-        self._core = self._build()
+        self._core = _core.Tokenizer(self._core_options())
 
-    def _build(self) -> _core.Tokenizer:
+    def _core_options(self) -> dict[str, Any]:
+        """The validated options in the form the C++ core takes."""
         if isinstance(self.normalize, bool):
             normalize_on, flags = self.normalize, dict(NORMALIZER_FLAGS)
         elif isinstance(self.normalize, Mapping):
@@ -162,16 +161,16 @@ class Tokenizer:
                 f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, "
                 f"got {self.ngram_range!r}"
             )
-        return _core.Tokenizer(
-            normalize=normalize_on,
-            normalizer=flags,
-            stopwords=stopwords,
-            stemmer=self.stemmer,
-            min_length=self.min_length,
-            ngram_min=low,
-            ngram_max=high,
-            analyzer=self.analyzer,
-        )
+        return {
+            "normalize": normalize_on,
+            "normalizer": flags,
+            "stopwords": stopwords,
+            "stemmer": self.stemmer,
+            "min_length": self.min_length,
+            "ngram_min": low,
+            "ngram_max": high,
+            "analyzer": self.analyzer,
+        }
 
     def get_params(self) -> dict[str, Any]:
         return {
@@ -250,37 +249,9 @@ class Tokenizer:
 
     def _batched(
         self, method: Any, docs: Iterable[Text], n_threads: int, progress: bool, label: str
-    ) -> Any:
-        """Runs ``method`` over ``docs`` in chunks (one C++ call for a plain list)."""
-        if isinstance(docs, (str, bytes)):
-            raise TypeError("expected an iterable of documents, not a single str or bytes")
-        if not isinstance(n_threads, int) or n_threads < 0:
-            raise ValueError(f"n_threads must be an int >= 0, got {n_threads!r}")
-        if isinstance(docs, list) and not progress:
-            return method(docs, n_threads)
-        bar = _progress_bar(docs, progress, label)
+    ) -> list[Any]:
+        check_documents(docs, n_threads)
         result: list[Any] = []
-        try:
-            for chunk in _chunks(docs, _CHUNK):
-                result.extend(method(chunk, n_threads, first_index=len(result)))
-                if bar is not None:
-                    bar.update(len(chunk))
-        finally:
-            if bar is not None:
-                bar.close()
+        for first, chunk in document_chunks(docs, progress, label):
+            result.extend(method(chunk, n_threads, first_index=first))
         return result
-
-
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def _progress_bar(docs: Iterable[Any], progress: bool, label: str) -> Any:
-    if not progress:
-        return None
-    from tqdm.auto import tqdm
-
-    total = len(docs) if hasattr(docs, "__len__") else None  # type: ignore[arg-type]
-    return tqdm(total=total, unit="doc", desc=label)

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 #include <unordered_map>
+#include <variant>
 #include <string_view>
 #include <vector>
 
@@ -91,6 +92,68 @@ khabar::Stemmer stemmer_from_name(const std::optional<std::string>& name) {
   if (!name) return khabar::Stemmer::none;
   if (*name == "light10") return khabar::Stemmer::light10;
   throw py::value_error("stemmer must be None or 'light10', got '" + *name + "'");
+}
+
+khabar::TokenizerOptions tokenizer_options(const py::dict& d) {
+  khabar::TokenizerOptions options;
+  options.normalize = d["normalize"].cast<bool>();
+  options.normalizer = normalizer_options(d["normalizer"].cast<py::dict>());
+  options.stopwords = d["stopwords"].cast<std::vector<std::string>>();
+  options.stemmer = stemmer_from_name(d["stemmer"].cast<std::optional<std::string>>());
+  options.min_length = d["min_length"].cast<std::size_t>();
+  options.ngram_min = d["ngram_min"].cast<std::size_t>();
+  options.ngram_max = d["ngram_max"].cast<std::size_t>();
+  options.analyzer = analyzer_from_name(d["analyzer"].cast<std::string>());
+  return options;
+}
+
+khabar::VectorizerOptions vectorizer_options(const py::dict& d) {
+  khabar::VectorizerOptions options;
+  options.tokenizer = tokenizer_options(d["tokenizer"].cast<py::dict>());
+  options.min_df = {d["min_df"].cast<double>(), d["min_df_proportion"].cast<bool>()};
+  options.max_df = {d["max_df"].cast<double>(), d["max_df_proportion"].cast<bool>()};
+  options.max_features = d["max_features"].cast<std::optional<std::size_t>>();
+  options.binary = d["binary"].cast<bool>();
+  options.use_idf = d["use_idf"].cast<bool>();
+  options.smooth_idf = d["smooth_idf"].cast<bool>();
+  options.sublinear_tf = d["sublinear_tf"].cast<bool>();
+  const auto norm = d["norm"].cast<std::optional<std::string>>();
+  options.norm = !norm ? khabar::Norm::none : *norm == "l1" ? khabar::Norm::l1 : khabar::Norm::l2;
+  const auto dtype = d["dtype"].cast<std::string>();
+  options.value_type = dtype == "float32" ? khabar::ValueType::float32
+                       : dtype == "int64" ? khabar::ValueType::int64
+                                          : khabar::ValueType::float64;
+  return options;
+}
+
+// A NumPy array that owns `values` (moved to the heap, freed with the array): no copy.
+template <class T>
+py::array owning_array(std::vector<T>&& values) {
+  auto* heap = new std::vector<T>(std::move(values));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(static_cast<py::ssize_t>(heap->size()), heap->data(), owner);
+}
+
+// (data, indices, indptr, shape) for scipy.sparse.csr_matrix. Index arrays are int32 when nnz
+// allows (SciPy would otherwise upcast the column indices), int64 beyond.
+py::tuple csr_to_python(khabar::CsrMatrix&& m) {
+  py::array data = std::visit([](auto& values) { return owning_array(std::move(values)); }, m.data);
+  py::array indices, indptr;
+  if (m.nnz() <= static_cast<std::size_t>(INT32_MAX)) {
+    std::vector<std::int32_t> narrow(m.indptr.begin(), m.indptr.end());
+    indptr = owning_array(std::move(narrow));
+    indices = owning_array(std::move(m.indices));
+  } else {
+    std::vector<std::int64_t> wide(m.indices.begin(), m.indices.end());
+    indices = owning_array(std::move(wide));
+    indptr = owning_array(std::move(m.indptr));
+  }
+  return py::make_tuple(data, indices, indptr, py::make_tuple(m.rows, m.cols));
+}
+
+template <class T>
+py::array copy_array(const std::vector<T>& values) {
+  return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
 }
 
 // Equal tokens share one str object: news text repeats its vocabulary, so this saves most of
@@ -185,6 +248,9 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "khabar's C++ core (private: use the khabar package)";
   m.attr("__version__") = khabar::kVersion;
 
+  // scikit-learn's NotFittedError, so that khabar's estimators fail as scikit-learn's do.
+  static py::object not_fitted_error =
+      py::module_::import("sklearn.exceptions").attr("NotFittedError");
   py::register_exception_translator([](std::exception_ptr pointer) {
     try {
       if (pointer) std::rethrow_exception(pointer);
@@ -192,6 +258,8 @@ PYBIND11_MODULE(_core, m) {
       PyErr_SetString(PyExc_ValueError, error.what());
     } catch (const khabar::InvalidOptionError& error) {
       PyErr_SetString(PyExc_ValueError, error.what());
+    } catch (const khabar::NotFittedError& error) {
+      PyErr_SetString(not_fitted_error.ptr(), error.what());
     }
   });
 
@@ -209,22 +277,8 @@ PYBIND11_MODULE(_core, m) {
       });
 
   py::class_<khabar::Tokenizer>(m, "Tokenizer")
-      .def(py::init([](bool normalize, const py::dict& normalizer, std::vector<std::string> stopwords,
-                       const std::optional<std::string>& stemmer, std::size_t min_length,
-                       std::size_t ngram_min, std::size_t ngram_max, const std::string& analyzer) {
-             khabar::TokenizerOptions options;
-             options.normalize = normalize;
-             options.normalizer = normalizer_options(normalizer);
-             options.stopwords = std::move(stopwords);
-             options.stemmer = stemmer_from_name(stemmer);
-             options.min_length = min_length;
-             options.ngram_min = ngram_min;
-             options.ngram_max = ngram_max;
-             options.analyzer = analyzer_from_name(analyzer);
-             return khabar::Tokenizer(std::move(options));
-           }),
-           py::arg("normalize"), py::arg("normalizer"), py::arg("stopwords"), py::arg("stemmer"),
-           py::arg("min_length"), py::arg("ngram_min"), py::arg("ngram_max"), py::arg("analyzer"))
+      .def(py::init([](const py::dict& options) { return khabar::Tokenizer(tokenizer_options(options)); }),
+           py::arg("options"))
       .def("tokenize",
            [](const khabar::Tokenizer& self, py::handle text) {
              const std::string_view view = text_view(text);
@@ -268,6 +322,89 @@ PYBIND11_MODULE(_core, m) {
             return out;
           },
           py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0);
+
+  py::class_<khabar::DocumentFrequencies>(m, "DocumentFrequencies")
+      .def(py::init<>())
+      .def_property_readonly("n_documents", &khabar::DocumentFrequencies::n_documents)
+      .def("__len__", &khabar::DocumentFrequencies::size)
+      .def("terms",
+           [](const khabar::DocumentFrequencies& self) {
+             py::list out(self.size());
+             for (std::size_t i = 0; i < self.size(); ++i) out[i] = py::str(std::string(self.term(i)));
+             return out;
+           })
+      .def("document_frequencies",
+           [](const khabar::DocumentFrequencies& self) {
+             py::array_t<std::int64_t> out(static_cast<py::ssize_t>(self.size()));
+             for (std::size_t i = 0; i < self.size(); ++i) out.mutable_at(i) = self.document_frequency(i);
+             return out;
+           })
+      .def("total_counts",
+           [](const khabar::DocumentFrequencies& self) {
+             py::array_t<std::int64_t> out(static_cast<py::ssize_t>(self.size()));
+             for (std::size_t i = 0; i < self.size(); ++i) out.mutable_at(i) = self.total_count(i);
+             return out;
+           })
+      .def("add", [](khabar::DocumentFrequencies& self, const std::string& term, std::int64_t documents,
+                     std::int64_t count) { self.add(term, documents, count); })
+      .def("add_documents", &khabar::DocumentFrequencies::add_documents)
+      .def("merge", &khabar::DocumentFrequencies::merge, py::return_value_policy::reference_internal)
+      .def("copy", [](const khabar::DocumentFrequencies& self) { return khabar::DocumentFrequencies(self); })
+      .def("__eq__", &khabar::DocumentFrequencies::operator==);
+
+  py::class_<khabar::TfidfVectorizer>(m, "TfidfVectorizer")
+      .def(py::init([](const py::dict& options) { return khabar::TfidfVectorizer(vectorizer_options(options)); }),
+           py::arg("options"))
+      .def("set_fixed_vocabulary", &khabar::TfidfVectorizer::set_fixed_vocabulary)
+      .def_property_readonly("fitted", &khabar::TfidfVectorizer::fitted)
+      .def_property_readonly("n_features", &khabar::TfidfVectorizer::n_features)
+      .def("features",
+           [](const khabar::TfidfVectorizer& self) {
+             py::list out(self.n_features());
+             for (std::size_t i = 0; i < self.n_features(); ++i) out[i] = py::str(std::string(self.feature(i)));
+             return out;
+           })
+      .def("idf", [](const khabar::TfidfVectorizer& self) { return copy_array(self.idf()); })
+      .def(
+          "count",
+          [](const khabar::TfidfVectorizer& self, const py::list& docs, std::size_t n_threads,
+             std::size_t first_index) {
+            const DocumentViews views(docs, first_index);
+            khabar::DocumentFrequencies frequencies;
+            views.run([&] { frequencies = self.count(views.views, n_threads); });
+            return frequencies;
+          },
+          py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0)
+      .def("fit_frequencies", &khabar::TfidfVectorizer::fit_frequencies,
+           py::call_guard<py::gil_scoped_release>())
+      .def(
+          "transform",
+          [](const khabar::TfidfVectorizer& self, const py::list& docs, std::size_t n_threads,
+             std::size_t first_index) {
+            const DocumentViews views(docs, first_index);
+            khabar::CsrMatrix matrix;
+            views.run([&] { matrix = self.transform(views.views, n_threads); });
+            return csr_to_python(std::move(matrix));
+          },
+          py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0);
+
+  py::class_<khabar::TfidfVectorizer::Builder>(m, "TfidfBuilder")
+      .def(py::init<khabar::TfidfVectorizer&, std::size_t>(), py::keep_alive<1, 2>())
+      .def(
+          "add",
+          [](khabar::TfidfVectorizer::Builder& self, const py::list& docs, std::size_t first_index) {
+            const DocumentViews views(docs, first_index);
+            views.run([&] { self.add(views.views); });
+          },
+          py::arg("docs"), py::arg("first_index") = 0)
+      .def("finish", [](khabar::TfidfVectorizer::Builder& self) {
+        khabar::CsrMatrix matrix;
+        {
+          py::gil_scoped_release release;
+          matrix = self.finish();
+        }
+        return csr_to_python(std::move(matrix));
+      });
 
   m.def("light10_stem", [](py::handle word) { return khabar::light10_stem(text_view(word)); });
   m.def("arabic_stopwords", &khabar::arabic_stopwords);

@@ -138,7 +138,7 @@ TEST(Tfidf, MaxFeaturesBreaksTiesByTermOrder) {
 TEST(Tfidf, TransformIgnoresUnknownTermsAndNeedsFit) {
   TfidfVectorizer vectorizer;
   const std::vector<std::string_view> query = {"مصر سوريا", ""};
-  EXPECT_THROW(vectorizer.transform(query), std::logic_error);
+  EXPECT_THROW(vectorizer.transform(query), khabar::NotFittedError);
   vectorizer.fit(docs());
   const CsrMatrix m = vectorizer.transform(query);
   EXPECT_EQ(m.indptr, (std::vector<std::int64_t>{0, 1, 1}));

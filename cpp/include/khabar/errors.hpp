@@ -34,4 +34,10 @@ class InvalidOptionError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+/// Thrown when a model is used before it is fitted. Python: sklearn's NotFittedError.
+class NotFittedError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
 }  // namespace khabar

@@ -1,0 +1,419 @@
+"""scikit-learn-compatible text vectorizers with khabar's Arabic tokenizer and a C++ core."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import NotFittedError
+
+from khabar import _core
+from khabar._batching import check_documents, document_chunks
+from khabar.tokenizer import Text, Tokenizer
+
+_INPUTS = ("content", "filename", "file")
+
+
+def _csr(parts: tuple) -> sp.csr_matrix:
+    """A csr_matrix over the C++ buffers, without copying them."""
+    data, indices, indptr, shape = parts
+    matrix = sp.csr_matrix((data, indices, indptr), shape=shape, copy=False)
+    matrix.has_sorted_indices = True
+    return matrix
+
+
+class DocumentFrequencies:
+    """Mergeable corpus statistics: number of documents and, per term, its document frequency
+    and total count. What fitting learns before pruning; ``a + b`` counts both corpora.
+
+    >>> vec = TfidfVectorizer()
+    >>> a = vec.count_frequencies(["بوتين في سوتشي"])
+    >>> b = vec.count_frequencies(["الأسد في سوتشي"])
+    >>> merged = a + b
+    >>> merged.n_documents, merged.document_frequency("سوتشي")
+    (2, 2)
+    """
+
+    def __init__(self, core: _core.DocumentFrequencies | None = None) -> None:
+        self._core = core if core is not None else _core.DocumentFrequencies()
+
+    @property
+    def n_documents(self) -> int:
+        return self._core.n_documents
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def terms(self) -> list[str]:
+        return self._core.terms()
+
+    def document_frequency(self, term: str) -> int:
+        table = self.to_dict()
+        return table.get(term, (0, 0))[0]
+
+    def to_dict(self) -> dict[str, tuple[int, int]]:
+        """term → (document frequency, total count)."""
+        dfs = self._core.document_frequencies().tolist()
+        counts = self._core.total_counts().tolist()
+        return {t: (d, c) for t, d, c in zip(self._core.terms(), dfs, counts)}
+
+    def to_pandas(self) -> Any:
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {
+                "term": self._core.terms(),
+                "document_frequency": self._core.document_frequencies(),
+                "total_count": self._core.total_counts(),
+            }
+        )
+        return frame.sort_values(["document_frequency", "term"], ascending=[False, True])
+
+    def merge(self, other: DocumentFrequencies) -> DocumentFrequencies:
+        """Adds ``other``'s counts to these (in place) and returns self."""
+        if not isinstance(other, DocumentFrequencies):
+            raise TypeError(f"can only merge DocumentFrequencies, not {type(other).__name__}")
+        self._core.merge(other._core)
+        return self
+
+    def __add__(self, other: DocumentFrequencies) -> DocumentFrequencies:
+        if not isinstance(other, DocumentFrequencies):
+            return NotImplemented
+        return DocumentFrequencies(self._core.copy()).merge(other)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DocumentFrequencies) and self._core == other._core
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"DocumentFrequencies(n_documents={self.n_documents}, terms={len(self)})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "n_documents": self.n_documents,
+            "terms": self._core.terms(),
+            "document_frequencies": self._core.document_frequencies(),
+            "total_counts": self._core.total_counts(),
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._core = _core.DocumentFrequencies()
+        self._core.add_documents(int(state["n_documents"]))
+        for term, df, count in zip(
+            state["terms"], state["document_frequencies"], state["total_counts"]
+        ):
+            self._core.add(term, int(df), int(count))
+
+
+class _TextVectorizer(TransformerMixin, BaseEstimator):
+    """What CountVectorizer and TfidfVectorizer share: tokenizer parameters, input handling,
+    the C++ model and its fitted attributes."""
+
+    _weighting_params: tuple[str, ...] = ()
+
+    def _check_params(self) -> None:
+        if self.input not in _INPUTS:
+            raise ValueError(f"input must be one of {_INPUTS}, got {self.input!r}")
+        check_documents([], self.n_threads)
+
+    def build_tokenizer(self) -> Tokenizer:
+        """The khabar Tokenizer these parameters describe."""
+        return Tokenizer(
+            normalize=self.normalize,
+            stopwords=self.stopwords,
+            stemmer=self.stemmer,
+            min_length=self.min_length,
+            ngram_range=self.ngram_range,
+            analyzer=self.analyzer,
+        )
+
+    def build_analyzer(self) -> Any:
+        """A callable giving the tokens of one document (as scikit-learn's build_analyzer)."""
+        return self.build_tokenizer()
+
+    def _documents(self, raw_documents: Iterable[Any]) -> Iterable[Text]:
+        if isinstance(raw_documents, (str, bytes)):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        if self.input == "filename":
+            return (_read_path(p) for p in raw_documents)
+        if self.input == "file":
+            return (f.read() for f in raw_documents)
+        return raw_documents
+
+    def _limits(self) -> dict[str, Any]:
+        limits: dict[str, Any] = {}
+        for name in ("min_df", "max_df"):
+            value = getattr(self, name)
+            if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0:
+                limits[name], limits[f"{name}_proportion"] = float(value), False
+            elif isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 <= value <= 1:
+                limits[name], limits[f"{name}_proportion"] = float(value), True
+            else:
+                raise ValueError(f"{name} must be an int >= 0 or a float in [0.0, 1.0], got {value!r}")
+        if self.max_features is not None and (
+            not isinstance(self.max_features, numbers.Integral) or self.max_features < 1
+        ):
+            raise ValueError(f"max_features must be None or an int >= 1, got {self.max_features!r}")
+        return limits
+
+    def _core_options(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _new_model(self) -> _core.TfidfVectorizer:
+        self._check_params()
+        model = _core.TfidfVectorizer(self._core_options())
+        if self.vocabulary is not None:
+            model.set_fixed_vocabulary(_vocabulary_terms(self.vocabulary))
+        return model
+
+    def _set_fitted(self, model: _core.TfidfVectorizer) -> None:
+        self._model = model
+        features = model.features()
+        self.vocabulary_ = dict(zip(features, range(len(features))))
+        self.fixed_vocabulary_ = self.vocabulary is not None
+
+    def _fitted_model(self) -> _core.TfidfVectorizer:
+        model = getattr(self, "_model", None)
+        if model is None:
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+        return model
+
+    # --- fitting ---------------------------------------------------------------------------
+
+    def count_frequencies(self, raw_documents: Iterable[Any]) -> DocumentFrequencies:
+        """DocumentFrequencies of these documents under this vectorizer's tokenization."""
+        model = self._new_model()
+        total = DocumentFrequencies()
+        for first, chunk in document_chunks(self._documents(raw_documents), self.progress, "count"):
+            total.merge(DocumentFrequencies(model.count(chunk, self.n_threads, first_index=first)))
+        return total
+
+    def fit(self, raw_documents: Iterable[Any], y: Any = None) -> _TextVectorizer:
+        """Learns the vocabulary (and idf) from the documents."""
+        model = self._new_model()
+        total = _core.DocumentFrequencies()
+        for first, chunk in document_chunks(self._documents(raw_documents), self.progress, "fit"):
+            total.merge(model.count(chunk, self.n_threads, first_index=first))
+        model.fit_frequencies(total)
+        self._set_fitted(model)
+        return self
+
+    def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
+        """fit, then transform the same documents, tokenizing each document once."""
+        model = self._new_model()
+        builder = _core.TfidfBuilder(model, self.n_threads)
+        for _, chunk in document_chunks(self._documents(raw_documents), self.progress, "fit"):
+            builder.add(chunk)
+        matrix = _csr(builder.finish())
+        self._set_fitted(model)
+        return matrix
+
+    def partial_fit(self, raw_documents: Iterable[Any], y: Any = None) -> _TextVectorizer:
+        """Adds the documents' counts to those seen so far and refits vocabulary and idf."""
+        frequencies = self.count_frequencies(raw_documents)
+        previous = getattr(self, "frequencies_", None)
+        self.frequencies_ = frequencies if previous is None else previous + frequencies
+        model = self._new_model()
+        model.fit_frequencies(self.frequencies_._core)
+        self._set_fitted(model)
+        return self
+
+    @classmethod
+    def from_frequencies(cls, frequencies: DocumentFrequencies, **params: Any) -> Any:
+        """A vectorizer fitted from (merged) DocumentFrequencies: min_df, max_df and
+        max_features apply to the merged counts."""
+        vectorizer = cls(**params)
+        model = vectorizer._new_model()
+        model.fit_frequencies(frequencies._core)
+        vectorizer._set_fitted(model)
+        return vectorizer
+
+    def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
+        """Rows for the documents; terms outside the vocabulary are ignored."""
+        model = self._fitted_model()
+        parts = [
+            _csr(model.transform(chunk, self.n_threads, first_index=first))
+            for first, chunk in document_chunks(
+                self._documents(raw_documents), self.progress, "transform"
+            )
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return sp.csr_matrix((0, model.n_features), dtype=np.dtype(self.dtype))
+        return sp.vstack(parts, format="csr")
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Terms by column, as an object array (scikit-learn's convention)."""
+        return np.asarray(self._fitted_model().features(), dtype=object)
+
+
+def _read_path(path: Any) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _vocabulary_terms(vocabulary: Any) -> list[str]:
+    """The terms of a user-given vocabulary in column order, validated as scikit-learn does."""
+    if isinstance(vocabulary, Mapping):
+        indices = sorted(vocabulary.values())
+        if len(set(indices)) != len(indices):
+            raise ValueError("Vocabulary contains repeated indices.")
+        for i, index in enumerate(indices):
+            if i != index:
+                raise ValueError(f"Vocabulary of size {len(indices)} doesn't contain index {i}.")
+        terms = sorted(vocabulary, key=vocabulary.__getitem__)
+    else:
+        terms = sorted(vocabulary) if isinstance(vocabulary, set) else list(vocabulary)
+        if len(set(terms)) != len(terms):
+            duplicate = next(t for t in terms if terms.count(t) > 1)
+            raise ValueError(f"Duplicate term in vocabulary: {duplicate!r}")
+    if not terms:
+        raise ValueError("empty vocabulary passed to fit")
+    return terms
+
+
+def _dtype_name(dtype: Any, allowed: tuple[str, ...]) -> str:
+    name = np.dtype(dtype).name
+    if name not in allowed:
+        raise ValueError(f"dtype must be one of {allowed}, got {name}")
+    return name
+
+
+class CountVectorizer(_TextVectorizer):
+    """Term counts with khabar's Arabic tokenizer; scikit-learn's CountVectorizer semantics.
+
+    >>> X = CountVectorizer().fit_transform(["سوريا روسيا سوريا", "روسيا تركيا"])
+    >>> X.toarray().tolist()
+    [[0, 1, 2], [1, 1, 0]]
+    """
+
+    def __init__(
+        self,
+        *,
+        input: str = "content",
+        normalize: bool | Mapping[str, bool] = True,
+        stopwords: Any = None,
+        stemmer: str | None = None,
+        min_length: int = 1,
+        ngram_range: tuple[int, int] = (1, 1),
+        analyzer: str = "word",
+        max_df: float | int = 1.0,
+        min_df: float | int = 1,
+        max_features: int | None = None,
+        vocabulary: Any = None,
+        binary: bool = False,
+        dtype: Any = np.int64,
+        n_threads: int = 0,
+        progress: bool = False,
+    ) -> None:
+        self.input = input
+        self.normalize = normalize
+        self.stopwords = stopwords
+        self.stemmer = stemmer
+        self.min_length = min_length
+        self.ngram_range = ngram_range
+        self.analyzer = analyzer
+        self.max_df = max_df
+        self.min_df = min_df
+        self.max_features = max_features
+        self.vocabulary = vocabulary
+        self.binary = binary
+        self.dtype = dtype
+        self.n_threads = n_threads
+        self.progress = progress
+
+    def _core_options(self) -> dict[str, Any]:
+        return {
+            "tokenizer": self.build_tokenizer()._core_options(),
+            **self._limits(),
+            "max_features": self.max_features,
+            "binary": bool(self.binary),
+            "use_idf": False,
+            "smooth_idf": False,
+            "sublinear_tf": False,
+            "norm": None,
+            "dtype": _dtype_name(self.dtype, ("int64", "float64", "float32")),
+        }
+
+
+class TfidfVectorizer(_TextVectorizer):
+    """TF-IDF features with khabar's Arabic tokenizer, equal to scikit-learn's
+    TfidfVectorizer for the same tokens, computed in multi-threaded C++.
+
+    >>> vec = TfidfVectorizer(sublinear_tf=True)
+    >>> X = vec.fit_transform(["بوتين يستقبل الأسد في سوتشي", "الأسد في دمشق"])
+    >>> X.shape, vec.get_feature_names_out()[:2].tolist()
+    ((2, 6), ['الاسد', 'بوتين'])
+    """
+
+    def __init__(
+        self,
+        *,
+        input: str = "content",
+        normalize: bool | Mapping[str, bool] = True,
+        stopwords: Any = None,
+        stemmer: str | None = None,
+        min_length: int = 1,
+        ngram_range: tuple[int, int] = (1, 1),
+        analyzer: str = "word",
+        max_df: float | int = 1.0,
+        min_df: float | int = 1,
+        max_features: int | None = None,
+        vocabulary: Any = None,
+        binary: bool = False,
+        dtype: Any = np.float64,
+        norm: str | None = "l2",
+        use_idf: bool = True,
+        smooth_idf: bool = True,
+        sublinear_tf: bool = False,
+        n_threads: int = 0,
+        progress: bool = False,
+    ) -> None:
+        self.input = input
+        self.normalize = normalize
+        self.stopwords = stopwords
+        self.stemmer = stemmer
+        self.min_length = min_length
+        self.ngram_range = ngram_range
+        self.analyzer = analyzer
+        self.max_df = max_df
+        self.min_df = min_df
+        self.max_features = max_features
+        self.vocabulary = vocabulary
+        self.binary = binary
+        self.dtype = dtype
+        self.norm = norm
+        self.use_idf = use_idf
+        self.smooth_idf = smooth_idf
+        self.sublinear_tf = sublinear_tf
+        self.n_threads = n_threads
+        self.progress = progress
+
+    def _core_options(self) -> dict[str, Any]:
+        if self.norm not in (None, "l1", "l2"):
+            raise ValueError(f"norm must be None, 'l1' or 'l2', got {self.norm!r}")
+        return {
+            "tokenizer": self.build_tokenizer()._core_options(),
+            **self._limits(),
+            "max_features": self.max_features,
+            "binary": bool(self.binary),
+            "use_idf": bool(self.use_idf),
+            "smooth_idf": bool(self.smooth_idf),
+            "sublinear_tf": bool(self.sublinear_tf),
+            "norm": self.norm,
+            "dtype": _dtype_name(self.dtype, ("float64", "float32")),
+        }
+
+    def _set_fitted(self, model: _core.TfidfVectorizer) -> None:
+        super()._set_fitted(model)
+        if self.use_idf:
+            self.idf_ = model.idf().astype(np.dtype(self.dtype), copy=False)
