@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import numbers
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -250,6 +252,87 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
         if not parts:
             return sp.csr_matrix((0, model.n_features), dtype=np.dtype(self.dtype))
         return sp.vstack(parts, format="csr")
+
+    # --- persistence ---------------------------------------------------------------------
+
+    def _annotations(self) -> str:
+        params = self.get_params()
+        params["dtype"] = np.dtype(self.dtype).name
+        params["ngram_range"] = list(self.ngram_range)
+        params["vocabulary"] = None  # the fixed vocabulary is stored as the model's terms
+        if not isinstance(params["stopwords"], (str, type(None))):
+            params["stopwords"] = list(params["stopwords"])
+        return json.dumps({"class": type(self).__name__, "params": params}, ensure_ascii=False)
+
+    def to_bytes(self) -> bytes:
+        """The fitted model in khabar's versioned binary format (see README: Model files)."""
+        return _core.serialize_model(self._fitted_model(), self._annotations())
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes the fitted model to ``path`` atomically (temporary file, then rename).
+
+        >>> import tempfile, pathlib
+        >>> vec = TfidfVectorizer().fit(["بوتين في سوتشي", "الأسد في سوتشي"])
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.khabar"
+        >>> vec.save(path)
+        >>> TfidfVectorizer.load(path).vocabulary_ == vec.vocabulary_
+        True
+        """
+        _core.save_model(self._fitted_model(), os.fspath(path), self._annotations())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Any:
+        """A fitted vectorizer from :meth:`to_bytes` output. Never executes code from the
+        bytes; corrupt, truncated or future-version data raises ValueError."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"expected bytes, got {type(data).__name__}")
+        model, annotations = _core.deserialize_model(bytes(data))
+        return cls._from_model(model, annotations)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Any:
+        """A fitted vectorizer saved with :meth:`save` (by Python or C++)."""
+        path = os.fspath(path)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"no model file at {path}")
+        model, annotations = _core.load_model(path)
+        return cls._from_model(model, annotations)
+
+    @classmethod
+    def _from_model(cls, model: _core.TfidfVectorizer, annotations: str) -> Any:
+        saved = json.loads(annotations)
+        saved_class = saved.get("class", cls.__name__) if isinstance(saved, dict) else cls.__name__
+        if saved_class != cls.__name__:
+            raise ValueError(f"the model was saved by {saved_class}, not {cls.__name__}")
+        params = saved.get("params") if isinstance(saved, dict) else None
+        if isinstance(params, dict):
+            params["ngram_range"] = tuple(params.get("ngram_range", (1, 1)))
+            if "dtype" in params:
+                params["dtype"] = np.dtype(params["dtype"]).type
+            params = {k: v for k, v in params.items() if k in cls._get_param_names()}
+            vectorizer = cls(**params)
+        else:  # written by C++ without Python parameters: the defaults, fitted state from file
+            vectorizer = cls()
+        if model.has_fixed_vocabulary:
+            vectorizer.vocabulary = model.features()
+        vectorizer._set_fitted(model)
+        return vectorizer
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        model = state.pop("_model", None)
+        for fitted in ("vocabulary_", "idf_", "fixed_vocabulary_"):
+            state.pop(fitted, None)
+        if model is not None:
+            state["_model_bytes"] = self.to_bytes()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        model_bytes = state.pop("_model_bytes", None)
+        self.__dict__.update(state)
+        if model_bytes is not None:
+            model, _ = _core.deserialize_model(model_bytes)
+            self._set_fitted(model)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Terms by column, as an object array (scikit-learn's convention)."""

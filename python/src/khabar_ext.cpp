@@ -258,6 +258,8 @@ PYBIND11_MODULE(_core, m) {
       PyErr_SetString(PyExc_ValueError, error.what());
     } catch (const khabar::InvalidOptionError& error) {
       PyErr_SetString(PyExc_ValueError, error.what());
+    } catch (const khabar::ModelFormatError& error) {
+      PyErr_SetString(PyExc_ValueError, error.what());
     } catch (const khabar::NotFittedError& error) {
       PyErr_SetString(not_fitted_error.ptr(), error.what());
     }
@@ -357,6 +359,7 @@ PYBIND11_MODULE(_core, m) {
            py::arg("options"))
       .def("set_fixed_vocabulary", &khabar::TfidfVectorizer::set_fixed_vocabulary)
       .def_property_readonly("fitted", &khabar::TfidfVectorizer::fitted)
+      .def_property_readonly("has_fixed_vocabulary", &khabar::TfidfVectorizer::has_fixed_vocabulary)
       .def_property_readonly("n_features", &khabar::TfidfVectorizer::n_features)
       .def("features",
            [](const khabar::TfidfVectorizer& self) {
@@ -405,6 +408,43 @@ PYBIND11_MODULE(_core, m) {
         }
         return csr_to_python(std::move(matrix));
       });
+
+  m.def(
+      "serialize_model",
+      [](const khabar::TfidfVectorizer& model, const std::string& annotations) {
+        std::string bytes;
+        {
+          py::gil_scoped_release release;
+          bytes = khabar::serialize_model(model, annotations);
+        }
+        return py::bytes(bytes);
+      },
+      py::arg("model"), py::arg("annotations"));
+  m.def(
+      "deserialize_model",
+      [](const py::bytes& data) {
+        const std::string_view bytes = text_view(data);
+        std::optional<khabar::LoadedModel> loaded;
+        {
+          py::gil_scoped_release release;
+          loaded.emplace(khabar::deserialize_model(bytes));
+        }
+        return py::make_tuple(std::move(loaded->vectorizer), loaded->annotations_json);
+      },
+      py::arg("data"));
+  m.def("save_model", &khabar::save_model, py::arg("model"), py::arg("path"), py::arg("annotations"),
+        py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "load_model",
+      [](const std::string& path) {
+        std::optional<khabar::LoadedModel> loaded;
+        {
+          py::gil_scoped_release release;
+          loaded.emplace(khabar::load_model(path));
+        }
+        return py::make_tuple(std::move(loaded->vectorizer), loaded->annotations_json);
+      },
+      py::arg("path"));
 
   m.def("light10_stem", [](py::handle word) { return khabar::light10_stem(text_view(word)); });
   m.def("arabic_stopwords", &khabar::arabic_stopwords);

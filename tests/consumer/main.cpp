@@ -1,6 +1,7 @@
 // Tokenizes an Arabic sentence with the installed library and checks the result.
 #include <khabar/khabar.hpp>
 
+#include <cmath>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -15,6 +16,22 @@ int main() {
     std::cerr << "\n";
     return 1;
   }
-  std::cout << "khabar " << khabar::kVersion << " consumer OK: " << tokens.size() << " tokens\n";
+  // TF-IDF of two documents: "سوريا" occurs in both, so with a smoothed idf of 1 it weighs less
+  // than "روسيا" and "تركيا" (idf 1 + ln 1.5) in each L2-normalized row.
+  khabar::TfidfVectorizer vectorizer;
+  const std::vector<std::string_view> docs = {"سوريا روسيا", "سوريا تركيا"};
+  const Eigen::SparseMatrix<double, Eigen::RowMajor> matrix =
+      khabar::to_eigen(vectorizer.fit_transform(docs));
+  const double rare = 1.0 + std::log(1.5);
+  const double expected_common = 1.0 / std::sqrt(1.0 + rare * rare);
+  const auto common = vectorizer.column("سوريا");
+  if (vectorizer.n_features() != 3 || matrix.rows() != 2 || common < 0 ||
+      std::abs(matrix.coeff(0, common) - expected_common) > 1e-12 ||
+      std::abs(matrix.row(1).norm() - 1.0) > 1e-12) {
+    std::cerr << "unexpected TF-IDF matrix\n" << Eigen::MatrixXd(matrix) << "\n";
+    return 1;
+  }
+  std::cout << "khabar " << khabar::kVersion << " consumer OK: " << tokens.size() << " tokens, "
+            << matrix.nonZeros() << " TF-IDF entries\n";
   return 0;
 }

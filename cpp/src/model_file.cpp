@@ -1,0 +1,327 @@
+#include "khabar/model_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "khabar/errors.hpp"
+#include "utf.hpp"
+
+namespace khabar {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kMagic[8] = {'K', 'H', 'A', 'B', 'A', 'R', 'V', 'Z'};
+
+std::uint64_t fnv1a(std::string_view bytes) {
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char byte : bytes) {
+    hash ^= byte;
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
+void put_u64(std::string& out, std::uint64_t value) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+}
+
+void put_u32(std::string& out, std::uint32_t value) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+}
+
+// Reads fields in order, refusing to read past the end.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+
+  std::string_view take(std::uint64_t n, const char* what) {
+    if (n > bytes_.size() - position_)
+      throw ModelFormatError(std::string("truncated model file: ") + what + " needs " +
+                             std::to_string(n) + " bytes at offset " + std::to_string(position_) +
+                             ", " + std::to_string(bytes_.size() - position_) + " remain");
+    const std::string_view out = bytes_.substr(position_, static_cast<std::size_t>(n));
+    position_ += static_cast<std::size_t>(n);
+    return out;
+  }
+  std::uint64_t u64(const char* what) {
+    const std::string_view raw = take(8, what);
+    std::uint64_t value = 0;
+    for (int i = 7; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(raw[static_cast<std::size_t>(i)]);
+    return value;
+  }
+  std::uint32_t u32(const char* what) {
+    const std::string_view raw = take(4, what);
+    std::uint32_t value = 0;
+    for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(raw[static_cast<std::size_t>(i)]);
+    return value;
+  }
+  std::uint8_t flag(const char* what) {
+    const auto value = static_cast<std::uint8_t>(take(1, what)[0]);
+    if (value > 1) throw ModelFormatError(std::string("invalid model file: ") + what + " is neither 0 nor 1");
+    return value;
+  }
+  // A count of 8-byte items that must fit in what remains, checked before any allocation.
+  std::uint64_t item_count(const char* what) {
+    const std::uint64_t n = u64(what);
+    if (n > (bytes_.size() - position_) / 8)
+      throw ModelFormatError(std::string("invalid model file: ") + what + " (" + std::to_string(n) +
+                             ") exceeds the file size");
+    return n;
+  }
+  std::size_t position() const noexcept { return position_; }
+
+ private:
+  std::string_view bytes_;
+  std::size_t position_ = 0;
+};
+
+const char* analyzer_name(Analyzer analyzer) {
+  switch (analyzer) {
+    case Analyzer::character:
+      return "char";
+    case Analyzer::character_wb:
+      return "char_wb";
+    case Analyzer::word:
+      break;
+  }
+  return "word";
+}
+
+json options_to_json(const VectorizerOptions& o) {
+  const auto& t = o.tokenizer;
+  const auto& n = t.normalizer;
+  json normalizer = {{"nfkc", n.nfkc},       {"diacritics", n.diacritics},
+                     {"tatweel", n.tatweel}, {"alef", n.alef},
+                     {"alef_maksura", n.alef_maksura}, {"teh_marbuta", n.teh_marbuta},
+                     {"persian_letters", n.persian_letters}, {"hamza", n.hamza},
+                     {"digits", n.digits},   {"lowercase", n.lowercase}};
+  json tokenizer = {{"normalize", t.normalize},
+                    {"normalizer", normalizer},
+                    {"stopwords", t.stopwords},
+                    {"stemmer", t.stemmer == Stemmer::light10 ? json("light10") : json(nullptr)},
+                    {"min_length", t.min_length},
+                    {"ngram_range", {t.ngram_min, t.ngram_max}},
+                    {"analyzer", analyzer_name(t.analyzer)}};
+  auto limit = [](const DocumentLimit& l) { return json{{"value", l.value}, {"proportion", l.proportion}}; };
+  const char* norm = o.norm == Norm::l1 ? "l1" : o.norm == Norm::l2 ? "l2" : nullptr;
+  const char* dtype = o.value_type == ValueType::float32 ? "float32"
+                      : o.value_type == ValueType::int64 ? "int64"
+                                                         : "float64";
+  return {{"tokenizer", tokenizer},
+          {"min_df", limit(o.min_df)},
+          {"max_df", limit(o.max_df)},
+          {"max_features", o.max_features ? json(*o.max_features) : json(nullptr)},
+          {"binary", o.binary},
+          {"use_idf", o.use_idf},
+          {"smooth_idf", o.smooth_idf},
+          {"sublinear_tf", o.sublinear_tf},
+          {"norm", norm ? json(norm) : json(nullptr)},
+          {"dtype", dtype}};
+}
+
+VectorizerOptions options_from_json(const json& j) {
+  VectorizerOptions o;
+  const json& t = j.at("tokenizer");
+  const json& n = t.at("normalizer");
+  auto& nf = o.tokenizer.normalizer;
+  nf = {n.at("nfkc").get<bool>(),          n.at("diacritics").get<bool>(),
+        n.at("tatweel").get<bool>(),       n.at("alef").get<bool>(),
+        n.at("alef_maksura").get<bool>(),  n.at("teh_marbuta").get<bool>(),
+        n.at("persian_letters").get<bool>(), n.at("hamza").get<bool>(),
+        n.at("digits").get<bool>(),        n.at("lowercase").get<bool>()};
+  o.tokenizer.normalize = t.at("normalize").get<bool>();
+  o.tokenizer.stopwords = t.at("stopwords").get<std::vector<std::string>>();
+  const json& stemmer = t.at("stemmer");
+  if (!stemmer.is_null() && stemmer.get<std::string>() != "light10")
+    throw ModelFormatError("invalid model file: unknown stemmer " + stemmer.dump());
+  o.tokenizer.stemmer = stemmer.is_null() ? Stemmer::none : Stemmer::light10;
+  o.tokenizer.min_length = t.at("min_length").get<std::size_t>();
+  const auto range = t.at("ngram_range").get<std::vector<std::size_t>>();
+  if (range.size() != 2) throw ModelFormatError("invalid model file: ngram_range needs two values");
+  o.tokenizer.ngram_min = range[0];
+  o.tokenizer.ngram_max = range[1];
+  const auto analyzer = t.at("analyzer").get<std::string>();
+  if (analyzer == "char") o.tokenizer.analyzer = Analyzer::character;
+  else if (analyzer == "char_wb") o.tokenizer.analyzer = Analyzer::character_wb;
+  else if (analyzer == "word") o.tokenizer.analyzer = Analyzer::word;
+  else throw ModelFormatError("invalid model file: unknown analyzer '" + analyzer + "'");
+  auto limit = [](const json& l) {
+    return DocumentLimit{l.at("value").get<double>(), l.at("proportion").get<bool>()};
+  };
+  o.min_df = limit(j.at("min_df"));
+  o.max_df = limit(j.at("max_df"));
+  if (!j.at("max_features").is_null()) o.max_features = j.at("max_features").get<std::size_t>();
+  o.binary = j.at("binary").get<bool>();
+  o.use_idf = j.at("use_idf").get<bool>();
+  o.smooth_idf = j.at("smooth_idf").get<bool>();
+  o.sublinear_tf = j.at("sublinear_tf").get<bool>();
+  const json& norm = j.at("norm");
+  o.norm = norm.is_null() ? Norm::none : norm.get<std::string>() == "l1" ? Norm::l1 : Norm::l2;
+  if (!norm.is_null() && norm.get<std::string>() != "l1" && norm.get<std::string>() != "l2")
+    throw ModelFormatError("invalid model file: unknown norm " + norm.dump());
+  const auto dtype = j.at("dtype").get<std::string>();
+  if (dtype == "float32") o.value_type = ValueType::float32;
+  else if (dtype == "int64") o.value_type = ValueType::int64;
+  else if (dtype == "float64") o.value_type = ValueType::float64;
+  else throw ModelFormatError("invalid model file: unknown dtype '" + dtype + "'");
+  return o;
+}
+
+}  // namespace
+
+std::string serialize_model(const TfidfVectorizer& vectorizer, std::string_view annotations_json) {
+  if (!vectorizer.fitted()) throw NotFittedError("only a fitted vectorizer can be saved");
+  json annotations;
+  try {
+    annotations = json::parse(annotations_json);
+  } catch (const json::exception& error) {
+    throw InvalidOptionError(std::string("annotations must be a JSON object: ") + error.what());
+  }
+  const std::string parameters =
+      json{{"options", options_to_json(vectorizer.options())}, {"annotations", annotations}}.dump();
+  std::string out(kMagic, sizeof kMagic);
+  put_u32(out, kModelFormatVersion);
+  put_u32(out, 0);
+  put_u64(out, parameters.size());
+  out += parameters;
+  const std::size_t n = vectorizer.n_features();
+  put_u64(out, n);
+  std::size_t term_bytes = 0;
+  for (std::size_t i = 0; i < n; ++i) term_bytes += vectorizer.feature(i).size();
+  put_u64(out, term_bytes);
+  for (std::size_t i = 0; i < n; ++i) out += vectorizer.feature(i);
+  std::size_t end = 0;
+  for (std::size_t i = 0; i < n; ++i) put_u64(out, end += vectorizer.feature(i).size());
+  out.push_back(vectorizer.has_fixed_vocabulary() ? 1 : 0);
+  const auto& idf = vectorizer.idf();
+  out.push_back(idf.empty() ? 0 : 1);
+  for (double value : idf) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    put_u64(out, bits);
+  }
+  put_u64(out, fnv1a(out));
+  return out;
+}
+
+LoadedModel deserialize_model(std::string_view bytes) {
+  Reader header(bytes);
+  if (header.take(sizeof kMagic, "the magic number") != std::string_view(kMagic, sizeof kMagic))
+    throw ModelFormatError("not a khabar model file (wrong magic number)");
+  const std::uint32_t version = header.u32("the format version");
+  if (version == 0 || version > kModelFormatVersion)
+    throw ModelFormatError("model file format version " + std::to_string(version) +
+                           " is not supported by this khabar (it reads version " +
+                           std::to_string(kModelFormatVersion) + "); upgrade khabar");
+  if (header.u32("the reserved field") != 0) throw ModelFormatError("invalid model file: reserved field is not 0");
+  if (bytes.size() < 8 + header.position()) throw ModelFormatError("truncated model file: no checksum");
+  const std::string_view body = bytes.substr(0, bytes.size() - 8);
+  Reader trailer(bytes.substr(bytes.size() - 8));
+  if (trailer.u64("the checksum") != fnv1a(body))
+    throw ModelFormatError("model file is corrupt or truncated (checksum mismatch)");
+
+  Reader reader(body);
+  reader.take(header.position(), "the header");
+  const std::uint64_t parameters_length = reader.u64("the parameters length");
+  const std::string_view parameters = reader.take(parameters_length, "the parameters");
+  VectorizerOptions options;
+  std::string annotations;
+  try {
+    const json document = json::parse(parameters);
+    options = options_from_json(document.at("options"));
+    annotations = document.at("annotations").dump();
+  } catch (const json::exception& error) {
+    throw ModelFormatError(std::string("invalid model file parameters: ") + error.what());
+  }
+  const std::uint64_t n = reader.item_count("the number of terms");
+  const std::uint64_t term_bytes = reader.u64("the term bytes length");
+  const std::string_view terms_blob = reader.take(term_bytes, "the terms");
+  std::vector<std::string> terms;
+  terms.reserve(static_cast<std::size_t>(n));
+  std::uint64_t begin = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::uint64_t end = reader.u64("the term offsets");
+    if (end < begin || end > term_bytes)
+      throw ModelFormatError("invalid model file: term offsets are not increasing within the term bytes");
+    terms.emplace_back(terms_blob.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)));
+    begin = end;
+  }
+  if (begin != term_bytes) throw ModelFormatError("invalid model file: term offsets do not cover the term bytes");
+  const bool fixed = reader.flag("the fixed-vocabulary flag");
+  const bool has_idf = reader.flag("the idf flag");
+  std::vector<double> idf;
+  if (has_idf) {
+    if (n > (body.size() - reader.position()) / 8) throw ModelFormatError("truncated model file: idf");
+    idf.resize(static_cast<std::size_t>(n));
+    for (auto& value : idf) {
+      const std::uint64_t bits = reader.u64("the idf");
+      std::memcpy(&value, &bits, sizeof value);
+      if (std::isnan(value)) throw ModelFormatError("invalid model file: idf is NaN");
+    }
+  }
+  if (reader.position() != body.size())
+    throw ModelFormatError("invalid model file: " + std::to_string(body.size() - reader.position()) +
+                           " unexpected bytes after the idf");
+  std::u16string scratch;
+  for (const auto& term : terms) {
+    try {
+      detail::decode_utf8(term, scratch);
+    } catch (const InvalidTextError&) {
+      throw ModelFormatError("invalid model file: a term is not valid UTF-8");
+    }
+  }
+  try {
+    TfidfVectorizer vectorizer(options);
+    vectorizer.restore(terms, std::move(idf), fixed);
+    return LoadedModel{std::move(vectorizer), std::move(annotations)};
+  } catch (const InvalidOptionError& error) {
+    throw ModelFormatError(std::string("invalid model file: ") + error.what());
+  } catch (const InvalidTextError& error) {
+    throw ModelFormatError(std::string("invalid model file: ") + error.what());
+  }
+}
+
+void save_model(const TfidfVectorizer& vectorizer, const std::string& path,
+                std::string_view annotations_json) {
+  const std::string bytes = serialize_model(vectorizer, annotations_json);
+  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string reason = std::strerror(errno);
+      ::close(fd);
+      std::remove(temporary.c_str());
+      throw std::runtime_error("cannot write " + temporary + ": " + reason);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    std::remove(temporary.c_str());
+    throw std::runtime_error("cannot save model to " + path + ": " + reason);
+  }
+}
+
+LoadedModel load_model(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open model file " + path);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return deserialize_model(bytes);
+}
+
+}  // namespace khabar
