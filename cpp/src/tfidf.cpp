@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "khabar/errors.hpp"
+#include "csr_assembly.hpp"
 #include "thread_pool.hpp"
 
 namespace khabar {
@@ -136,7 +137,7 @@ class CountingPass {
 };
 
 // Weighs one row in place, in scikit-learn's order of operations: binary, sublinear tf, idf,
-// then the norm summed over the row's columns in increasing order.
+// then the norm.
 void weigh_row(const VectorizerOptions& options, const std::vector<double>& idf,
                const std::int32_t* columns, double* values, std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) {
@@ -145,13 +146,7 @@ void weigh_row(const VectorizerOptions& options, const std::vector<double>& idf,
     if (options.use_idf) value *= idf[static_cast<std::size_t>(columns[k])];
     values[k] = value;
   }
-  if (options.norm == Norm::none) return;
-  double norm = 0.0;
-  for (std::size_t k = 0; k < n; ++k)
-    norm += options.norm == Norm::l2 ? values[k] * values[k] : std::fabs(values[k]);
-  if (norm == 0.0) return;
-  if (options.norm == Norm::l2) norm = std::sqrt(norm);
-  for (std::size_t k = 0; k < n; ++k) values[k] /= norm;
+  detail::normalize_row(options.norm, values, n);
 }
 
 // The CSR matrix of counted blocks: ids mapped to columns through `remap` (per worker; empty
@@ -160,17 +155,12 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
                        const std::vector<std::vector<std::int64_t>>& remap,
                        const VectorizerOptions& options, const std::vector<double>& idf,
                        std::size_t n_threads) {
-  struct Rows {
-    std::vector<std::int64_t> lengths;
-    std::vector<std::int32_t> columns;
-    std::vector<double> values;
-  };
-  std::vector<Rows> rows(blocks.size());
+  std::vector<detail::RowChunk> rows(blocks.size());
   detail::parallel_for(blocks.size(), n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
     std::vector<std::pair<std::int32_t, std::uint32_t>> entries;
     for (std::size_t b = begin; b < end; ++b) {
       Block& block = blocks[b];
-      Rows& out = rows[b];
+      detail::RowChunk& out = rows[b];
       out.columns.reserve(block.ids.size());
       out.values.reserve(block.ids.size());
       std::uint32_t row_begin = 0;
@@ -185,12 +175,12 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
         const std::size_t offset = out.columns.size();
         for (const auto& [column, count] : entries) {
           out.columns.push_back(column);
-          out.values.push_back(static_cast<double>(count));
+          out.values.push_back(options.value_type == ValueType::int64 && options.binary
+                                   ? 1.0
+                                   : static_cast<double>(count));
         }
         if (options.value_type != ValueType::int64)
           weigh_row(options, idf, out.columns.data() + offset, out.values.data() + offset, entries.size());
-        else if (options.binary)
-          std::fill(out.values.begin() + static_cast<std::ptrdiff_t>(offset), out.values.end(), 1.0);
         out.lengths.push_back(static_cast<std::int64_t>(entries.size()));
         row_begin = row_end;
       }
@@ -198,39 +188,7 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
       block = Block{};
     }
   });
-
-  CsrMatrix matrix;
-  matrix.rows = n_rows;
-  matrix.cols = n_columns;
-  matrix.indptr.reserve(n_rows + 1);
-  std::size_t nnz = 0;
-  for (const Rows& r : rows) {
-    for (std::int64_t length : r.lengths) {
-      nnz += static_cast<std::size_t>(length);
-      matrix.indptr.push_back(static_cast<std::int64_t>(nnz));
-    }
-  }
-  matrix.indices.reserve(nnz);
-  for (const Rows& r : rows) matrix.indices.insert(matrix.indices.end(), r.columns.begin(), r.columns.end());
-  auto fill = [&](auto& values) {
-    values.reserve(nnz);
-    for (Rows& r : rows) {
-      for (double v : r.values) values.push_back(static_cast<typename std::decay_t<decltype(values)>::value_type>(v));
-      r = Rows{};
-    }
-  };
-  switch (options.value_type) {
-    case ValueType::float64:
-      fill(matrix.data.emplace<std::vector<double>>());
-      break;
-    case ValueType::float32:
-      fill(matrix.data.emplace<std::vector<float>>());
-      break;
-    case ValueType::int64:
-      fill(matrix.data.emplace<std::vector<std::int64_t>>());
-      break;
-  }
-  return matrix;
+  return detail::assemble_rows(rows, n_rows, n_columns, options.value_type);
 }
 
 void validate(const VectorizerOptions& options) {

@@ -9,7 +9,12 @@ C++17 core, exposed with scikit-learn-shaped Python APIs.
 """
 
 from khabar._core import __version__
-from khabar.vectorizers import CountVectorizer, DocumentFrequencies, TfidfVectorizer
+from khabar.vectorizers import (
+    CountVectorizer,
+    DocumentFrequencies,
+    HashingVectorizer,
+    TfidfVectorizer,
+)
 from khabar.tokenizer import (
     NORMALIZER_FLAGS,
     Tokenizer,
@@ -22,6 +27,7 @@ __all__ = [
     "NORMALIZER_FLAGS",
     "CountVectorizer",
     "DocumentFrequencies",
+    "HashingVectorizer",
     "TfidfVectorizer",
     "Tokenizer",
     "__version__",

@@ -500,3 +500,98 @@ class TfidfVectorizer(_TextVectorizer):
         super()._set_fitted(model)
         if self.use_idf:
             self.idf_ = model.idf().astype(np.dtype(self.dtype), copy=False)
+
+
+class HashingVectorizer(TransformerMixin, BaseEstimator):
+    """Stateless hashed token counts, equal to scikit-learn's HashingVectorizer for the same
+    tokens: column ``abs(h) % n_features`` and sign of ``h``, the signed 32-bit MurmurHash3
+    (seed 0) of each token's UTF-8 bytes. Fitting is a no-op.
+
+    >>> X = HashingVectorizer(n_features=2**10).transform(["بوتين في سوتشي"])
+    >>> X.shape, X.nnz
+    ((1, 1024), 3)
+    """
+
+    def __init__(
+        self,
+        *,
+        input: str = "content",
+        normalize: bool | Mapping[str, bool] = True,
+        stopwords: Any = None,
+        stemmer: str | None = None,
+        min_length: int = 1,
+        ngram_range: tuple[int, int] = (1, 1),
+        analyzer: str = "word",
+        n_features: int = 2**20,
+        binary: bool = False,
+        norm: str | None = "l2",
+        alternate_sign: bool = True,
+        dtype: Any = np.float64,
+        n_threads: int = 0,
+        progress: bool = False,
+    ) -> None:
+        self.input = input
+        self.normalize = normalize
+        self.stopwords = stopwords
+        self.stemmer = stemmer
+        self.min_length = min_length
+        self.ngram_range = ngram_range
+        self.analyzer = analyzer
+        self.n_features = n_features
+        self.binary = binary
+        self.norm = norm
+        self.alternate_sign = alternate_sign
+        self.dtype = dtype
+        self.n_threads = n_threads
+        self.progress = progress
+
+    build_tokenizer = _TextVectorizer.build_tokenizer
+    build_analyzer = _TextVectorizer.build_analyzer
+    _documents = _TextVectorizer._documents
+
+    def _model(self) -> _core.HashingVectorizer:
+        if self.input not in _INPUTS:
+            raise ValueError(f"input must be one of {_INPUTS}, got {self.input!r}")
+        check_documents([], self.n_threads)
+        if not isinstance(self.n_features, numbers.Integral) or not 1 <= self.n_features < 2**31:
+            raise ValueError(f"n_features must be an int in [1, 2**31 - 1], got {self.n_features!r}")
+        if self.norm not in (None, "l1", "l2"):
+            raise ValueError(f"norm must be None, 'l1' or 'l2', got {self.norm!r}")
+        return _core.HashingVectorizer(
+            {
+                "tokenizer": self.build_tokenizer()._core_options(),
+                "n_features": int(self.n_features),
+                "alternate_sign": bool(self.alternate_sign),
+                "binary": bool(self.binary),
+                "norm": self.norm,
+                "dtype": _dtype_name(self.dtype, ("float64", "float32")),
+            }
+        )
+
+    def fit(self, raw_documents: Any = None, y: Any = None) -> HashingVectorizer:
+        """No-op (hashing learns nothing); validates the parameters."""
+        self._model()
+        return self
+
+    def partial_fit(self, raw_documents: Any = None, y: Any = None) -> HashingVectorizer:
+        return self.fit(raw_documents)
+
+    def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
+        model = self._model()
+        parts = [
+            _csr(model.transform(chunk, self.n_threads, first_index=first))
+            for first, chunk in document_chunks(
+                self._documents(raw_documents), self.progress, "transform"
+            )
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return sp.csr_matrix((0, self.n_features), dtype=np.dtype(self.dtype))
+        return sp.vstack(parts, format="csr")
+
+    def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
+        return self.transform(raw_documents)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return True

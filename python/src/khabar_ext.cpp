@@ -107,8 +107,20 @@ khabar::TokenizerOptions tokenizer_options(const py::dict& d) {
   return options;
 }
 
-khabar::VectorizerOptions vectorizer_options(const py::dict& d) {
+// The norm and dtype entries, shared by every vectorizer's options.
+khabar::VectorizerOptions vectorizer_options_norm_and_dtype(const py::dict& d) {
   khabar::VectorizerOptions options;
+  const auto norm = d["norm"].cast<std::optional<std::string>>();
+  options.norm = !norm ? khabar::Norm::none : *norm == "l1" ? khabar::Norm::l1 : khabar::Norm::l2;
+  const auto dtype = d["dtype"].cast<std::string>();
+  options.value_type = dtype == "float32" ? khabar::ValueType::float32
+                       : dtype == "int64" ? khabar::ValueType::int64
+                                          : khabar::ValueType::float64;
+  return options;
+}
+
+khabar::VectorizerOptions vectorizer_options(const py::dict& d) {
+  khabar::VectorizerOptions options = vectorizer_options_norm_and_dtype(d);
   options.tokenizer = tokenizer_options(d["tokenizer"].cast<py::dict>());
   options.min_df = {d["min_df"].cast<double>(), d["min_df_proportion"].cast<bool>()};
   options.max_df = {d["max_df"].cast<double>(), d["max_df_proportion"].cast<bool>()};
@@ -117,12 +129,6 @@ khabar::VectorizerOptions vectorizer_options(const py::dict& d) {
   options.use_idf = d["use_idf"].cast<bool>();
   options.smooth_idf = d["smooth_idf"].cast<bool>();
   options.sublinear_tf = d["sublinear_tf"].cast<bool>();
-  const auto norm = d["norm"].cast<std::optional<std::string>>();
-  options.norm = !norm ? khabar::Norm::none : *norm == "l1" ? khabar::Norm::l1 : khabar::Norm::l2;
-  const auto dtype = d["dtype"].cast<std::string>();
-  options.value_type = dtype == "float32" ? khabar::ValueType::float32
-                       : dtype == "int64" ? khabar::ValueType::int64
-                                          : khabar::ValueType::float64;
   return options;
 }
 
@@ -408,6 +414,33 @@ PYBIND11_MODULE(_core, m) {
         }
         return csr_to_python(std::move(matrix));
       });
+
+  py::class_<khabar::HashingVectorizer>(m, "HashingVectorizer")
+      .def(py::init([](const py::dict& d) {
+             khabar::HashingOptions options;
+             options.tokenizer = tokenizer_options(d["tokenizer"].cast<py::dict>());
+             options.n_features = d["n_features"].cast<std::size_t>();
+             options.alternate_sign = d["alternate_sign"].cast<bool>();
+             options.binary = d["binary"].cast<bool>();
+             const auto base = vectorizer_options_norm_and_dtype(d);
+             options.norm = base.norm;
+             options.value_type = base.value_type;
+             return khabar::HashingVectorizer(std::move(options));
+           }),
+           py::arg("options"))
+      .def(
+          "transform",
+          [](const khabar::HashingVectorizer& self, const py::list& docs, std::size_t n_threads,
+             std::size_t first_index) {
+            const DocumentViews views(docs, first_index);
+            khabar::CsrMatrix matrix;
+            views.run([&] { matrix = self.transform(views.views, n_threads); });
+            return csr_to_python(std::move(matrix));
+          },
+          py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0);
+
+  m.def("murmurhash3_32", [](py::handle data, std::uint32_t seed) { return khabar::murmurhash3_32(text_view(data), seed); },
+        py::arg("data"), py::arg("seed") = 0);
 
   m.def(
       "serialize_model",

@@ -256,3 +256,35 @@ def test_random_corpora_equal_scikit_learn(docs, sublinear_tf, norm, smooth_idf,
             ours.fit(docs)
         return
     assert_same_fit(ours, theirs, docs)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"n_features": 2**8},
+        {"n_features": 2**8, "alternate_sign": False, "norm": "l1"},
+        {"n_features": 97, "binary": True},
+        {"n_features": 2**10, "ngram_range": (1, 2), "norm": None},
+        {"n_features": 2**12, "analyzer": "char_wb", "ngram_range": (2, 3)},
+    ],
+)
+def test_hashing_equals_scikit_learn(sochi_texts, params):
+    ours = khabar.HashingVectorizer(**params)
+    X = ours.fit_transform(sochi_texts)
+    Y = sklearn_twin(ours).fit_transform(sochi_texts)
+    assert X.shape == Y.shape
+    assert abs(X - Y).max() <= 1e-12
+
+
+def test_murmurhash_equals_scikit_learn():
+    from sklearn.utils import murmurhash3_32
+
+    for token in ["", "a", "سوريا", "الرئيس بوتين", "2017م", "x" * 101]:
+        assert _core_murmur(token) == murmurhash3_32(token.encode(), seed=0)
+
+
+def _core_murmur(token):
+    from khabar import _core
+
+    return _core.murmurhash3_32(token)

@@ -3,6 +3,7 @@
 // Umbrella header: the whole public C++ API of khabar.
 #include "khabar/document_frequencies.hpp"
 #include "khabar/errors.hpp"
+#include "khabar/hashing.hpp"
 #include "khabar/model_file.hpp"
 #include "khabar/normalizer.hpp"
 #include "khabar/sparse.hpp"
