@@ -61,7 +61,7 @@ py-test: apt $(INSTALLED)
 test: cpp-test py-test
 
 bench: apt $(INSTALLED)
-	$(PY) bench/bench_tokenize.py
+	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py
 
 lint: $(VENV)/.build-tools
 	$(PY) -m pip install -q ruff clang-format

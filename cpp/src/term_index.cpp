@@ -1,5 +1,7 @@
 #include "khabar/term_index.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <stdexcept>
@@ -8,6 +10,20 @@ namespace khabar {
 
 std::uint64_t TermIndex::hash_of(std::string_view term) noexcept {
   return std::hash<std::string_view>{}(term);
+}
+
+TermIndex::Key TermIndex::key_of(std::string_view term) noexcept {
+  Key key{term, hash_of(term), {0, 0}};
+  std::memcpy(key.head, term.data(), std::min(term.size(), kInlineBytes));
+  return key;
+}
+
+bool TermIndex::matches(const Slot& slot, const Key& key) const noexcept {
+  if (slot.hash != key.hash || slot.length != key.term.size() || slot.head[0] != key.head[0] ||
+      slot.head[1] != key.head[1])
+    return false;
+  return key.term.size() <= kInlineBytes ||
+         term(slot.id_plus_one - 1).substr(kInlineBytes) == key.term.substr(kInlineBytes);
 }
 
 void TermIndex::reserve(std::size_t terms) {
@@ -28,32 +44,36 @@ void TermIndex::rehash(std::size_t slot_count) {
   slots_ = std::move(slots);
 }
 
-std::int64_t TermIndex::find(std::string_view term) const noexcept {
+std::int64_t TermIndex::find(std::string_view term) const noexcept { return find(key_of(term)); }
+
+std::int64_t TermIndex::find(const Key& key) const noexcept {
   if (slots_.empty()) return kAbsent;
-  const std::uint64_t hash = hash_of(term);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = key.hash & mask;; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
     if (!slot.id_plus_one) return kAbsent;
-    if (slot.hash == hash && this->term(slot.id_plus_one - 1) == term) return slot.id_plus_one - 1;
+    if (matches(slot, key)) return slot.id_plus_one - 1;
   }
 }
 
-std::uint32_t TermIndex::insert(std::string_view term) {
+std::uint32_t TermIndex::insert(std::string_view term) { return insert(key_of(term)); }
+
+std::uint32_t TermIndex::insert(const Key& key) {
   if (2 * (size() + 1) > slots_.size()) rehash(slots_.empty() ? 16 : 2 * slots_.size());
-  const std::uint64_t hash = hash_of(term);
+  const std::string_view term = key.term;
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = key.hash & mask;; i = (i + 1) & mask) {
     Slot& slot = slots_[i];
     if (!slot.id_plus_one) {
       if (size() >= std::numeric_limits<std::uint32_t>::max() - 1)
         throw std::length_error("more than 2^32 - 2 distinct terms");
       arena_.append(term);
       ends_.push_back(arena_.size());
-      slot = Slot{hash, static_cast<std::uint32_t>(size())};
+      slot = Slot{key.hash, static_cast<std::uint32_t>(size()), static_cast<std::uint32_t>(term.size()),
+                  {key.head[0], key.head[1]}};
       return slot.id_plus_one - 1;
     }
-    if (slot.hash == hash && this->term(slot.id_plus_one - 1) == term) return slot.id_plus_one - 1;
+    if (matches(slot, key)) return slot.id_plus_one - 1;
   }
 }
 

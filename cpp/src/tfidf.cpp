@@ -1,6 +1,7 @@
 #include "khabar/tfidf.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -96,18 +97,12 @@ class CountingPass {
           throw error.in_document(first_document + d);
         }
         ids.clear();
-        for (std::size_t t = 0; t < tokens.size(); ++t) {
-          if (columns_) {
-            const std::int64_t column = columns_->find(tokens[t]);
-            if (column != TermIndex::kAbsent) ids.push_back(static_cast<std::uint32_t>(column));
-          } else {
-            const std::uint32_t id = worker.terms.insert(tokens[t]);
-            if (id == worker.document_frequency.size()) {
-              worker.document_frequency.push_back(0);
-              worker.total_count.push_back(0);
-            }
-            ids.push_back(id);
-          }
+        if (columns_) {
+          columns_->find_all(tokens, ids);
+        } else {
+          worker.terms.insert_all(tokens, ids);
+          worker.document_frequency.resize(worker.terms.size(), 0);
+          worker.total_count.resize(worker.terms.size(), 0);
         }
         std::sort(ids.begin(), ids.end());
         for (std::size_t i = 0; i < ids.size();) {
@@ -136,59 +131,112 @@ class CountingPass {
   std::size_t n_documents_ = 0;
 };
 
+// ln(count) for the counts most terms have, computed once with std::log so that the values
+// are the same as calling it.
+double log_of_count(std::uint32_t count) {
+  static const std::array<double, 256> table = [] {
+    std::array<double, 256> logs{};
+    for (std::size_t i = 1; i < logs.size(); ++i) logs[i] = std::log(static_cast<double>(i));
+    return logs;
+  }();
+  return count < table.size() ? table[count] : std::log(static_cast<double>(count));
+}
+
 // Weighs one row in place, in scikit-learn's order of operations: binary, sublinear tf, idf,
 // then the norm.
 void weigh_row(const VectorizerOptions& options, const std::vector<double>& idf,
-               const std::int32_t* columns, double* values, std::size_t n) {
+               const std::pair<std::int32_t, std::uint32_t>* entries, double* values,
+               std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) {
-    double value = options.binary ? 1.0 : values[k];
-    if (options.sublinear_tf) value = std::log(value) + 1.0;
-    if (options.use_idf) value *= idf[static_cast<std::size_t>(columns[k])];
+    const std::uint32_t count = options.binary ? 1 : entries[k].second;
+    double value = options.sublinear_tf ? log_of_count(count) + 1.0 : static_cast<double>(count);
+    if (options.use_idf) value *= idf[static_cast<std::size_t>(entries[k].first)];
     values[k] = value;
   }
   detail::normalize_row(options.norm, values, n);
 }
 
 // The CSR matrix of counted blocks: ids mapped to columns through `remap` (per worker; empty
-// when ids already are columns), dropped when mapped to kAbsent, then weighed.
+// when ids already are columns), dropped when mapped to kAbsent, then weighed. Rows are sized
+// in a first pass so that the second writes straight into the result.
 CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size_t n_columns,
                        const std::vector<std::vector<std::int64_t>>& remap,
                        const VectorizerOptions& options, const std::vector<double>& idf,
                        std::size_t n_threads) {
-  std::vector<detail::RowChunk> rows(blocks.size());
+  auto column_of = [&](const Block& block, std::uint32_t id) -> std::int64_t {
+    return remap.empty() ? id : remap[block.worker][id];
+  };
+  std::vector<std::size_t> first_row(blocks.size() + 1, 0);
+  for (std::size_t b = 0; b < blocks.size(); ++b) first_row[b + 1] = first_row[b] + blocks[b].row_ends.size();
+  CsrMatrix matrix;
+  matrix.rows = n_rows;
+  matrix.cols = n_columns;
+  matrix.indptr.assign(n_rows + 1, 0);
   detail::parallel_for(blocks.size(), n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
-    std::vector<std::pair<std::int32_t, std::uint32_t>> entries;
     for (std::size_t b = begin; b < end; ++b) {
-      Block& block = blocks[b];
-      detail::RowChunk& out = rows[b];
-      out.columns.reserve(block.ids.size());
-      out.values.reserve(block.ids.size());
+      const Block& block = blocks[b];
       std::uint32_t row_begin = 0;
-      for (std::uint32_t row_end : block.row_ends) {
-        entries.clear();
-        for (std::uint32_t k = row_begin; k < row_end; ++k) {
-          const std::int64_t column = remap.empty() ? block.ids[k] : remap[block.worker][block.ids[k]];
-          if (column != TermIndex::kAbsent)
-            entries.emplace_back(static_cast<std::int32_t>(column), block.counts[k]);
-        }
-        if (!remap.empty()) std::sort(entries.begin(), entries.end());
-        const std::size_t offset = out.columns.size();
-        for (const auto& [column, count] : entries) {
-          out.columns.push_back(column);
-          out.values.push_back(options.value_type == ValueType::int64 && options.binary
-                                   ? 1.0
-                                   : static_cast<double>(count));
-        }
-        if (options.value_type != ValueType::int64)
-          weigh_row(options, idf, out.columns.data() + offset, out.values.data() + offset, entries.size());
-        out.lengths.push_back(static_cast<std::int64_t>(entries.size()));
-        row_begin = row_end;
+      for (std::size_t r = 0; r < block.row_ends.size(); ++r) {
+        std::int64_t kept = 0;
+        for (std::uint32_t k = row_begin; k < block.row_ends[r]; ++k)
+          kept += column_of(block, block.ids[k]) != TermIndex::kAbsent;
+        matrix.indptr[first_row[b] + r + 1] = kept;
+        row_begin = block.row_ends[r];
       }
-      // The counts are no longer needed: free them as we go to bound peak memory.
-      block = Block{};
     }
   });
-  return detail::assemble_rows(rows, n_rows, n_columns, options.value_type);
+  for (std::size_t r = 0; r < n_rows; ++r) matrix.indptr[r + 1] += matrix.indptr[r];
+  const auto nnz = static_cast<std::size_t>(matrix.indptr[n_rows]);
+  matrix.indices.resize(nnz);
+  switch (options.value_type) {
+    case ValueType::float64:
+      matrix.data.emplace<std::vector<double>>(nnz);
+      break;
+    case ValueType::float32:
+      matrix.data.emplace<std::vector<float>>(nnz);
+      break;
+    case ValueType::int64:
+      matrix.data.emplace<std::vector<std::int64_t>>(nnz);
+      break;
+  }
+  std::visit(
+      [&](auto& values) {
+        using Value = typename std::decay_t<decltype(values)>::value_type;
+        detail::parallel_for(blocks.size(), n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
+          std::vector<std::pair<std::int32_t, std::uint32_t>> entries;
+          std::vector<double> weights;
+          for (std::size_t b = begin; b < end; ++b) {
+            Block& block = blocks[b];
+            std::uint32_t row_begin = 0;
+            for (std::size_t r = 0; r < block.row_ends.size(); ++r) {
+              entries.clear();
+              for (std::uint32_t k = row_begin; k < block.row_ends[r]; ++k) {
+                const std::int64_t column = column_of(block, block.ids[k]);
+                if (column != TermIndex::kAbsent)
+                  entries.emplace_back(static_cast<std::int32_t>(column), block.counts[k]);
+              }
+              row_begin = block.row_ends[r];
+              if (!remap.empty()) std::sort(entries.begin(), entries.end());
+              weights.resize(entries.size());
+              if (options.value_type == ValueType::int64) {
+                for (std::size_t k = 0; k < entries.size(); ++k)
+                  weights[k] = options.binary ? 1.0 : static_cast<double>(entries[k].second);
+              } else {
+                weigh_row(options, idf, entries.data(), weights.data(), entries.size());
+              }
+              auto at = static_cast<std::size_t>(matrix.indptr[first_row[b] + r]);
+              for (std::size_t k = 0; k < entries.size(); ++k, ++at) {
+                matrix.indices[at] = entries[k].first;
+                values[at] = static_cast<Value>(weights[k]);
+              }
+            }
+            // The counts are no longer needed: free them as we go to bound peak memory.
+            block = Block{};
+          }
+        });
+      },
+      matrix.data);
+  return matrix;
 }
 
 void validate(const VectorizerOptions& options) {
