@@ -2,7 +2,7 @@
 
 namespace khabar {
 
-void DocumentFrequencies::add(std::string_view term, std::int64_t documents, std::int64_t count) {
+std::size_t DocumentFrequencies::add(std::string_view term, std::int64_t documents, std::int64_t count) {
   const std::uint32_t id = terms_.insert(term);
   if (id == document_frequency_.size()) {
     document_frequency_.push_back(0);
@@ -10,6 +10,7 @@ void DocumentFrequencies::add(std::string_view term, std::int64_t documents, std
   }
   document_frequency_[id] += documents;
   total_count_[id] += count;
+  return id;
 }
 
 DocumentFrequencies& DocumentFrequencies::merge(const DocumentFrequencies& other) {

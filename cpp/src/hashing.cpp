@@ -69,7 +69,7 @@ HashingVectorizer::HashingVectorizer(HashingOptions options)
     throw InvalidOptionError("integer features cannot be normalized");
 }
 
-CsrMatrix HashingVectorizer::transform(const std::vector<std::string_view>& docs,
+CsrMatrix HashingVectorizer::transform(const std::vector<TextView>& docs,
                                        std::size_t n_threads) const {
   const std::size_t n_blocks = (docs.size() + kBlockDocuments - 1) / kBlockDocuments;
   std::vector<detail::RowChunk> rows(n_blocks);

@@ -108,6 +108,26 @@ bool Normalizer::map_if_nfkc_inert(std::string_view utf8, std::u16string& out) c
   return true;
 }
 
+bool Normalizer::map_if_nfkc_inert(std::u16string_view utf16, std::u16string& out) const {
+  out.resize(utf16.size());
+  char16_t* dest = out.data();
+  std::int32_t written = 0;
+  const auto length = static_cast<std::int32_t>(utf16.size());
+  for (std::int32_t i = 0; i < length;) {
+    const std::int32_t start = i;
+    UChar32 c;
+    U16_NEXT(utf16.data(), i, length, c);
+    if (U_IS_SURROGATE(c)) detail::throw_lone_surrogate(static_cast<std::size_t>(start));
+    const std::uint32_t entry = c <= 0xFFFF ? bmp_table_[static_cast<std::size_t>(c)]
+                                            : table_entry(static_cast<std::uint32_t>(c));
+    if (entry & kNeedsNfkc) return false;
+    if (entry & (kDrop | kDropAttached)) continue;
+    U16_APPEND_UNSAFE(dest, written, static_cast<UChar32>(entry));
+  }
+  out.resize(static_cast<std::size_t>(written));
+  return true;
+}
+
 void Normalizer::normalize(std::string_view utf8, std::u16string& out) const {
   if (map_if_nfkc_inert(utf8, out)) return;
   std::u16string decoded;
@@ -144,6 +164,8 @@ std::string Normalizer::normalize(std::string_view utf8) const {
 }
 
 void Normalizer::normalize(std::u16string_view text, std::u16string& out, SourceMap* map) const {
+  if (!map && map_if_nfkc_inert(text, out)) return;
+  detail::validate_utf16(text);
   if (!nfkc_) {
     apply_character_map(text, out, nullptr, map);
     return;

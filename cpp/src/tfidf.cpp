@@ -51,7 +51,7 @@ class CountingPass {
     }
   }
 
-  void add(const std::vector<std::string_view>& docs) {
+  void add(const std::vector<TextView>& docs) {
     const std::size_t first_block = blocks_.size();
     const std::size_t first_document = n_documents_;
     if (keep_rows_) blocks_.resize(first_block + (docs.size() + kBlockDocuments - 1) / kBlockDocuments);
@@ -66,21 +66,28 @@ class CountingPass {
   std::vector<Block>& blocks() noexcept { return blocks_; }
   const std::vector<WorkerTerms>& workers() const noexcept { return workers_; }
 
-  DocumentFrequencies frequencies() const {
+  /// The merged counts of all workers; with `positions`, also where each worker's term ids
+  /// landed in the merged table.
+  DocumentFrequencies frequencies(std::vector<std::vector<std::int64_t>>* positions = nullptr) const {
     DocumentFrequencies merged;
     merged.add_documents(n_documents_);
-    for (const auto& worker : workers_) {
+    if (positions) positions->assign(workers_.size(), {});
+    for (std::size_t w = 0; w < workers_.size(); ++w) {
+      const WorkerTerms& worker = workers_[w];
+      if (positions) (*positions)[w].assign(worker.document_frequency.size(), TermIndex::kAbsent);
       for (std::size_t id = 0; id < worker.document_frequency.size(); ++id) {
         if (worker.document_frequency[id] == 0) continue;
-        merged.add(columns_ ? columns_->term(id) : worker.terms.term(id),
-                   worker.document_frequency[id], worker.total_count[id]);
+        const std::size_t position =
+            merged.add(columns_ ? columns_->term(id) : worker.terms.term(id),
+                       worker.document_frequency[id], worker.total_count[id]);
+        if (positions) (*positions)[w][id] = static_cast<std::int64_t>(position);
       }
     }
     return merged;
   }
 
  private:
-  void count_range(const std::vector<std::string_view>& docs, std::size_t worker_index,
+  void count_range(const std::vector<TextView>& docs, std::size_t worker_index,
                    std::size_t begin, std::size_t end, std::size_t first_block,
                    std::size_t first_document) {
     WorkerTerms& worker = workers_[worker_index];
@@ -273,8 +280,11 @@ double inverse_document_frequency(std::int64_t document_frequency, std::size_t n
          1.0;
 }
 
-std::vector<std::string> select_vocabulary(const DocumentFrequencies& frequencies,
-                                           const VectorizerOptions& options) {
+namespace detail {
+
+// select_vocabulary as positions in `frequencies`, in column order.
+std::vector<std::size_t> select_vocabulary_positions(const DocumentFrequencies& frequencies,
+                                                     const VectorizerOptions& options) {
   const double max_documents = options.max_df.documents(frequencies.n_documents());
   const double min_documents = options.min_df.documents(frequencies.n_documents());
   if (max_documents < min_documents)
@@ -301,9 +311,16 @@ std::vector<std::string> select_vocabulary(const DocumentFrequencies& frequencie
   if (kept.empty())
     throw InvalidOptionError("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
   std::sort(kept.begin(), kept.end(), by_term);
+  return kept;
+}
+
+}  // namespace detail
+
+std::vector<std::string> select_vocabulary(const DocumentFrequencies& frequencies,
+                                           const VectorizerOptions& options) {
   std::vector<std::string> terms;
-  terms.reserve(kept.size());
-  for (std::size_t i : kept) terms.emplace_back(frequencies.term(i));
+  for (std::size_t i : detail::select_vocabulary_positions(frequencies, options))
+    terms.emplace_back(frequencies.term(i));
   return terms;
 }
 
@@ -320,44 +337,54 @@ void TfidfVectorizer::set_fixed_vocabulary(const std::vector<std::string>& terms
   idf_.clear();
 }
 
-DocumentFrequencies TfidfVectorizer::count(const std::vector<std::string_view>& docs,
+DocumentFrequencies TfidfVectorizer::count(const std::vector<TextView>& docs,
                                            std::size_t n_threads) const {
   CountingPass pass(tokenizer_, fixed_vocabulary_ ? &vocabulary_ : nullptr, n_threads, false);
   pass.add(docs);
   return pass.frequencies();
 }
 
-void TfidfVectorizer::fit(const std::vector<std::string_view>& docs, std::size_t n_threads) {
+void TfidfVectorizer::fit(const std::vector<TextView>& docs, std::size_t n_threads) {
   fit_frequencies(count(docs, n_threads));
 }
 
 void TfidfVectorizer::fit_frequencies(const DocumentFrequencies& frequencies) {
-  if (!fixed_vocabulary_) {
-    vocabulary_ = index_of_distinct(select_vocabulary(frequencies, options_));
+  if (fixed_vocabulary_) {
+    std::vector<std::int64_t> positions(vocabulary_.size());
+    for (std::size_t column = 0; column < vocabulary_.size(); ++column)
+      positions[column] = frequencies.find(vocabulary_.term(column));
+    compute_idf(frequencies, positions);
+  } else {
+    const std::vector<std::size_t> selected = detail::select_vocabulary_positions(frequencies, options_);
+    TermIndex index;
+    index.reserve(selected.size());
+    for (std::size_t position : selected) index.insert(frequencies.term(position));
+    vocabulary_ = std::move(index);
+    compute_idf(frequencies, std::vector<std::int64_t>(selected.begin(), selected.end()));
   }
-  compute_idf(frequencies);
   fitted_ = true;
 }
 
-void TfidfVectorizer::compute_idf(const DocumentFrequencies& frequencies) {
+void TfidfVectorizer::compute_idf(const DocumentFrequencies& frequencies,
+                                  const std::vector<std::int64_t>& positions) {
   idf_.clear();
   if (!options_.use_idf) return;
-  idf_.resize(vocabulary_.size());
-  for (std::size_t column = 0; column < vocabulary_.size(); ++column) {
-    const std::int64_t i = frequencies.find(vocabulary_.term(column));
+  idf_.resize(positions.size());
+  for (std::size_t column = 0; column < positions.size(); ++column) {
+    const std::int64_t i = positions[column];
     const std::int64_t df = i == TermIndex::kAbsent ? 0 : frequencies.document_frequency(static_cast<std::size_t>(i));
     idf_[column] = inverse_document_frequency(df, frequencies.n_documents(), options_.smooth_idf);
   }
 }
 
-CsrMatrix TfidfVectorizer::fit_transform(const std::vector<std::string_view>& docs,
+CsrMatrix TfidfVectorizer::fit_transform(const std::vector<TextView>& docs,
                                          std::size_t n_threads) {
   Builder builder(*this, n_threads);
   builder.add(docs);
   return builder.finish();
 }
 
-CsrMatrix TfidfVectorizer::transform(const std::vector<std::string_view>& docs,
+CsrMatrix TfidfVectorizer::transform(const std::vector<TextView>& docs,
                                      std::size_t n_threads) const {
   if (!fitted_) throw NotFittedError("this vectorizer is not fitted yet: call fit first");
   CountingPass pass(tokenizer_, &vocabulary_, n_threads, true);
@@ -390,7 +417,7 @@ TfidfVectorizer::Builder::Builder(TfidfVectorizer& vectorizer, std::size_t n_thr
 TfidfVectorizer::Builder::~Builder() = default;
 TfidfVectorizer::Builder::Builder(Builder&&) noexcept = default;
 
-void TfidfVectorizer::Builder::add(const std::vector<std::string_view>& docs) {
+void TfidfVectorizer::Builder::add(const std::vector<TextView>& docs) {
   if (!state_) throw std::logic_error("Builder::add after finish");
   state_->pass.add(docs);
 }
@@ -399,14 +426,19 @@ CsrMatrix TfidfVectorizer::Builder::finish() {
   if (!state_) throw std::logic_error("Builder::finish called twice");
   const std::unique_ptr<State> state = std::move(state_);
   TfidfVectorizer& vectorizer = *vectorizer_;
-  vectorizer.fit_frequencies(state->pass.frequencies());
   std::vector<std::vector<std::int64_t>> remap;
+  const DocumentFrequencies frequencies =
+      state->pass.frequencies(vectorizer.fixed_vocabulary_ ? nullptr : &remap);
+  vectorizer.fit_frequencies(frequencies);
   if (!vectorizer.fixed_vocabulary_) {
-    for (const WorkerTerms& worker : state->pass.workers()) {
-      std::vector<std::int64_t>& columns = remap.emplace_back(worker.terms.size());
-      for (std::size_t id = 0; id < worker.terms.size(); ++id)
-        columns[id] = vectorizer.vocabulary_.find(worker.terms.term(id));
-    }
+    // Worker id -> merged position -> column (positions of pruned terms have none).
+    std::vector<std::int64_t> column_of_position(frequencies.size(), TermIndex::kAbsent);
+    for (std::size_t column = 0; column < vectorizer.vocabulary_.size(); ++column)
+      column_of_position[static_cast<std::size_t>(frequencies.find(vectorizer.vocabulary_.term(column)))] =
+          static_cast<std::int64_t>(column);
+    for (auto& ids : remap)
+      for (auto& id : ids)
+        if (id != TermIndex::kAbsent) id = column_of_position[static_cast<std::size_t>(id)];
   }
   return build_matrix(state->pass.blocks(), state->pass.n_documents(), vectorizer.vocabulary_.size(),
                       remap, vectorizer.options_, vectorizer.idf_, state->n_threads);

@@ -116,18 +116,25 @@ void Tokenizer::rebuild_stopword_index() {
   for (const auto& word : normalized_stopwords_) stopword_index_.insert(word);
 }
 
-void Tokenizer::analyze(std::string_view text, TokenList& tokens,
-                        std::vector<TokenSpan>* spans) const {
+void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>* spans) const {
   tokens.clear();
   if (spans) spans->clear();
   if (spans && options_.analyzer != Analyzer::word)
     throw InvalidOptionError("token spans are defined for the word analyzer only");
+  if (spans && text.is_utf16()) throw InvalidOptionError("token spans need UTF-8 text");
   Workspace& ws = thread_workspace();
   const bool traced = spans && options_.normalize;
-  if (options_.normalize && !spans) {
-    normalizer_.normalize(text, ws.normalized);
+  if (text.is_utf16()) {
+    if (options_.normalize) {
+      normalizer_.normalize(text.utf16(), ws.normalized);
+    } else {
+      detail::validate_utf16(text.utf16());
+      ws.normalized.assign(text.utf16());
+    }
+  } else if (options_.normalize && !spans) {
+    normalizer_.normalize(text.utf8(), ws.normalized);
   } else {
-    detail::decode_utf8(text, ws.decoded, spans ? &ws.byte_of_unit : nullptr);
+    detail::decode_utf8(text.utf8(), ws.decoded, spans ? &ws.byte_of_unit : nullptr);
     if (options_.normalize)
       normalizer_.normalize(ws.decoded, ws.normalized, traced ? &ws.source_map : nullptr);
     else
@@ -263,7 +270,7 @@ void Tokenizer::analyze(std::string_view text, TokenList& tokens,
   }
 }
 
-std::vector<std::string> Tokenizer::tokenize(std::string_view text) const {
+std::vector<std::string> Tokenizer::tokenize(TextView text) const {
   TokenList tokens;
   analyze(text, tokens);
   return tokens.to_vector();
@@ -280,7 +287,7 @@ std::vector<Token> Tokenizer::tokenize_with_spans(std::string_view text) const {
   return out;
 }
 
-void Tokenizer::analyze_document(const std::vector<std::string_view>& docs, std::size_t index,
+void Tokenizer::analyze_document(const std::vector<TextView>& docs, std::size_t index,
                                  TokenList& tokens) const {
   try {
     analyze(docs[index], tokens);
@@ -289,7 +296,7 @@ void Tokenizer::analyze_document(const std::vector<std::string_view>& docs, std:
   }
 }
 
-std::vector<TokenList> Tokenizer::analyze_many(const std::vector<std::string_view>& docs,
+std::vector<TokenList> Tokenizer::analyze_many(const std::vector<TextView>& docs,
                                                std::size_t n_threads) const {
   std::vector<TokenList> out(docs.size());
   detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t, std::size_t begin, std::size_t end) {
@@ -298,7 +305,7 @@ std::vector<TokenList> Tokenizer::analyze_many(const std::vector<std::string_vie
   return out;
 }
 
-std::vector<std::size_t> Tokenizer::count_tokens(const std::vector<std::string_view>& docs,
+std::vector<std::size_t> Tokenizer::count_tokens(const std::vector<TextView>& docs,
                                                  std::size_t n_threads) const {
   std::vector<std::size_t> counts(docs.size());
   detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t, std::size_t begin, std::size_t end) {
@@ -312,7 +319,7 @@ std::vector<std::size_t> Tokenizer::count_tokens(const std::vector<std::string_v
 }
 
 std::vector<std::vector<std::string>> Tokenizer::tokenize_many(
-    const std::vector<std::string_view>& docs, std::size_t n_threads) const {
+    const std::vector<TextView>& docs, std::size_t n_threads) const {
   std::vector<TokenList> lists = analyze_many(docs, n_threads);
   std::vector<std::vector<std::string>> out;
   out.reserve(lists.size());

@@ -14,6 +14,22 @@ void throw_invalid_utf8(std::string_view utf8, std::size_t offset) {
   throw InvalidTextError(std::string("invalid UTF-8 (byte ") + byte_text + ")", offset);
 }
 
+void throw_lone_surrogate(std::size_t offset) {
+  throw InvalidTextError("lone surrogate", offset, std::nullopt, InvalidTextError::Unit::utf16);
+}
+
+void validate_utf16(std::u16string_view utf16) {
+  const std::size_t n = utf16.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!U16_IS_SURROGATE(utf16[i])) continue;
+    if (U16_IS_LEAD(utf16[i]) && i + 1 < n && U16_IS_TRAIL(utf16[i + 1])) {
+      ++i;
+      continue;
+    }
+    throw_lone_surrogate(i);
+  }
+}
+
 void decode_utf8(std::string_view utf8, std::u16string& out,
                  std::vector<std::int32_t>* byte_of_unit) {
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(utf8.data());

@@ -14,6 +14,12 @@ namespace khabar::detail {
 /// Throws InvalidTextError for the ill-formed sequence starting at `offset`.
 [[noreturn]] void throw_invalid_utf8(std::string_view utf8, std::size_t offset);
 
+/// Throws InvalidTextError for a lone surrogate at UTF-16 offset `offset`.
+[[noreturn]] void throw_lone_surrogate(std::size_t offset);
+
+/// Throws InvalidTextError at the first lone surrogate of `utf16`.
+void validate_utf16(std::u16string_view utf16);
+
 /// Decodes `utf8` into `out` (replacing its content). Throws InvalidTextError at the first
 /// ill-formed sequence (truncated, overlong, surrogate code point, byte 0xFF...).
 /// When `byte_of_unit` is given it receives, for each UTF-16 unit of `out` plus one past the

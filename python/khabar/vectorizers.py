@@ -175,9 +175,20 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
 
     def _set_fitted(self, model: _core.TfidfVectorizer) -> None:
         self._model = model
-        features = model.features()
-        self.vocabulary_ = dict(zip(features, range(len(features))))
+        self._vocabulary = None
         self.fixed_vocabulary_ = self.vocabulary is not None
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """term → column, built on first access (a large vocabulary costs a moment)."""
+        model = self._fitted_model()  # NotFittedError is an AttributeError, as hasattr expects
+        if self._vocabulary is None:
+            features = model.features()
+            self._vocabulary = dict(zip(features, range(len(features))))
+        return self._vocabulary
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return getattr(self, "_model", None) is not None
 
     def _fitted_model(self) -> _core.TfidfVectorizer:
         model = getattr(self, "_model", None)
@@ -212,8 +223,8 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
         """fit, then transform the same documents, tokenizing each document once."""
         model = self._new_model()
         builder = _core.TfidfBuilder(model, self.n_threads)
-        for _, chunk in document_chunks(self._documents(raw_documents), self.progress, "fit"):
-            builder.add(chunk)
+        for first, chunk in document_chunks(self._documents(raw_documents), self.progress, "fit"):
+            builder.add(chunk, first_index=first)
         matrix = _csr(builder.finish())
         self._set_fitted(model)
         return matrix
@@ -321,7 +332,7 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         model = state.pop("_model", None)
-        for fitted in ("vocabulary_", "idf_", "fixed_vocabulary_"):
+        for fitted in ("_vocabulary", "idf_", "fixed_vocabulary_"):
             state.pop(fitted, None)
         if model is not None:
             state["_model_bytes"] = self.to_bytes()

@@ -43,30 +43,50 @@ std::string_view text_view(py::handle object, std::optional<std::size_t> index =
                        std::string(Py_TYPE(object.ptr())->tp_name));
 }
 
-// The UTF-8 views of a list of documents, holding references so that no document is freed
-// while the GIL is released; run() does C++ work without the GIL and numbers a failing document
-// by its index in the whole stream (`first_index` + its index in this chunk).
+// The text of one document for a batch call. Python strings of the 2-byte kind (all of
+// Arabic text) are UTF-16 already and are handed over as they are: no UTF-8 copy is cached in
+// the str, and the C++ side skips decoding. Other strings and bytes go as UTF-8.
+khabar::TextView batch_text_view(py::handle object, std::size_t index) {
+  PyObject* text = object.ptr();
+  if (PyUnicode_Check(text) && PyUnicode_KIND(text) == PyUnicode_2BYTE_KIND) {
+    const auto* units = reinterpret_cast<const char16_t*>(PyUnicode_2BYTE_DATA(text));
+    const auto length = static_cast<std::size_t>(PyUnicode_GET_LENGTH(text));
+    // In a 2-byte string every surrogate is a lone one (pairs only occur in 4-byte strings).
+    for (std::size_t i = 0; i < length; ++i) {
+      if (units[i] >= 0xD800 && units[i] <= 0xDFFF)
+        throw py::value_error(document_prefix(index) + "lone surrogate at char offset " + std::to_string(i));
+    }
+    return std::u16string_view(units, length);
+  }
+  return text_view(object, index);
+}
+
+// The views of a list of documents, holding references so that no document is freed while the
+// GIL is released; run() does C++ work without the GIL and numbers a failing document by its
+// index in the whole stream (`first_index` + its index in this chunk).
 struct DocumentViews {
   DocumentViews(const py::list& docs, std::size_t first_index) : first_index(first_index) {
     keep_alive.reserve(docs.size());
     views.reserve(docs.size());
     for (std::size_t i = 0; i < docs.size(); ++i) {
       keep_alive.push_back(docs[i]);
-      views.push_back(text_view(keep_alive.back(), first_index + i));
+      views.push_back(batch_text_view(keep_alive.back(), first_index + i));
     }
   }
+  // `renumber` is false for calls that already number documents in the whole stream.
   template <class Work>
-  void run(Work&& work) const {
+  void run(Work&& work, bool renumber = true) const {
     try {
       py::gil_scoped_release release;
       work();
     } catch (const khabar::InvalidTextError& error) {
+      if (!renumber) throw;
       throw error.in_document(first_index + error.document().value_or(0));
     }
   }
   std::size_t first_index;
   std::vector<py::object> keep_alive;
-  std::vector<std::string_view> views;
+  std::vector<khabar::TextView> views;
 };
 
 khabar::NormalizerOptions normalizer_options(const py::dict& flags) {
@@ -403,7 +423,7 @@ PYBIND11_MODULE(_core, m) {
           "add",
           [](khabar::TfidfVectorizer::Builder& self, const py::list& docs, std::size_t first_index) {
             const DocumentViews views(docs, first_index);
-            views.run([&] { self.add(views.views); });
+            views.run([&] { self.add(views.views); }, /*renumber=*/false);
           },
           py::arg("docs"), py::arg("first_index") = 0)
       .def("finish", [](khabar::TfidfVectorizer::Builder& self) {

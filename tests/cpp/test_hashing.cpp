@@ -26,7 +26,7 @@ TEST(HashingVectorizer, ColumnsSignsAndNorm) {
   options.n_features = 16;
   options.norm = khabar::Norm::none;
   const khabar::HashingVectorizer hashing(options);
-  const std::vector<std::string_view> docs = {"ab ab abc", "", "hello"};
+  const std::vector<khabar::TextView> docs = {"ab ab abc", "", "hello"};
   const auto m = hashing.transform(docs);
   // ab: h = -1681926305 -> column 1681926305 % 16 = 1, sign -; abc: -1277324294 -> 6, sign -.
   EXPECT_EQ(m.indptr, (std::vector<std::int64_t>{0, 2, 2, 3}));

@@ -13,7 +13,7 @@ namespace {
 using khabar::ModelFormatError;
 
 const std::vector<std::string> kTexts = {"سوريا روسيا سوريا", "روسيا تركيا", "سوريا"};
-std::vector<std::string_view> docs() { return {kTexts.begin(), kTexts.end()}; }
+std::vector<khabar::TextView> docs() { return {kTexts.begin(), kTexts.end()}; }
 
 khabar::TfidfVectorizer fitted() {
   khabar::VectorizerOptions options;

@@ -17,7 +17,7 @@ using khabar::VectorizerOptions;
 // Three documents worked by hand. Columns in code point order: تركيا, روسيا, سوريا.
 // df = 1, 2, 2; n = 3.
 const std::vector<std::string> kTexts = {"سوريا روسيا سوريا", "روسيا تركيا", "سوريا"};
-std::vector<std::string_view> docs() { return {kTexts.begin(), kTexts.end()}; }
+std::vector<khabar::TextView> docs() { return {kTexts.begin(), kTexts.end()}; }
 
 const std::vector<double>& values(const CsrMatrix& m) { return std::get<std::vector<double>>(m.data); }
 
@@ -112,7 +112,7 @@ TEST(Tfidf, PruningAndTheErrorsOfScikitLearn) {
   options.max_df = {1, false};
   EXPECT_THROW(TfidfVectorizer(options).fit(docs()), khabar::InvalidOptionError);
   TfidfVectorizer empty;
-  const std::vector<std::string_view> nothing = {"", "، ؟"};
+  const std::vector<khabar::TextView> nothing = {"", "، ؟"};
   EXPECT_THROW(empty.fit(nothing), khabar::InvalidOptionError);
 }
 
@@ -137,7 +137,7 @@ TEST(Tfidf, MaxFeaturesBreaksTiesByTermOrder) {
 
 TEST(Tfidf, TransformIgnoresUnknownTermsAndNeedsFit) {
   TfidfVectorizer vectorizer;
-  const std::vector<std::string_view> query = {"مصر سوريا", ""};
+  const std::vector<khabar::TextView> query = {"مصر سوريا", ""};
   EXPECT_THROW(vectorizer.transform(query), khabar::NotFittedError);
   vectorizer.fit(docs());
   const CsrMatrix m = vectorizer.transform(query);
@@ -150,7 +150,7 @@ TEST(Tfidf, IdenticalForAnyThreadCountAndChunking) {
   for (int i = 0; i < 1000; ++i)
     texts.push_back("وثيقة " + std::to_string(i % 37) + " سوريا روسيا " + std::to_string(i % 11) + " " +
                     std::string(static_cast<std::size_t>(i % 5), 'x'));
-  const std::vector<std::string_view> all(texts.begin(), texts.end());
+  const std::vector<khabar::TextView> all(texts.begin(), texts.end());
   TfidfVectorizer reference;
   const CsrMatrix expected = reference.fit_transform(all, 1);
   for (std::size_t threads : {2u, 8u}) {

@@ -140,7 +140,7 @@ TEST(Tokenizer, EmptyInput) {
 
 TEST(Tokenizer, InvalidUtf8NamesDocumentAndOffset) {
   const std::vector<std::string> texts = {"سلام", "ok", "bad \xC3", "also \xFF bad"};
-  const std::vector<std::string_view> docs(texts.begin(), texts.end());
+  const std::vector<khabar::TextView> docs(texts.begin(), texts.end());
   for (std::size_t threads : {1u, 2u, 8u}) {
     try {
       Tokenizer().tokenize_many(docs, threads);
@@ -157,7 +157,7 @@ TEST(Tokenizer, ManyEqualsOneByOneForAnyThreadCount) {
   std::vector<std::string> texts;
   for (int i = 0; i < 200; ++i)
     texts.push_back("الرئيس بوتين " + std::to_string(i) + " التقى الأسد في سوتشي " + std::string(i % 7, 'x'));
-  const std::vector<std::string_view> docs(texts.begin(), texts.end());
+  const std::vector<khabar::TextView> docs(texts.begin(), texts.end());
   const Tokenizer tokenizer;
   std::vector<Tokens> expected;
   for (const auto& doc : docs) expected.push_back(tokenizer.tokenize(doc));
@@ -170,6 +170,36 @@ TEST(Tokenizer, CopiesKeepTheirStopwords) {
   Tokenizer copy = Tokenizer(options);
   const Tokenizer second(copy);
   EXPECT_EQ(second.tokenize("في سوتشي"), Tokens{"سوتشي"});
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Tokenizer, Utf16InputGivesTheSameTokens) {
+  TokenizerOptions options;
+  options.stemmer = khabar::Stemmer::light10;
+  const Tokenizer tokenizer(options);
+  const std::u16string text = u"الرَّئِيسُ ﻻ يستقبل والمحادثات ٢٠١٧ \U0001F600 Sochi";
+  const std::string utf8 = "الرَّئِيسُ ﻻ يستقبل والمحادثات ٢٠١٧ \U0001F600 Sochi";
+  EXPECT_EQ(tokenizer.tokenize(std::u16string_view(text)), tokenizer.tokenize(utf8));
+  const std::vector<khabar::TextView> mixed = {std::u16string_view(text), utf8};
+  const auto many = tokenizer.tokenize_many(mixed, 2);
+  EXPECT_EQ(many[0], many[1]);
+}
+
+TEST(Tokenizer, LoneSurrogateInUtf16IsReported) {
+  const std::u16string bad = {u'a', u'b', char16_t(0xD800), u'c'};
+  try {
+    Tokenizer().tokenize(std::u16string_view(bad));
+    ADD_FAILURE();
+  } catch (const khabar::InvalidTextError& error) {
+    EXPECT_EQ(error.byte_offset(), 2u);
+    EXPECT_EQ(error.unit(), khabar::InvalidTextError::Unit::utf16);
+    EXPECT_STREQ(error.what(), "lone surrogate at UTF-16 offset 2");
+  }
+  const std::u16string trailing = {u'a', char16_t(0xDBFF)};
+  EXPECT_THROW(Tokenizer().tokenize(std::u16string_view(trailing)), khabar::InvalidTextError);
 }
 
 }  // namespace

@@ -149,6 +149,10 @@ def test_bad_documents_name_their_index():
     docs = (["سوريا"] * 5000) + [b"\xc3"]
     with pytest.raises(ValueError, match="document 5000: invalid UTF-8"):
         khabar.TfidfVectorizer().fit_transform(iter(docs))
+    with pytest.raises(TypeError, match="document 5000: expected str or bytes, got int"):
+        khabar.TfidfVectorizer().fit_transform(iter(["سوريا"] * 5000 + [7]))
+    with pytest.raises(ValueError, match="document 4097: lone surrogate at char offset 3"):
+        khabar.TfidfVectorizer().fit_transform(iter(["سوريا"] * 4097 + ["سور\udc00يا"]))
 
 
 @pytest.mark.parametrize("n_threads", [1, 2, 8])

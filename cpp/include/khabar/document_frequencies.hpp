@@ -23,8 +23,9 @@ class DocumentFrequencies {
   /// Index of `term` for the accessors above, or TermIndex::kAbsent.
   std::int64_t find(std::string_view term) const noexcept { return terms_.find(term); }
 
-  /// Records that `term` occurs in `documents` more documents, `count` times in all.
-  void add(std::string_view term, std::int64_t documents, std::int64_t count);
+  /// Records that `term` occurs in `documents` more documents, `count` times in all; returns
+  /// the term's index.
+  std::size_t add(std::string_view term, std::int64_t documents, std::int64_t count);
   void add_documents(std::size_t n) noexcept { n_documents_ += n; }
   /// Adds everything `other` counted.
   DocumentFrequencies& merge(const DocumentFrequencies& other);

@@ -12,12 +12,16 @@ namespace khabar {
 /// was one document of a batch, that document's index. Python sees it as ValueError.
 class InvalidTextError : public std::invalid_argument {
  public:
+  /// What byte_offset() counts: bytes of UTF-8 input, or code units of UTF-16 input.
+  enum class Unit { byte, utf16 };
+
   InvalidTextError(std::string reason, std::size_t byte_offset,
-                   std::optional<std::size_t> document = std::nullopt);
+                   std::optional<std::size_t> document = std::nullopt, Unit unit = Unit::byte);
 
   const std::string& reason() const noexcept { return reason_; }
   std::size_t byte_offset() const noexcept { return byte_offset_; }
   std::optional<std::size_t> document() const noexcept { return document_; }
+  Unit unit() const noexcept { return unit_; }
 
   /// The same error, attributed to document `index` of a batch.
   InvalidTextError in_document(std::size_t index) const;
@@ -26,6 +30,7 @@ class InvalidTextError : public std::invalid_argument {
   std::string reason_;
   std::size_t byte_offset_;
   std::optional<std::size_t> document_;
+  Unit unit_;
 };
 
 /// Thrown for options that contradict each other or are out of range. Python: ValueError.

@@ -31,7 +31,7 @@ class HashingVectorizer {
  public:
   explicit HashingVectorizer(HashingOptions options = {});
   const HashingOptions& options() const noexcept { return options_; }
-  CsrMatrix transform(const std::vector<std::string_view>& docs, std::size_t n_threads = 0) const;
+  CsrMatrix transform(const std::vector<TextView>& docs, std::size_t n_threads = 0) const;
 
  private:
   HashingOptions options_;

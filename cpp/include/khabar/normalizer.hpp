@@ -54,8 +54,8 @@ class Normalizer {
   /// change (most news text) is decoded and mapped in a single pass.
   void normalize(std::string_view utf8, std::u16string& out) const;
 
-  /// Lower-level form on well-formed UTF-16: writes the normalized text into `out` and, when
-  /// `map` is given, where every output unit came from in `text`.
+  /// Lower-level form on UTF-16: writes the normalized text into `out` and, when `map` is given,
+  /// where every output unit came from in `text`. A lone surrogate throws InvalidTextError.
   void normalize(std::u16string_view text, std::u16string& out, SourceMap* map = nullptr) const;
 
  private:
@@ -63,6 +63,7 @@ class Normalizer {
   void apply_character_map(std::u16string_view text, std::u16string& out,
                            const SourceMap* input_map, SourceMap* map) const;
   bool map_if_nfkc_inert(std::string_view utf8, std::u16string& out) const;
+  bool map_if_nfkc_inert(std::u16string_view utf16, std::u16string& out) const;
   std::uint32_t map_code_point(std::uint32_t c) const;
   bool needs_nfkc(std::uint32_t c, std::uint32_t mapped) const;
   std::uint32_t table_entry(std::uint32_t c) const;

@@ -70,16 +70,16 @@ class TfidfVectorizer {
   bool has_fixed_vocabulary() const noexcept { return fixed_vocabulary_; }
 
   /// Document frequencies of `docs` for this vectorizer's tokens (one chunk of a corpus).
-  DocumentFrequencies count(const std::vector<std::string_view>& docs,
+  DocumentFrequencies count(const std::vector<TextView>& docs,
                             std::size_t n_threads = 0) const;
 
-  void fit(const std::vector<std::string_view>& docs, std::size_t n_threads = 0);
+  void fit(const std::vector<TextView>& docs, std::size_t n_threads = 0);
   /// Fits from (merged) frequencies: selects the vocabulary and computes the idf.
   void fit_frequencies(const DocumentFrequencies& frequencies);
-  CsrMatrix fit_transform(const std::vector<std::string_view>& docs, std::size_t n_threads = 0);
+  CsrMatrix fit_transform(const std::vector<TextView>& docs, std::size_t n_threads = 0);
   /// Rows for `docs`; terms outside the vocabulary are ignored. Throws std::logic_error when
   /// not fitted.
-  CsrMatrix transform(const std::vector<std::string_view>& docs, std::size_t n_threads = 0) const;
+  CsrMatrix transform(const std::vector<TextView>& docs, std::size_t n_threads = 0) const;
 
   bool fitted() const noexcept { return fitted_; }
   std::size_t n_features() const noexcept { return vocabulary_.size(); }
@@ -103,7 +103,7 @@ class TfidfVectorizer {
     Builder(const Builder&) = delete;
     Builder& operator=(const Builder&) = delete;
     Builder& operator=(Builder&&) = delete;
-    void add(const std::vector<std::string_view>& docs);
+    void add(const std::vector<TextView>& docs);
     /// Fits the vectorizer on everything added and returns its rows.
     CsrMatrix finish();
 
@@ -115,7 +115,8 @@ class TfidfVectorizer {
 
  private:
   friend class Builder;
-  void compute_idf(const DocumentFrequencies& frequencies);
+  // idf of each column from the frequencies at `positions` (kAbsent: document frequency 0).
+  void compute_idf(const DocumentFrequencies& frequencies, const std::vector<std::int64_t>& positions);
 
   VectorizerOptions options_;
   Tokenizer tokenizer_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "khabar/normalizer.hpp"
+#include "khabar/text.hpp"
 
 namespace khabar {
 
@@ -86,35 +87,36 @@ class Tokenizer {
   const TokenizerOptions& options() const noexcept { return options_; }
   const Normalizer& normalizer() const noexcept { return normalizer_; }
 
-  /// Tokens of UTF-8 `text`. Throws InvalidTextError (byte offset) on invalid UTF-8.
-  std::vector<std::string> tokenize(std::string_view text) const;
+  /// Tokens of `text` (UTF-8 or UTF-16). Throws InvalidTextError (with the offset) when ill-formed.
+  std::vector<std::string> tokenize(TextView text) const;
 
   /// Tokens with their spans in `text` (word analyzer only; InvalidOptionError otherwise).
   std::vector<Token> tokenize_with_spans(std::string_view text) const;
 
   /// Tokens of every document, in input order, on `n_threads` threads (0 = all cores). An
   /// InvalidTextError names the lowest failing document index.
-  std::vector<std::vector<std::string>> tokenize_many(const std::vector<std::string_view>& docs,
+  std::vector<std::vector<std::string>> tokenize_many(const std::vector<TextView>& docs,
                                                       std::size_t n_threads = 0) const;
 
   /// Like tokenize_many, but each document's tokens stay in one TokenList buffer: the cheap
   /// form for consumers that convert or count tokens (Python bindings, vectorizers).
-  std::vector<TokenList> analyze_many(const std::vector<std::string_view>& docs,
+  std::vector<TokenList> analyze_many(const std::vector<TextView>& docs,
                                       std::size_t n_threads = 0) const;
 
   /// Number of tokens of every document (article lengths), without keeping the tokens.
-  std::vector<std::size_t> count_tokens(const std::vector<std::string_view>& docs,
+  std::vector<std::size_t> count_tokens(const std::vector<TextView>& docs,
                                         std::size_t n_threads = 0) const;
 
   /// The allocation-free core used by the others and by the vectorizers: replaces the content of
   /// `tokens` (and of `spans`, when given) with the tokens of `text`.
-  void analyze(std::string_view text, TokenList& tokens,
-               std::vector<TokenSpan>* spans = nullptr) const;
+  /// `text` may be UTF-8 or UTF-16 (spans need UTF-8); ill-formed input throws
+  /// InvalidTextError.
+  void analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>* spans = nullptr) const;
 
  private:
   void rebuild_stopword_index();
   // analyze() of docs[index], attributing an InvalidTextError to document `index`.
-  void analyze_document(const std::vector<std::string_view>& docs, std::size_t index,
+  void analyze_document(const std::vector<TextView>& docs, std::size_t index,
                         TokenList& tokens) const;
 
   TokenizerOptions options_;

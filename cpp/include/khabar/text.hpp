@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace khabar {
+
+/// One document's text, either UTF-8 bytes or UTF-16 code units (the form ICU, Java, Qt and
+/// Python's 2-byte strings hold), so that batches can mix both without converting. Converts
+/// implicitly from either; like a string_view it does not own the text.
+class TextView {
+ public:
+  TextView(std::string_view utf8) noexcept : utf8_(utf8) {}  // NOLINT: implicit by design
+  TextView(const std::string& utf8) noexcept : utf8_(utf8) {}  // NOLINT
+  TextView(const char* utf8) noexcept : utf8_(utf8) {}  // NOLINT
+  TextView(std::u16string_view utf16) noexcept : utf16_(utf16), is_utf16_(true) {}  // NOLINT
+  TextView(const std::u16string& utf16) noexcept : utf16_(utf16), is_utf16_(true) {}  // NOLINT
+
+  bool is_utf16() const noexcept { return is_utf16_; }
+  std::string_view utf8() const noexcept { return utf8_; }
+  std::u16string_view utf16() const noexcept { return utf16_; }
+
+ private:
+  std::string_view utf8_;
+  std::u16string_view utf16_;
+  bool is_utf16_ = false;
+};
+
+}  // namespace khabar
