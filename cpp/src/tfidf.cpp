@@ -63,6 +63,10 @@ class CountingPass {
   }
 
   std::size_t n_documents() const noexcept { return n_documents_; }
+  /// Frees the workers' term tables once their ids have been mapped to columns.
+  void release_terms() {
+    for (auto& worker : workers_) worker = WorkerTerms{};
+  }
   std::vector<Block>& blocks() noexcept { return blocks_; }
   const std::vector<WorkerTerms>& workers() const noexcept { return workers_; }
 
@@ -125,6 +129,10 @@ class CountingPass {
           i = j;
         }
         if (block) block->row_ends.push_back(static_cast<std::uint32_t>(block->ids.size()));
+      }
+      if (block) {  // vectors grown by doubling would otherwise hold up to twice their size
+        block->ids.shrink_to_fit();
+        block->counts.shrink_to_fit();
       }
     }
   }
@@ -427,19 +435,22 @@ CsrMatrix TfidfVectorizer::Builder::finish() {
   const std::unique_ptr<State> state = std::move(state_);
   TfidfVectorizer& vectorizer = *vectorizer_;
   std::vector<std::vector<std::int64_t>> remap;
-  const DocumentFrequencies frequencies =
-      state->pass.frequencies(vectorizer.fixed_vocabulary_ ? nullptr : &remap);
-  vectorizer.fit_frequencies(frequencies);
-  if (!vectorizer.fixed_vocabulary_) {
-    // Worker id -> merged position -> column (positions of pruned terms have none).
-    std::vector<std::int64_t> column_of_position(frequencies.size(), TermIndex::kAbsent);
-    for (std::size_t column = 0; column < vectorizer.vocabulary_.size(); ++column)
-      column_of_position[static_cast<std::size_t>(frequencies.find(vectorizer.vocabulary_.term(column)))] =
-          static_cast<std::int64_t>(column);
-    for (auto& ids : remap)
-      for (auto& id : ids)
-        if (id != TermIndex::kAbsent) id = column_of_position[static_cast<std::size_t>(id)];
-  }
+  {
+    const DocumentFrequencies frequencies =
+        state->pass.frequencies(vectorizer.fixed_vocabulary_ ? nullptr : &remap);
+    vectorizer.fit_frequencies(frequencies);
+    if (!vectorizer.fixed_vocabulary_) {
+      // Worker id -> merged position -> column (positions of pruned terms have none).
+      std::vector<std::int64_t> column_of_position(frequencies.size(), TermIndex::kAbsent);
+      for (std::size_t column = 0; column < vectorizer.vocabulary_.size(); ++column)
+        column_of_position[static_cast<std::size_t>(frequencies.find(vectorizer.vocabulary_.term(column)))] =
+            static_cast<std::int64_t>(column);
+      for (auto& ids : remap)
+        for (auto& id : ids)
+          if (id != TermIndex::kAbsent) id = column_of_position[static_cast<std::size_t>(id)];
+    }
+  }  // the merged frequencies are freed here, before the matrix is built
+  state->pass.release_terms();
   return build_matrix(state->pass.blocks(), state->pass.n_documents(), vectorizer.vocabulary_.size(),
                       remap, vectorizer.options_, vectorizer.idf_, state->n_threads);
 }
