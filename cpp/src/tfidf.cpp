@@ -18,10 +18,18 @@ constexpr std::size_t kBlockDocuments = 64;
 
 // One thread's numbering of the terms it met, with their counts. With a fixed vocabulary the
 // numbering is the vocabulary's columns and `terms` stays empty.
+struct TermCounts {
+  std::int64_t document_frequency = 0;
+  std::int64_t total_count = 0;
+  std::uint32_t last_document = 0;  // 1 + number of the last document counted, 0 for none
+  std::uint32_t count_in_document = 0;
+};
+
 struct WorkerTerms {
   TermIndex terms;
-  std::vector<std::int64_t> document_frequency;
-  std::vector<std::int64_t> total_count;
+  std::vector<TermCounts> counts;  // by term id
+  std::uint32_t documents_seen = 0;
+  std::vector<std::uint32_t> distinct;  // ids of the current document's distinct terms
 };
 
 // Rows of consecutive documents as (term id, count) pairs sorted by id, ids in the numbering of
@@ -43,12 +51,8 @@ class CountingPass {
         n_threads_(n_threads),
         keep_rows_(keep_rows),
         workers_(detail::resolve_thread_count(n_threads, SIZE_MAX)) {
-    if (columns_) {
-      for (auto& worker : workers_) {
-        worker.document_frequency.assign(columns_->size(), 0);
-        worker.total_count.assign(columns_->size(), 0);
-      }
-    }
+    if (columns_)
+      for (auto& worker : workers_) worker.counts.resize(columns_->size());
   }
 
   void add(const std::vector<TextView>& docs) {
@@ -78,12 +82,12 @@ class CountingPass {
     if (positions) positions->assign(workers_.size(), {});
     for (std::size_t w = 0; w < workers_.size(); ++w) {
       const WorkerTerms& worker = workers_[w];
-      if (positions) (*positions)[w].assign(worker.document_frequency.size(), TermIndex::kAbsent);
-      for (std::size_t id = 0; id < worker.document_frequency.size(); ++id) {
-        if (worker.document_frequency[id] == 0) continue;
-        const std::size_t position =
-            merged.add(columns_ ? columns_->term(id) : worker.terms.term(id),
-                       worker.document_frequency[id], worker.total_count[id]);
+      if (positions) (*positions)[w].assign(worker.counts.size(), TermIndex::kAbsent);
+      for (std::size_t id = 0; id < worker.counts.size(); ++id) {
+        const TermCounts& term = worker.counts[id];
+        if (term.document_frequency == 0) continue;
+        const std::size_t position = merged.add(columns_ ? columns_->term(id) : worker.terms.term(id),
+                                                term.document_frequency, term.total_count);
         if (positions) (*positions)[w][id] = static_cast<std::int64_t>(position);
       }
     }
@@ -112,21 +116,31 @@ class CountingPass {
           columns_->find_all(tokens, ids);
         } else {
           worker.terms.insert_all(tokens, ids);
-          worker.document_frequency.resize(worker.terms.size(), 0);
-          worker.total_count.resize(worker.terms.size(), 0);
+          worker.counts.resize(worker.terms.size());
         }
-        std::sort(ids.begin(), ids.end());
-        for (std::size_t i = 0; i < ids.size();) {
-          std::size_t j = i + 1;
-          while (j < ids.size() && ids[j] == ids[i]) ++j;
-          const auto count = static_cast<std::uint32_t>(j - i);
-          worker.document_frequency[ids[i]] += 1;
-          worker.total_count[ids[i]] += count;
-          if (block) {
-            block->ids.push_back(ids[i]);
-            block->counts.push_back(count);
+        // Count each distinct term of the document once: a stamp per term instead of sorting.
+        const std::uint32_t stamp = ++worker.documents_seen;
+        worker.distinct.clear();
+        for (std::uint32_t id : ids) {
+          TermCounts& term = worker.counts[id];
+          if (term.last_document != stamp) {
+            term.last_document = stamp;
+            term.count_in_document = 0;
+            worker.distinct.push_back(id);
           }
-          i = j;
+          ++term.count_in_document;
+        }
+        // Rows must come out sorted by column; with a learned vocabulary the ids are remapped
+        // and sorted later anyway.
+        if (columns_ && block) std::sort(worker.distinct.begin(), worker.distinct.end());
+        for (std::uint32_t id : worker.distinct) {
+          TermCounts& term = worker.counts[id];
+          term.document_frequency += 1;
+          term.total_count += term.count_in_document;
+          if (block) {
+            block->ids.push_back(id);
+            block->counts.push_back(term.count_in_document);
+          }
         }
         if (block) block->row_ends.push_back(static_cast<std::uint32_t>(block->ids.size()));
       }

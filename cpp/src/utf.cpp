@@ -63,9 +63,16 @@ void decode_utf8(std::string_view utf8, std::u16string& out,
 }
 
 void append_utf8(std::u16string_view units, std::string& out) {
-  const std::size_t old_size = out.size();
-  out.resize(old_size + units.size() * 3);  // each UTF-16 unit is at most 3 UTF-8 bytes
-  auto* dest = reinterpret_cast<std::uint8_t*>(out.data() + old_size);
+  // Most tokens are short: encode them on the stack and append once, rather than growing
+  // (and zero-filling) the output for the worst case.
+  constexpr std::size_t kShort = 64;
+  std::uint8_t buffer[kShort * 3];
+  std::uint8_t* dest = buffer;
+  std::string long_buffer;
+  if (units.size() > kShort) {
+    long_buffer.resize(units.size() * 3);  // each UTF-16 unit is at most 3 UTF-8 bytes
+    dest = reinterpret_cast<std::uint8_t*>(long_buffer.data());
+  }
   std::int32_t written = 0;
   const auto n = static_cast<std::int32_t>(units.size());
   for (std::int32_t i = 0; i < n;) {
@@ -73,7 +80,7 @@ void append_utf8(std::u16string_view units, std::string& out) {
     U16_NEXT_UNSAFE(units.data(), i, c);
     U8_APPEND_UNSAFE(dest, written, c);
   }
-  out.resize(old_size + static_cast<std::size_t>(written));
+  out.append(reinterpret_cast<const char*>(dest), static_cast<std::size_t>(written));
 }
 
 std::size_t count_code_points(std::u16string_view units) {
