@@ -305,6 +305,23 @@ std::vector<TokenList> Tokenizer::analyze_many(const std::vector<TextView>& docs
   return out;
 }
 
+InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
+                                         std::size_t n_threads) const {
+  InternedDocuments out;
+  out.vocabularies.resize(detail::resolve_thread_count(n_threads, SIZE_MAX));
+  out.vocabulary_of.resize(docs.size());
+  out.ids.resize(docs.size());
+  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t worker, std::size_t begin, std::size_t end) {
+    TokenList tokens;
+    for (std::size_t d = begin; d < end; ++d) {
+      analyze_document(docs, d, tokens);
+      out.vocabularies[worker].insert_all(tokens, out.ids[d]);
+      out.vocabulary_of[d] = static_cast<std::uint32_t>(worker);
+    }
+  });
+  return out;
+}
+
 std::vector<std::size_t> Tokenizer::count_tokens(const std::vector<TextView>& docs,
                                                  std::size_t n_threads) const {
   std::vector<std::size_t> counts(docs.size());

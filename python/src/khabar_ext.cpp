@@ -7,10 +7,7 @@
 #include <khabar/khabar.hpp>
 
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <string>
-#include <unordered_map>
 #include <variant>
 #include <string_view>
 #include <vector>
@@ -46,7 +43,7 @@ std::string_view text_view(py::handle object, std::optional<std::size_t> index =
 // The text of one document for a batch call. Python strings of the 2-byte kind (all of
 // Arabic text) are UTF-16 already and are handed over as they are: no UTF-8 copy is cached in
 // the str, and the C++ side skips decoding. Other strings and bytes go as UTF-8.
-khabar::TextView batch_text_view(py::handle object, std::size_t index) {
+khabar::TextView batch_text_view(py::handle object, std::optional<std::size_t> index) {
   PyObject* text = object.ptr();
   if (PyUnicode_Check(text) && PyUnicode_KIND(text) == PyUnicode_2BYTE_KIND) {
     const auto* units = reinterpret_cast<const char16_t*>(PyUnicode_2BYTE_DATA(text));
@@ -182,54 +179,6 @@ py::array copy_array(const std::vector<T>& values) {
   return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
 }
 
-// Equal tokens share one str object: news text repeats its vocabulary, so this saves most of
-// the decoding and memory of a result. Open addressing with the hash kept beside each entry,
-// because std::unordered_map's node chasing cost more than the decoding it saved.
-class StrCache {
- public:
-  PyObject* get(std::string_view token) {
-    if (2 * (size_ + 1) > slots_.size()) grow();
-    const std::size_t hash = std::hash<std::string_view>{}(token);
-    // Short tokens are compared by their zero-padded bytes held in the slot itself, sparing a
-    // cache miss on the earlier document that first held the token.
-    Inline padded{};
-    const bool is_short = token.size() <= sizeof(Inline);
-    if (is_short) std::memcpy(padded.data(), token.data(), token.size());
-    for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      Slot& slot = slots_[i];
-      if (!slot.str) {
-        slot = Slot{hash, token, padded, py::str(token.data(), token.size())};
-        ++size_;
-        return slot.str.inc_ref().ptr();
-      }
-      if (slot.hash == hash && slot.token.size() == token.size() &&
-          (is_short ? slot.bytes == padded : slot.token == token))
-        return slot.str.inc_ref().ptr();
-    }
-  }
-
- private:
-  using Inline = std::array<std::uint64_t, 3>;
-  struct Slot {
-    std::size_t hash = 0;
-    std::string_view token;  // into the TokenLists being converted, alive meanwhile
-    Inline bytes{};
-    py::object str;
-  };
-  void grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_ = std::vector<Slot>(std::max<std::size_t>(1024, old.size() * 2));
-    for (Slot& slot : old) {
-      if (!slot.str) continue;
-      std::size_t i = slot.hash & (slots_.size() - 1);
-      while (slots_[i].str) i = (i + 1) & (slots_.size() - 1);
-      slots_[i] = std::move(slot);
-    }
-  }
-  std::vector<Slot> slots_;
-  std::size_t size_ = 0;
-};
-
 class GcPause {
  public:
   GcPause() : was_enabled_(PyGC_Disable()) {}
@@ -243,16 +192,27 @@ class GcPause {
   int was_enabled_;
 };
 
-py::list to_python_lists(const std::vector<khabar::TokenList>& documents) {
-  StrCache strings;
+// Python lists of str from interned tokens: one str per distinct token per worker vocabulary,
+// then lists filled with references to them.
+py::list to_python_lists(const khabar::InternedDocuments& interned) {
   const GcPause pause;
-  py::list out(documents.size());
-  for (std::size_t d = 0; d < documents.size(); ++d) {
-    const khabar::TokenList& tokens = documents[d];
-    PyObject* list = PyList_New(static_cast<Py_ssize_t>(tokens.size()));
+  std::vector<std::vector<py::object>> strings(interned.vocabularies.size());
+  for (std::size_t v = 0; v < interned.vocabularies.size(); ++v) {
+    const khabar::TermIndex& vocabulary = interned.vocabularies[v];
+    strings[v].reserve(vocabulary.size());
+    for (std::size_t id = 0; id < vocabulary.size(); ++id) {
+      const std::string_view token = vocabulary.term(id);
+      strings[v].push_back(py::str(token.data(), token.size()));
+    }
+  }
+  py::list out(interned.ids.size());
+  for (std::size_t d = 0; d < interned.ids.size(); ++d) {
+    const std::vector<std::uint32_t>& ids = interned.ids[d];
+    const std::vector<py::object>& pool = strings[interned.vocabulary_of[d]];
+    PyObject* list = PyList_New(static_cast<Py_ssize_t>(ids.size()));
     if (!list) throw py::error_already_set();
-    for (std::size_t i = 0; i < tokens.size(); ++i)
-      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), strings.get(tokens[i]));
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), pool[ids[i]].inc_ref().ptr());
     PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(d), list);
   }
   return out;
@@ -309,13 +269,13 @@ PYBIND11_MODULE(_core, m) {
            py::arg("options"))
       .def("tokenize",
            [](const khabar::Tokenizer& self, py::handle text) {
-             const std::string_view view = text_view(text);
-             std::vector<khabar::TokenList> tokens(1);
+             const std::vector<khabar::TextView> views = {batch_text_view(text, std::nullopt)};
+             khabar::InternedDocuments interned;
              {
                py::gil_scoped_release release;
-               self.analyze(view, tokens[0]);
+               interned = self.intern_many(views, 1);
              }
-             const py::list lists = to_python_lists(tokens);
+             const py::list lists = to_python_lists(interned);
              return py::object(lists[0]);
            })
       .def("tokenize_with_spans",
@@ -333,9 +293,9 @@ PYBIND11_MODULE(_core, m) {
           [](const khabar::Tokenizer& self, const py::list& docs, std::size_t n_threads,
              std::size_t first_index) {
             const DocumentViews views(docs, first_index);
-            std::vector<khabar::TokenList> tokens;
-            views.run([&] { tokens = self.analyze_many(views.views, n_threads); });
-            return to_python_lists(tokens);
+            khabar::InternedDocuments interned;
+            views.run([&] { interned = self.intern_many(views.views, n_threads); });
+            return to_python_lists(interned);
           },
           py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0)
       .def(

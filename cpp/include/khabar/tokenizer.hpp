@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "khabar/normalizer.hpp"
+#include "khabar/term_index.hpp"
 #include "khabar/text.hpp"
 
 namespace khabar {
@@ -73,6 +74,15 @@ struct Token {
   TokenSpan span;
 };
 
+/// Tokens of many documents as term ids. Each worker thread numbers the distinct tokens it
+/// meets in its own TermIndex, so a consumer converts each distinct token once per thread
+/// (not once per occurrence) and the look-ups run in parallel.
+struct InternedDocuments {
+  std::vector<TermIndex> vocabularies;           ///< one per worker thread
+  std::vector<std::uint32_t> vocabulary_of;      ///< per document: index into vocabularies
+  std::vector<std::vector<std::uint32_t>> ids;   ///< per document: its tokens' ids, in order
+};
+
 /// Arabic-aware tokenizer: Normalizer → ICU word BreakIterator (UAX #29) → stopwords → Light10
 /// → min_length → n-grams. Immutable after construction and safe to share between threads.
 class Tokenizer {
@@ -102,6 +112,9 @@ class Tokenizer {
   /// form for consumers that convert or count tokens (Python bindings, vectorizers).
   std::vector<TokenList> analyze_many(const std::vector<TextView>& docs,
                                       std::size_t n_threads = 0) const;
+
+  /// The tokens of every document as ids into per-thread vocabularies (see InternedDocuments).
+  InternedDocuments intern_many(const std::vector<TextView>& docs, std::size_t n_threads = 0) const;
 
   /// Number of tokens of every document (article lengths), without keeping the tokens.
   std::vector<std::size_t> count_tokens(const std::vector<TextView>& docs,
