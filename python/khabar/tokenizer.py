@@ -105,7 +105,7 @@ class Tokenizer:
         Character analyzers follow scikit-learn's semantics on the normalized text.
 
     >>> Tokenizer(stopwords="arabic", stemmer="light10").tokenize("والمحادثات في سوتشي")
-    ['محادث', 'سوتشي']
+    ['محادث', 'سوتش']
 
     Instances are callable (``tok(text)`` is ``tok.tokenize(text)``), picklable and safe to
     share between threads.
