@@ -1,11 +1,13 @@
 #pragma once
 
 // Umbrella header: the whole public C++ API of khabar.
+#include "khabar/bm25.hpp"
 #include "khabar/document_frequencies.hpp"
 #include "khabar/errors.hpp"
 #include "khabar/hashing.hpp"
 #include "khabar/model_file.hpp"
 #include "khabar/normalizer.hpp"
+#include "khabar/similarity.hpp"
 #include "khabar/sparse.hpp"
 #include "khabar/stemmer.hpp"
 #include "khabar/stopwords.hpp"
