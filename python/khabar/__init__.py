@@ -15,6 +15,9 @@ from khabar.vectorizers import (
     HashingVectorizer,
     TfidfVectorizer,
 )
+from khabar.passages import Passage, shared_passages
+from khabar.search import BM25
+from khabar.similarity import cosine_similarity, top_k_similar
 from khabar.tokenizer import (
     NORMALIZER_FLAGS,
     Tokenizer,
@@ -24,7 +27,9 @@ from khabar.tokenizer import (
 )
 
 __all__ = [
+    "BM25",
     "NORMALIZER_FLAGS",
+    "Passage",
     "CountVectorizer",
     "DocumentFrequencies",
     "HashingVectorizer",
@@ -32,6 +37,9 @@ __all__ = [
     "Tokenizer",
     "__version__",
     "arabic_stopwords",
+    "cosine_similarity",
     "light10_stem",
     "normalize",
+    "shared_passages",
+    "top_k_similar",
 ]

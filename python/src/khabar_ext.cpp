@@ -1,5 +1,6 @@
 // pybind11 module khabar._core: converts Python objects to the C++ API's types and back,
 // releases the GIL around C++ work and maps C++ exceptions to Python ones. No text logic here.
+#include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <variant>
 #include <string_view>
 #include <vector>
@@ -172,6 +174,23 @@ py::tuple csr_to_python(khabar::CsrMatrix&& m) {
     indptr = owning_array(std::move(m.indptr));
   }
   return py::make_tuple(data, indices, indptr, py::make_tuple(m.rows, m.cols));
+}
+
+// A no-copy view of SciPy CSR buffers (float64 data, int32 indices and indptr), which the
+// Python layer guarantees; the arrays must outlive the view.
+using CsrArrays = std::tuple<py::array_t<double, py::array::c_style>, py::array_t<std::int32_t, py::array::c_style>,
+                             py::array_t<std::int32_t, py::array::c_style>, std::pair<Eigen::Index, Eigen::Index>>;
+
+khabar::SparseRowsView sparse_view(const CsrArrays& csr) {
+  const auto& [data, indices, indptr, shape] = csr;
+  if (indptr.size() != shape.first + 1 || indices.size() != data.size())
+    throw py::value_error("inconsistent CSR arrays");
+  return khabar::SparseRowsView(shape.first, shape.second, static_cast<Eigen::Index>(data.size()),
+                                indptr.data(), indices.data(), data.data());
+}
+
+py::tuple neighbours_to_python(khabar::Neighbours&& neighbours) {
+  return py::make_tuple(py::cast(std::move(neighbours.indices)), py::cast(std::move(neighbours.scores)));
 }
 
 template <class T>
@@ -418,6 +437,72 @@ PYBIND11_MODULE(_core, m) {
             return csr_to_python(std::move(matrix));
           },
           py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0);
+
+  m.def(
+      "cosine_similarity",
+      [](const CsrArrays& x, const CsrArrays& y, std::size_t n_threads) {
+        const auto xv = sparse_view(x), yv = sparse_view(y);
+        py::gil_scoped_release release;
+        return khabar::cosine_similarity(xv, yv, n_threads);
+      },
+      py::arg("x"), py::arg("y"), py::arg("n_threads"));
+  m.def(
+      "top_k_similar",
+      [](const CsrArrays& x, const CsrArrays& y, std::size_t k, double threshold, bool exclude_self,
+         std::size_t n_threads) {
+        const auto xv = sparse_view(x), yv = sparse_view(y);
+        khabar::Neighbours neighbours;
+        {
+          py::gil_scoped_release release;
+          neighbours = khabar::top_k_similar(xv, yv, k, threshold, exclude_self, n_threads);
+        }
+        return neighbours_to_python(std::move(neighbours));
+      },
+      py::arg("x"), py::arg("y"), py::arg("k"), py::arg("threshold"), py::arg("exclude_self"),
+      py::arg("n_threads"));
+
+  py::class_<khabar::Bm25>(m, "Bm25")
+      .def(py::init([](const py::dict& tokenizer, double k1, double b) {
+             return khabar::Bm25({tokenizer_options(tokenizer), k1, b});
+           }),
+           py::arg("tokenizer"), py::arg("k1"), py::arg("b"))
+      .def(
+          "fit",
+          [](khabar::Bm25& self, const py::list& docs, std::size_t n_threads) {
+            const DocumentViews views(docs, 0);
+            views.run([&] { self.fit(views.views, n_threads); });
+          },
+          py::arg("docs"), py::arg("n_threads"))
+      .def_property_readonly("n_documents", &khabar::Bm25::n_documents)
+      .def(
+          "search",
+          [](const khabar::Bm25& self, const py::list& queries, std::size_t k, std::size_t n_threads) {
+            const DocumentViews views(queries, 0);
+            khabar::Neighbours hits;
+            views.run([&] { hits = self.search(views.views, k, n_threads); });
+            return neighbours_to_python(std::move(hits));
+          },
+          py::arg("queries"), py::arg("k"), py::arg("n_threads"));
+
+  m.def(
+      "shared_passages",
+      [](py::handle a, py::handle b, std::size_t min_words, const khabar::Tokenizer& tokenizer) {
+        const std::string_view av = text_view(a, 0), bv = text_view(b, 1);
+        const bool a_chars = PyUnicode_Check(a.ptr()), b_chars = PyUnicode_Check(b.ptr());
+        std::vector<khabar::Passage> passages;
+        {
+          py::gil_scoped_release release;
+          passages = khabar::shared_passages(av, bv, min_words, tokenizer);
+        }
+        py::list out;
+        for (const auto& p : passages)
+          out.append(py::make_tuple(a_chars ? p.a_span.begin_char : p.a_span.begin_byte,
+                                    a_chars ? p.a_span.end_char : p.a_span.end_byte,
+                                    b_chars ? p.b_span.begin_char : p.b_span.begin_byte,
+                                    b_chars ? p.b_span.end_char : p.b_span.end_byte, p.n_words()));
+        return out;
+      },
+      py::arg("a"), py::arg("b"), py::arg("min_words"), py::arg("tokenizer"));
 
   m.def("murmurhash3_32", [](py::handle data, std::uint32_t seed) { return khabar::murmurhash3_32(text_view(data), seed); },
         py::arg("data"), py::arg("seed") = 0);

@@ -2,6 +2,7 @@
 
 #include <khabar/bm25.hpp>
 #include <khabar/errors.hpp>
+#include <khabar/passages.hpp>
 #include <khabar/similarity.hpp>
 
 #include <cmath>
@@ -78,6 +79,37 @@ TEST(Bm25, HandWorkedScores) {
   EXPECT_EQ(none.indices(0, 0), -1);
   khabar::Bm25 unfitted;
   EXPECT_THROW(unfitted.search({"x"}, 1), khabar::NotFittedError);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(SharedPassages, MaximalRunsWithOriginalSpans) {
+  const khabar::Tokenizer tokenizer;
+  // The shared run is "بحث الرئيس بوتين الأزمة في سوريا" (6 words), diacritized in `b`.
+  const std::string a = "قال الكرملين إن بحث الرئيس بوتين الأزمة في سوريا مع ترامب";
+  const std::string b = "وأضاف: بَحَثَ الرئيسُ بوتين الأزمة في سوريا اليوم";
+  const auto passages = khabar::shared_passages(a, b, 4, tokenizer);
+  ASSERT_EQ(passages.size(), 1u);
+  const auto& p = passages[0];
+  EXPECT_EQ(p.n_words(), 6u);
+  EXPECT_EQ(p.a_begin, 3u);
+  EXPECT_EQ(p.b_begin, 1u);
+  EXPECT_EQ(a.substr(p.a_span.begin_byte, p.a_span.end_byte - p.a_span.begin_byte),
+            "بحث الرئيس بوتين الأزمة في سوريا");
+  EXPECT_EQ(b.substr(p.b_span.begin_byte, p.b_span.end_byte - p.b_span.begin_byte),
+            "بَحَثَ الرئيسُ بوتين الأزمة في سوريا");
+  EXPECT_TRUE(khabar::shared_passages(a, b, 7, tokenizer).empty());
+}
+
+TEST(SharedPassages, RepeatedRunsAreEachReported) {
+  const khabar::Tokenizer tokenizer;
+  const auto passages = khabar::shared_passages("x a b c y a b c", "a b c", 3, tokenizer);
+  ASSERT_EQ(passages.size(), 2u);
+  EXPECT_EQ(passages[0].a_begin, 1u);
+  EXPECT_EQ(passages[1].a_begin, 5u);
+  EXPECT_EQ(passages[1].b_begin, 0u);
 }
 
 }  // namespace

@@ -7,11 +7,16 @@ import doctest
 import pytest
 
 import khabar
+import khabar.passages
+import khabar.search
+import khabar.similarity
 import khabar.tokenizer
 import khabar.vectorizers
 
+MODULES = [khabar, khabar.tokenizer, khabar.vectorizers, khabar.similarity, khabar.search, khabar.passages]
 
-@pytest.mark.parametrize("module", [khabar, khabar.tokenizer, khabar.vectorizers])
+
+@pytest.mark.parametrize("module", MODULES, ids=[m.__name__ for m in MODULES])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0

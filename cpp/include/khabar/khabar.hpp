@@ -7,6 +7,7 @@
 #include "khabar/hashing.hpp"
 #include "khabar/model_file.hpp"
 #include "khabar/normalizer.hpp"
+#include "khabar/passages.hpp"
 #include "khabar/similarity.hpp"
 #include "khabar/sparse.hpp"
 #include "khabar/stemmer.hpp"
