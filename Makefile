@@ -48,7 +48,7 @@ $(INSTALLED): $(VENV)/.build-tools $(PACKAGE_SOURCES)
 	touch $@
 
 demo: apt $(INSTALLED)
-	$(VENV)/bin/khabar analyze $(CORPUS)
+	$(VENV)/bin/khabar analyze $(CORPUS) --out $(BUILD)/demo/report.html
 
 cpp-test: apt $(VENV)/.build-tools
 	$(VENV)/bin/cmake -S . -B $(BUILD)/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=ON >/dev/null

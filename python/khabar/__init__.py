@@ -15,6 +15,8 @@ from khabar.vectorizers import (
     HashingVectorizer,
     TfidfVectorizer,
 )
+from khabar.corpus import Corpus
+from khabar.distinctive import distinctive_terms
 from khabar.passages import Passage, shared_passages
 from khabar.search import BM25
 from khabar.similarity import cosine_similarity, top_k_similar
@@ -31,6 +33,7 @@ __all__ = [
     "NORMALIZER_FLAGS",
     "Passage",
     "CountVectorizer",
+    "Corpus",
     "DocumentFrequencies",
     "HashingVectorizer",
     "TfidfVectorizer",
@@ -38,6 +41,7 @@ __all__ = [
     "__version__",
     "arabic_stopwords",
     "cosine_similarity",
+    "distinctive_terms",
     "light10_stem",
     "normalize",
     "shared_passages",

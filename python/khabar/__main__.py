@@ -1,54 +1,76 @@
-"""Command line: ``khabar analyze PATH`` (also ``python -m khabar analyze PATH``)."""
+"""Command line: ``khabar analyze PATH`` and ``khabar search PATH QUERY`` (or python -m khabar)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from khabar.tokenizer import Tokenizer
+from khabar.corpus import Corpus
 
 
-def _read_articles(folder: Path) -> list[tuple[str, str, str]]:
-    """(id, title, text) of every ``*.txt`` in ``folder``, sorted by file name."""
-    if not folder.is_dir():
-        raise SystemExit(f"khabar: {folder} is not a folder of .txt articles")
-    articles = []
-    for path in sorted(folder.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        title = next((line.strip() for line in text.splitlines() if line.strip()), "")
-        articles.append((path.stem, title, text))
-    if not articles:
-        raise SystemExit(f"khabar: no .txt articles in {folder}")
-    return articles
+def _load(path: Path, format: str) -> Corpus:
+    if format == "auto":
+        format = "jsonl" if path.is_file() and path.suffix == ".jsonl" else "dir"
+    if format == "jsonl":
+        if not path.is_file():
+            raise SystemExit(f"khabar: {path} is not a JSONL file")
+        return Corpus.from_jsonl(path)
+    if not path.is_dir():
+        raise SystemExit(f"khabar: {path} is not a folder of .txt articles")
+    corpus = Corpus.from_dir(path, errors="skip")
+    for skipped, reason in corpus.skipped:
+        print(f"khabar: skipped {skipped}: {reason}", file=sys.stderr)
+    return corpus
 
 
-def analyze(path: Path, top: int = 10) -> None:
-    articles = _read_articles(path)
-    all_tokens = Tokenizer().tokenize_many([text for _, _, text in articles])
-    content = Tokenizer(stopwords="arabic", min_length=2).tokenize_many(
-        [text for _, _, text in articles]
-    )
-    print(f"khabar: {len(articles)} articles in {path}\n")
-    for (article_id, title, _), tokens, terms in zip(articles, all_tokens, content):
-        print(f"== {article_id}: {title}")
-        print(f"   tokens: {len(tokens)}")
-        frequent = Counter(terms).most_common(top)
-        print("   top terms: " + "، ".join(f"{term} ({count})" for term, count in frequent))
-        print()
+def analyze(path: Path, out: Path | None, format: str) -> None:
+    from khabar.report import write_report
+    from khabar.tokenizer import Tokenizer
+
+    corpus = _load(path, format)
+    out = out or Path("khabar-report.html")
+    summary = write_report(corpus, out, source=str(path))
+    lengths = Tokenizer().count_tokens(corpus.texts)
+    print(f"khabar: {summary['articles']} articles, {summary['tokens']:,} tokens in {path}\n")
+    for i in range(len(corpus)):
+        print(f"== {corpus.ids[i]}: {corpus.titles[i]}")
+        print(f"   tokens: {lengths[i]}")
+        print(f"   top terms: {summary['top_terms'][corpus.ids[i]]}")
+    a, b, score = summary["most_similar"]
+    print(f"\nmost similar pair: {a} and {b} (cosine {score:.2f})")
+    print(f"shared passages of 8+ words: {summary['shared_passages']} "
+          f"(longest {summary['longest_passage']} words); near-duplicate pairs: {summary['near_duplicates']}")
+    print(f"report: {out.resolve()}")
+
+
+def search(path: Path, query: str, k: int, format: str) -> None:
+    corpus = _load(path, format)
+    hits = corpus.search(query, k)
+    if hits.empty:
+        print("no article matches")
+    for row in hits.itertuples():
+        print(f"{row.score:7.3f}  {row.id}  {row.title}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="khabar", description="Analyze Arabic news text.")
     commands = parser.add_subparsers(dest="command", required=True)
-    analyze_parser = commands.add_parser("analyze", help="summarize a folder of .txt articles")
-    analyze_parser.add_argument("path", type=Path)
-    analyze_parser.add_argument("--top", type=int, default=10, help="terms shown per article")
+    a = commands.add_parser("analyze", help="write an HTML report on a corpus")
+    a.add_argument("path", type=Path)
+    a.add_argument("--format", choices=["auto", "dir", "jsonl"], default="auto")
+    a.add_argument("--out", type=Path, default=None, help="report file (default khabar-report.html)")
+    s = commands.add_parser("search", help="BM25 search of a corpus")
+    s.add_argument("path", type=Path)
+    s.add_argument("query")
+    s.add_argument("-k", type=int, default=10)
+    s.add_argument("--format", choices=["auto", "dir", "jsonl"], default="auto")
     args = parser.parse_args(argv)
     if args.command == "analyze":
-        analyze(args.path, args.top)
+        analyze(args.path, args.out, args.format)
+    else:
+        search(args.path, args.query, args.k, args.format)
     return 0
 
 

@@ -1,0 +1,284 @@
+"""Corpus: the notebook-facing object for a collection of articles."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from khabar.distinctive import distinctive_terms
+from khabar.passages import Passage, shared_passages
+from khabar.search import BM25
+from khabar.similarity import cosine_similarity, top_k_similar
+from khabar.tokenizer import Tokenizer
+from khabar.vectorizers import TfidfVectorizer
+
+#: TF-IDF settings for reading articles: Arabic stopwords out, one-letter tokens out, log tf.
+DEFAULT_TFIDF = {"stopwords": "arabic", "min_length": 2, "sublinear_tf": True}
+
+
+class Corpus:
+    """Articles with their metadata (a pandas DataFrame with at least id, title and text), and
+    the analyses a media researcher runs on them.
+
+    >>> corpus = Corpus.from_records([
+    ...     {"id": "a", "text": "بوتين يستقبل الأسد في سوتشي"},
+    ...     {"id": "b", "text": "الأسد يلتقي بوتين في سوتشي"},
+    ... ])
+    >>> len(corpus), corpus.titles
+    (2, ['بوتين يستقبل الأسد في سوتشي', 'الأسد يلتقي بوتين في سوتشي'])
+    """
+
+    def __init__(self, frame: Any, skipped: list[tuple[str, str]] | None = None) -> None:
+        missing = {"id", "title", "text"} - set(frame.columns)
+        if missing:
+            raise ValueError(f"a Corpus frame needs the columns id, title and text; missing {sorted(missing)}")
+        self._frame = frame.reset_index(drop=True)
+        #: (path, reason) of every file a loader skipped.
+        self.skipped = skipped or []
+        self._vectorizer: TfidfVectorizer | None = None
+        self._matrix: Any = None
+        self._bm25: BM25 | None = None
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict[str, Any]], text: str = "text") -> Corpus:
+        import pandas as pd
+
+        return cls.from_pandas(pd.DataFrame(list(records)), text=text)
+
+    @classmethod
+    def from_pandas(cls, df: Any, text: str = "text", id: str | None = None, title: str | None = None) -> Corpus:
+        """Articles from a DataFrame; other columns are kept as metadata (source, date…)."""
+        if text not in df.columns:
+            raise ValueError(f"no text column {text!r} in {list(df.columns)}")
+        frame = df.copy()
+        frame["text"] = frame[text]
+        bad = [i for i, t in enumerate(frame["text"]) if not isinstance(t, str)]
+        if bad:
+            raise TypeError(f"document {bad[0]}: text must be str, got {type(frame['text'][bad[0]]).__name__}")
+        frame["id"] = frame[id].astype(str) if id else (frame["id"].astype(str) if "id" in frame else [str(i) for i in range(len(frame))])
+        if title and title in frame:
+            frame["title"] = frame[title]
+        elif "title" not in frame:
+            frame["title"] = [_first_line(t) for t in frame["text"]]
+        return cls(frame)
+
+    @classmethod
+    def from_dir(cls, path: str | os.PathLike[str], pattern: str = "*.txt", errors: str = "strict") -> Corpus:
+        """One article per file (sorted by name): id from the file name, title = first
+        non-empty line. ``errors="skip"`` skips unreadable or non-UTF-8 files and lists them in
+        ``corpus.skipped``; ``"strict"`` raises. Sub-folders are ignored."""
+        import pandas as pd
+
+        if errors not in ("strict", "skip"):
+            raise ValueError(f"errors must be 'strict' or 'skip', got {errors!r}")
+        folder = Path(path)
+        if not folder.is_dir():
+            raise FileNotFoundError(f"no folder at {folder}")
+        rows, skipped = [], []
+        for file in sorted(folder.glob(pattern)):
+            if not file.is_file():
+                if not file.is_dir():
+                    skipped.append((str(file), "broken link or not a regular file"))
+                continue
+            try:
+                text = file.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                if errors == "strict":
+                    raise ValueError(f"{file}: {error}") from error
+                skipped.append((str(file), str(error)))
+                continue
+            rows.append({"id": file.stem, "title": _first_line(text), "text": text, "path": str(file)})
+        if not rows:
+            raise ValueError(f"no readable {pattern} files in {folder}")
+        return cls(pd.DataFrame(rows), skipped)
+
+    @classmethod
+    def from_jsonl(cls, path: str | os.PathLike[str], text: str = "text", id: str = "id", title: str = "title") -> Corpus:
+        """One JSON object per line; fields other than ``text`` are kept as metadata."""
+        import pandas as pd
+
+        records = []
+        with open(path, encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as error:
+                    raise ValueError(f"{path}, line {number}: {error}") from error
+        frame = pd.DataFrame(records)
+        return cls.from_pandas(frame, text=text, id=id if id in frame else None, title=title if title in frame else None)
+
+    def to_pandas(self) -> Any:
+        return self._frame.copy()
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    @property
+    def texts(self) -> list[str]:
+        return self._frame["text"].tolist()
+
+    @property
+    def ids(self) -> list[str]:
+        return self._frame["id"].tolist()
+
+    @property
+    def titles(self) -> list[str]:
+        return self._frame["title"].tolist()
+
+    def label(self, i: int, width: int = 28) -> str:
+        title = self.titles[i]
+        return title if len(title) <= width else title[: width - 1] + "…"
+
+    # --- vectors -----------------------------------------------------------------------------
+
+    def tfidf(self, progress: bool = False, **params: Any) -> Any:
+        """Fits khabar's TfidfVectorizer (``DEFAULT_TFIDF`` unless overridden) on the articles;
+        the matrix is kept for similarity, neighbours and top terms."""
+        self._vectorizer = TfidfVectorizer(**{**DEFAULT_TFIDF, **params, "progress": progress})
+        self._matrix = self._vectorizer.fit_transform(self.texts)
+        return self._matrix
+
+    @property
+    def matrix(self) -> Any:
+        if self._matrix is None:
+            self.tfidf()
+        return self._matrix
+
+    @property
+    def vectorizer(self) -> TfidfVectorizer:
+        self.matrix  # noqa: B018  (fits on first use)
+        assert self._vectorizer is not None
+        return self._vectorizer
+
+    def top_terms(self, n: int = 10) -> Any:
+        """The ``n`` heaviest TF-IDF terms of every article: DataFrame (id, title, rank, term, weight)."""
+        import pandas as pd
+
+        X, names = self.matrix, self.vectorizer.get_feature_names_out()
+        rows = []
+        for i in range(X.shape[0]):
+            start, end = X.indptr[i], X.indptr[i + 1]
+            order = np.lexsort((X.indices[start:end], -X.data[start:end]))[:n]
+            for rank, k in enumerate(order, 1):
+                rows.append((self.ids[i], self.titles[i], rank, names[X.indices[start + k]], X.data[start + k]))
+        return pd.DataFrame(rows, columns=["id", "title", "rank", "term", "weight"])
+
+    def similarity(self) -> Any:
+        """Cosine similarity of every pair of articles, labelled by title."""
+        import pandas as pd
+
+        labels = [self.label(i) for i in range(len(self))]
+        return pd.DataFrame(cosine_similarity(self.matrix), index=labels, columns=labels)
+
+    def nearest(self, i: int, k: int = 5) -> Any:
+        """The ``k`` articles most similar to article ``i``."""
+        import pandas as pd
+
+        indices, scores = top_k_similar(self.matrix[i], self.matrix, k=k + 1)
+        rows = [(j, self.ids[j], self.titles[j], s) for j, s in zip(indices[0], scores[0]) if j >= 0 and j != i]
+        return pd.DataFrame(rows[:k], columns=["index", "id", "title", "score"])
+
+    def near_duplicates(self, threshold: float = 0.5, shingle_size: int = 5) -> Any:
+        """Pairs of articles whose sets of ``shingle_size``-word shingles (normalized tokens)
+        have a Jaccard similarity of at least ``threshold``, computed exactly via an inverted
+        index of shingles. DataFrame (i, j, jaccard), most similar first."""
+        import pandas as pd
+
+        tokenizer = Tokenizer()
+        shingles = []
+        for tokens in tokenizer.tokenize_many(self.texts):
+            shingles.append({tuple(tokens[s : s + shingle_size]) for s in range(max(1, len(tokens) - shingle_size + 1))} if tokens else set())
+        postings: dict[tuple, list[int]] = {}
+        for doc, doc_shingles in enumerate(shingles):
+            for shingle in doc_shingles:
+                postings.setdefault(shingle, []).append(doc)
+        shared: Counter[tuple[int, int]] = Counter()
+        for docs in postings.values():
+            for pair in combinations(docs, 2):
+                shared[pair] += 1
+        rows = []
+        for (i, j), common in shared.items():
+            jaccard = common / (len(shingles[i]) + len(shingles[j]) - common)
+            if jaccard >= threshold:
+                rows.append((i, j, jaccard))
+        rows.sort(key=lambda r: (-r[2], r[0], r[1]))
+        return pd.DataFrame(rows, columns=["i", "j", "jaccard"])
+
+    def shared_passages(self, i: int, j: int, min_words: int = 8) -> list[Passage]:
+        """Passages articles ``i`` and ``j`` share word for word (see khabar.shared_passages)."""
+        return shared_passages(self.texts[i], self.texts[j], min_words=min_words)
+
+    def all_shared_passages(self, min_words: int = 8) -> Any:
+        """Shared passages of every pair of articles: DataFrame (i, j, n_words, text_i, text_j)."""
+        import pandas as pd
+
+        rows = []
+        for i, j in combinations(range(len(self)), 2):
+            for p in self.shared_passages(i, j, min_words):
+                rows.append((i, j, p.n_words, p.text_a, p.text_b, p.a_start, p.a_end, p.b_start, p.b_end))
+        return pd.DataFrame(rows, columns=["i", "j", "n_words", "text_i", "text_j", "i_start", "i_end", "j_start", "j_end"])
+
+    def search(self, query: str, k: int = 10) -> Any:
+        """BM25 search over the articles: DataFrame (index, id, title, score)."""
+        if self._bm25 is None:
+            self._bm25 = BM25(stopwords="arabic").fit(self.texts)
+        hits = self._bm25.search(query, k)
+        hits.insert(1, "id", [self.ids[d] for d in hits["doc"]])
+        hits.insert(2, "title", [self.titles[d] for d in hits["doc"]])
+        return hits.rename(columns={"doc": "index"})
+
+    def distinctive_terms(self, by: str = "source", top: int = 15) -> Any:
+        """Terms each group over-uses relative to the rest (weighted log-odds, Monroe et al.
+        2008). ``by`` is a metadata column; for a folder of articles without one, use "id"."""
+        if by not in self._frame:
+            raise ValueError(f"no column {by!r}; available: {list(self._frame.columns)}")
+        return distinctive_terms(self.texts, self._frame[by].astype(str).tolist(), top=top)
+
+    # --- pictures ----------------------------------------------------------------------------
+
+    def plot_similarity(self) -> Any:
+        """Heatmap of the pairwise cosine similarities (Arabic labels shaped, right to left)."""
+        from khabar.plots import similarity_heatmap
+
+        return similarity_heatmap(cosine_similarity(self.matrix), [self.label(i, 22) for i in range(len(self))])
+
+    def plot_terms(self, i: int, n: int = 15) -> Any:
+        """Bars of article ``i``'s top TF-IDF terms."""
+        from khabar.plots import term_bars
+
+        top = self.top_terms(n)
+        rows = top[top["id"] == self.ids[i]]
+        return term_bars(rows["term"].tolist(), rows["weight"].tolist(), self.label(i, 40))
+
+    def _repr_html_(self) -> str:
+        lengths = Tokenizer().count_tokens(self.texts)
+        meta = [c for c in self._frame.columns if c not in ("text", "title", "id", "path")]
+        head = "".join(
+            f"<tr><td>{html.escape(self.ids[i])}</td><td dir='rtl'>{html.escape(self.titles[i])}</td><td>{lengths[i]}</td></tr>"
+            for i in range(min(len(self), 8))
+        )
+        more = f"<p>… and {len(self) - 8} more</p>" if len(self) > 8 else ""
+        return (
+            f"<div><b>khabar.Corpus</b>: {len(self)} articles, {int(lengths.sum()):,} tokens"
+            f"{', metadata: ' + ', '.join(map(html.escape, meta)) if meta else ''}"
+            f"<table><tr><th>id</th><th>title</th><th>tokens</th></tr>{head}</table>{more}</div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"Corpus({len(self)} articles)"
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
