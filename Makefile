@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
 CORPUS ?= ../shared/corpus/sochi-2017
-APT_PACKAGES := libicu-dev libeigen3-dev libgtest-dev nlohmann-json3-dev pkg-config
+APT_PACKAGES := libicu-dev libeigen3-dev libgtest-dev nlohmann-json3-dev pkg-config chromium fonts-dejavu-core
 BUILD_TOOLS := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 PACKAGE_SOURCES := CMakeLists.txt pyproject.toml $(shell find cmake cpp python -type f -not -name '*.pyc' 2>/dev/null)
 INSTALLED := $(VENV)/.khabar-installed

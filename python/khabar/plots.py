@@ -8,14 +8,25 @@ from typing import Any
 import numpy as np
 
 
+def matplotlib_lays_out_text() -> bool:
+    """True when matplotlib shapes and orders complex scripts itself (its FreeType text engine
+    is built with libraqm, as from matplotlib 3.11)."""
+    from matplotlib import ft2font
+
+    return hasattr(ft2font, "__libraqm_version__")
+
+
 def arabic_label(text: str) -> str:
-    """Text for a matplotlib label: Arabic letters joined into their contextual forms
-    (arabic-reshaper) and runs reordered for display (python-bidi), since matplotlib draws
-    characters left to right one by one.
+    """Text for a matplotlib label. Older matplotlib draws characters left to right one by one,
+    so Arabic letters are joined into their contextual forms (arabic-reshaper) and runs are
+    reordered for display (python-bidi); a matplotlib with libraqm does both itself and gets
+    the text unchanged (reshaping it again would reverse it).
 
     >>> arabic_label("abc")
     'abc'
     """
+    if matplotlib_lays_out_text():
+        return text
     import arabic_reshaper
     from bidi import get_display
 
