@@ -37,14 +37,15 @@ $(VENV)/.build-tools: | apt
 	$(PY) -m pip install -q $(BUILD_TOOLS)
 	touch $@
 
-# The first install pulls the runtime and test dependencies; later ones rebuild incrementally in
-# build/python (scikit-build-core's persistent build-dir, hence --no-build-isolation).
-$(INSTALLED): $(VENV)/.build-tools $(PACKAGE_SOURCES)
-	@if [ -f $@ ]; then \
-	  $(PY) -m pip install -q --no-build-isolation --no-deps . ; \
-	else \
-	  $(PY) -m pip install -q --no-build-isolation ".[test,bench]" ; \
-	fi
+# Dependencies are (re)installed when pyproject.toml changes; the package itself is rebuilt
+# incrementally in build/python (scikit-build-core's persistent build-dir, hence
+# --no-build-isolation) when a source changes.
+$(VENV)/.dependencies: $(VENV)/.build-tools pyproject.toml
+	$(PY) -m pip install -q --no-build-isolation ".[test,bench]"
+	touch $@
+
+$(INSTALLED): $(VENV)/.dependencies $(PACKAGE_SOURCES)
+	$(PY) -m pip install -q --no-build-isolation --no-deps .
 	touch $@
 
 demo: apt $(INSTALLED)

@@ -17,6 +17,7 @@ from khabar.vectorizers import (
 )
 from khabar.corpus import Corpus
 from khabar.distinctive import distinctive_terms
+from khabar.near_duplicates import NearDuplicates
 from khabar.passages import Passage, shared_passages
 from khabar.search import BM25
 from khabar.similarity import cosine_similarity, top_k_similar
@@ -36,6 +37,7 @@ __all__ = [
     "Corpus",
     "DocumentFrequencies",
     "HashingVectorizer",
+    "NearDuplicates",
     "TfidfVectorizer",
     "Tokenizer",
     "__version__",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections import Counter
 from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from khabar.distinctive import distinctive_terms
+from khabar.near_duplicates import NearDuplicates
 from khabar.passages import Passage, shared_passages
 from khabar.search import BM25
 from khabar.similarity import cosine_similarity, top_k_similar
@@ -190,31 +190,13 @@ class Corpus:
         rows = [(j, self.ids[j], self.titles[j], s) for j, s in zip(indices[0], scores[0]) if j >= 0 and j != i]
         return pd.DataFrame(rows[:k], columns=["index", "id", "title", "score"])
 
-    def near_duplicates(self, threshold: float = 0.5, shingle_size: int = 5) -> Any:
-        """Pairs of articles whose sets of ``shingle_size``-word shingles (normalized tokens)
-        have a Jaccard similarity of at least ``threshold``, computed exactly via an inverted
-        index of shingles. DataFrame (i, j, jaccard), most similar first."""
-        import pandas as pd
-
-        tokenizer = Tokenizer()
-        shingles = []
-        for tokens in tokenizer.tokenize_many(self.texts):
-            shingles.append({tuple(tokens[s : s + shingle_size]) for s in range(max(1, len(tokens) - shingle_size + 1))} if tokens else set())
-        postings: dict[tuple, list[int]] = {}
-        for doc, doc_shingles in enumerate(shingles):
-            for shingle in doc_shingles:
-                postings.setdefault(shingle, []).append(doc)
-        shared: Counter[tuple[int, int]] = Counter()
-        for docs in postings.values():
-            for pair in combinations(docs, 2):
-                shared[pair] += 1
-        rows = []
-        for (i, j), common in shared.items():
-            jaccard = common / (len(shingles[i]) + len(shingles[j]) - common)
-            if jaccard >= threshold:
-                rows.append((i, j, jaccard))
-        rows.sort(key=lambda r: (-r[2], r[0], r[1]))
-        return pd.DataFrame(rows, columns=["i", "j", "jaccard"])
+    def near_duplicates(self, threshold: float = 0.8, shingle_size: int = 5, num_perm: int = 128) -> Any:
+        """Pairs of articles whose ``shingle_size``-word shingle sets have a Jaccard similarity
+        of at least ``threshold`` (MinHash LSH candidates, verified exactly; see
+        khabar.NearDuplicates). DataFrame (i, j, jaccard), most similar first."""
+        index = NearDuplicates(threshold=threshold, shingle_size=shingle_size, num_perm=num_perm)
+        pairs = index.fit(self.texts).pairs()
+        return pairs.sort_values(["jaccard", "i", "j"], ascending=[False, True, True]).reset_index(drop=True)
 
     def shared_passages(self, i: int, j: int, min_words: int = 8) -> list[Passage]:
         """Passages articles ``i`` and ``j`` share word for word (see khabar.shared_passages)."""

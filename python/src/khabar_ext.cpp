@@ -484,6 +484,64 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("queries"), py::arg("k"), py::arg("n_threads"));
 
+  py::class_<khabar::NearDuplicates>(m, "NearDuplicates")
+      .def(py::init([](const py::dict& tokenizer, double threshold, std::size_t num_perm,
+                       std::size_t shingle_size, std::uint64_t seed) {
+             return khabar::NearDuplicates({tokenizer_options(tokenizer), threshold, num_perm, shingle_size, seed});
+           }),
+           py::arg("tokenizer"), py::arg("threshold"), py::arg("num_perm"), py::arg("shingle_size"), py::arg("seed"))
+      .def_property_readonly("bands", &khabar::NearDuplicates::bands)
+      .def_property_readonly("rows_per_band", &khabar::NearDuplicates::rows_per_band)
+      .def("__len__", &khabar::NearDuplicates::size)
+      .def(
+          "add",
+          [](khabar::NearDuplicates& self, const py::list& docs, std::size_t n_threads, std::size_t first_index) {
+            const DocumentViews views(docs, first_index);
+            views.run([&] { self.add(views.views, n_threads); }, /*renumber=*/false);
+          },
+          py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0)
+      .def("signatures",
+           [](const khabar::NearDuplicates& self) {
+             const auto n = static_cast<py::ssize_t>(self.size());
+             const auto width = static_cast<py::ssize_t>(self.options().num_perm);
+             py::array_t<std::uint32_t> out({n, width});
+             if (n > 0) std::copy(self.signature(0), self.signature(0) + n * width, out.mutable_data());
+             return out;
+           })
+      .def(
+          "pairs",
+          [](const khabar::NearDuplicates& self, std::size_t n_threads) {
+            std::vector<khabar::DuplicatePair> pairs;
+            {
+              py::gil_scoped_release release;
+              pairs = self.pairs(n_threads);
+            }
+            std::vector<std::int64_t> first, second;
+            std::vector<double> jaccard;
+            for (const auto& p : pairs) {
+              first.push_back(static_cast<std::int64_t>(p.first));
+              second.push_back(static_cast<std::int64_t>(p.second));
+              jaccard.push_back(p.jaccard);
+            }
+            return py::make_tuple(owning_array(std::move(first)), owning_array(std::move(second)),
+                                  owning_array(std::move(jaccard)));
+          },
+          py::arg("n_threads"))
+      .def("query",
+           [](const khabar::NearDuplicates& self, py::handle text) {
+             const khabar::TextView view = batch_text_view(text, std::nullopt);
+             std::vector<khabar::DuplicatePair> hits;
+             {
+               py::gil_scoped_release release;
+               hits = self.query(view);
+             }
+             py::list out;
+             for (const auto& h : hits) out.append(py::make_tuple(h.first, h.jaccard));
+             return out;
+           })
+      .def("jaccard", &khabar::NearDuplicates::jaccard);
+  m.def("lsh_bands", &khabar::lsh_bands, py::arg("threshold"), py::arg("num_perm"));
+
   m.def(
       "shared_passages",
       [](py::handle a, py::handle b, std::size_t min_words, const khabar::Tokenizer& tokenizer) {

@@ -113,3 +113,39 @@ TEST(SharedPassages, RepeatedRunsAreEachReported) {
 }
 
 }  // namespace
+
+#include <khabar/near_duplicates.hpp>
+
+namespace {
+
+TEST(NearDuplicates, FindsEditedCopiesAndVerifiesExactly) {
+  std::string base;
+  for (int i = 0; i < 60; ++i) base += "كلمة" + std::to_string(i) + " ";
+  const std::string edited = base + "زيادة";             // 56 of 57 shingles shared
+  const std::string other = "نص مختلف تماما عن غيره في كل شيء اخر";
+  khabar::NearDuplicateOptions options;
+  options.threshold = 0.8;
+  khabar::NearDuplicates index(options);
+  index.add({base, other});
+  index.add({edited});  // a later chunk
+  const auto pairs = index.pairs(2);
+  ASSERT_EQ(pairs.size(), 1u);
+  EXPECT_EQ(pairs[0].first, 0u);
+  EXPECT_EQ(pairs[0].second, 2u);
+  EXPECT_DOUBLE_EQ(pairs[0].jaccard, 56.0 / 57.0);
+  EXPECT_DOUBLE_EQ(index.jaccard(0, 1), 0.0);
+  const auto hits = index.query(edited);
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].first, 2u);  // itself, Jaccard 1
+  EXPECT_EQ(hits[1].first, 0u);
+}
+
+TEST(NearDuplicates, SignaturesDependOnlyOnTheSeedAndText) {
+  khabar::NearDuplicates a, b;
+  a.add({"بوتين يستقبل الاسد في سوتشي اليوم", "نص"});
+  b.add({"نص"});
+  b.add({"بوتين يستقبل الاسد في سوتشي اليوم"});
+  EXPECT_TRUE(std::equal(a.signature(0), a.signature(0) + 128, b.signature(1)));
+}
+
+}  // namespace

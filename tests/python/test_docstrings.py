@@ -7,13 +7,28 @@ import doctest
 import pytest
 
 import khabar
+import khabar.corpus
+import khabar.distinctive
+import khabar.near_duplicates
 import khabar.passages
+import khabar.plots
 import khabar.search
 import khabar.similarity
 import khabar.tokenizer
 import khabar.vectorizers
 
-MODULES = [khabar, khabar.tokenizer, khabar.vectorizers, khabar.similarity, khabar.search, khabar.passages]
+MODULES = [
+    khabar,
+    khabar.tokenizer,
+    khabar.vectorizers,
+    khabar.similarity,
+    khabar.search,
+    khabar.passages,
+    khabar.near_duplicates,
+    khabar.distinctive,
+    khabar.corpus,
+    khabar.plots,
+]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=[m.__name__ for m in MODULES])

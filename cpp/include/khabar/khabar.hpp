@@ -6,6 +6,7 @@
 #include "khabar/errors.hpp"
 #include "khabar/hashing.hpp"
 #include "khabar/model_file.hpp"
+#include "khabar/near_duplicates.hpp"
 #include "khabar/normalizer.hpp"
 #include "khabar/passages.hpp"
 #include "khabar/similarity.hpp"

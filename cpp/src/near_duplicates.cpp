@@ -1,0 +1,200 @@
+#include "khabar/near_duplicates.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <random>
+#include <unordered_map>
+
+#include "khabar/errors.hpp"
+#include "khabar/hashing.hpp"
+#include "thread_pool.hpp"
+
+namespace khabar {
+namespace {
+
+constexpr std::uint64_t kMersennePrime = (std::uint64_t{1} << 61) - 1;
+__extension__ typedef unsigned __int128 Uint128;  // GCC and Clang: the product needs 93 bits
+
+// ∫ f over [a, b] by Simpson's rule on 200 intervals: smooth integrands, error far below the
+// gaps between the candidate (bands, rows) choices.
+double integrate(const std::function<double(double)>& f, double a, double b) {
+  constexpr int n = 200;
+  const double h = (b - a) / n;
+  double sum = f(a) + f(b);
+  for (int i = 1; i < n; ++i) sum += f(a + i * h) * (i % 2 ? 4 : 2);
+  return sum * h / 3;
+}
+
+std::uint64_t fnv1a(const std::uint32_t* values, std::size_t n) {
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int byte = 0; byte < 4; ++byte) hash = (hash ^ ((values[i] >> (8 * byte)) & 0xFF)) * 0x100000001b3ull;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::pair<std::size_t, std::size_t> lsh_bands(double threshold, std::size_t num_perm) {
+  double best_error = std::numeric_limits<double>::infinity();
+  std::pair<std::size_t, std::size_t> best{1, num_perm};
+  for (std::size_t b = 1; b <= num_perm; ++b) {
+    for (std::size_t r = 1; r <= num_perm / b; ++r) {
+      const double bands = static_cast<double>(b), rows = static_cast<double>(r);
+      const auto p = [&](double s) { return 1.0 - std::pow(1.0 - std::pow(s, rows), bands); };
+      const double false_positive = integrate(p, 0.0, threshold);
+      const double false_negative = integrate([&](double s) { return 1.0 - p(s); }, threshold, 1.0);
+      const double error = 0.5 * false_positive + 0.5 * false_negative;
+      if (error < best_error) {
+        best_error = error;
+        best = {b, r};
+      }
+    }
+  }
+  return best;
+}
+
+NearDuplicates::NearDuplicates(NearDuplicateOptions options)
+    : options_(std::move(options)), tokenizer_(options_.tokenizer) {
+  if (!(options_.threshold > 0.0 && options_.threshold <= 1.0))
+    throw InvalidOptionError("threshold must be in (0, 1]");
+  if (options_.num_perm < 2) throw InvalidOptionError("num_perm must be at least 2");
+  if (options_.shingle_size < 1) throw InvalidOptionError("shingle_size must be at least 1");
+  std::tie(bands_, rows_) = lsh_bands(options_.threshold, options_.num_perm);
+  std::mt19937_64 random(options_.seed);
+  std::uniform_int_distribution<std::uint64_t> a(1, kMersennePrime - 1), b(0, kMersennePrime - 1);
+  for (std::size_t i = 0; i < options_.num_perm; ++i) {
+    permutation_a_.push_back(a(random));
+    permutation_b_.push_back(b(random));
+  }
+}
+
+std::vector<std::uint64_t> NearDuplicates::shingle_hashes(TextView text, TokenList& tokens) const {
+  tokenizer_.analyze(text, tokens);
+  std::vector<std::uint64_t> hashes;
+  const std::size_t n = tokens.size(), k = options_.shingle_size;
+  if (n == 0) return hashes;
+  // A document shorter than a shingle is one shingle of all its words.
+  const std::size_t count = n >= k ? n - k + 1 : 1;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint64_t hash = 0xcbf29ce484222325ull;
+    for (std::size_t t = i; t < std::min(n, i + k); ++t) {
+      for (unsigned char byte : tokens[t]) hash = (hash ^ byte) * 0x100000001b3ull;
+      hash = (hash ^ 0x20) * 0x100000001b3ull;  // the space between words
+    }
+    hashes.push_back(hash);
+  }
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  return hashes;
+}
+
+void NearDuplicates::sign(const std::vector<std::uint64_t>& shingles, std::uint32_t* signature) const {
+  std::fill(signature, signature + options_.num_perm, std::numeric_limits<std::uint32_t>::max());
+  for (std::uint64_t shingle : shingles) {
+    const auto h = static_cast<std::uint32_t>(shingle ^ (shingle >> 32));
+    for (std::size_t i = 0; i < options_.num_perm; ++i) {
+      // (a·h + b) mod (2^61 − 1), truncated to 32 bits, as datasketch permutes its hashes.
+      const Uint128 product = static_cast<Uint128>(permutation_a_[i]) * h + permutation_b_[i];
+      const auto value = static_cast<std::uint32_t>(static_cast<std::uint64_t>(product % kMersennePrime));
+      signature[i] = std::min(signature[i], value);
+    }
+  }
+}
+
+std::uint64_t NearDuplicates::band_key(const std::uint32_t* signature, std::size_t band) const {
+  return fnv1a(signature + band * rows_, rows_) ^ (band * 0x9e3779b97f4a7c15ull);
+}
+
+void NearDuplicates::add(const std::vector<TextView>& docs, std::size_t n_threads) {
+  const std::size_t first = shingles_.size();
+  shingles_.resize(first + docs.size());
+  signatures_.resize((first + docs.size()) * options_.num_perm);
+  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t, std::size_t begin, std::size_t end) {
+    TokenList tokens;
+    for (std::size_t d = begin; d < end; ++d) {
+      try {
+        shingles_[first + d] = shingle_hashes(docs[d], tokens);
+      } catch (const InvalidTextError& error) {
+        throw error.in_document(first + d);
+      }
+      sign(shingles_[first + d], &signatures_[(first + d) * options_.num_perm]);
+    }
+  });
+}
+
+double NearDuplicates::jaccard(std::size_t a, std::size_t b) const {
+  const auto& x = shingles_[a];
+  const auto& y = shingles_[b];
+  if (x.empty() && y.empty()) return 0.0;
+  std::size_t common = 0;
+  for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
+    if (x[i] == y[j]) {
+      ++common;
+      ++i;
+      ++j;
+    } else if (x[i] < y[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(x.size() + y.size() - common);
+}
+
+std::vector<DuplicatePair> NearDuplicates::pairs(std::size_t n_threads) const {
+  // Candidates: documents sharing a bucket in any band.
+  std::vector<std::pair<std::size_t, std::size_t>> candidates;
+  for (std::size_t band = 0; band < bands_; ++band) {
+    std::unordered_map<std::uint64_t, std::vector<std::size_t>> buckets;
+    for (std::size_t d = 0; d < size(); ++d)
+      if (!shingles_[d].empty()) buckets[band_key(signature(d), band)].push_back(d);
+    for (const auto& [key, docs] : buckets)
+      for (std::size_t i = 0; i < docs.size(); ++i)
+        for (std::size_t j = i + 1; j < docs.size(); ++j) candidates.emplace_back(docs[i], docs[j]);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  std::vector<double> similarity(candidates.size());
+  detail::parallel_for(candidates.size(), n_threads, 256, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t c = begin; c < end; ++c) similarity[c] = jaccard(candidates[c].first, candidates[c].second);
+  });
+  std::vector<DuplicatePair> out;
+  for (std::size_t c = 0; c < candidates.size(); ++c)
+    if (similarity[c] >= options_.threshold)
+      out.push_back({candidates[c].first, candidates[c].second, similarity[c]});
+  return out;
+}
+
+std::vector<DuplicatePair> NearDuplicates::query(TextView text) const {
+  TokenList tokens;
+  const std::vector<std::uint64_t> shingles = shingle_hashes(text, tokens);
+  std::vector<DuplicatePair> out;
+  if (shingles.empty()) return out;
+  std::vector<std::uint32_t> signature(options_.num_perm);
+  sign(shingles, signature.data());
+  for (std::size_t d = 0; d < size(); ++d) {
+    bool candidate = false;
+    for (std::size_t band = 0; band < bands_ && !candidate; ++band)
+      candidate = std::equal(signature.data() + band * rows_, signature.data() + (band + 1) * rows_,
+                             this->signature(d) + band * rows_);
+    if (!candidate) continue;
+    const auto& y = shingles_[d];
+    std::size_t common = 0;
+    for (std::size_t i = 0, j = 0; i < shingles.size() && j < y.size();) {
+      if (shingles[i] == y[j]) { ++common; ++i; ++j; }
+      else if (shingles[i] < y[j]) ++i;
+      else ++j;
+    }
+    const double similarity = static_cast<double>(common) / static_cast<double>(shingles.size() + y.size() - common);
+    if (similarity >= options_.threshold) out.push_back({d, d, similarity});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.jaccard != b.jaccard ? a.jaccard > b.jaccard : a.first < b.first;
+  });
+  return out;
+}
+
+}  // namespace khabar

@@ -1,0 +1,108 @@
+"""Near-duplicate articles (syndicated or lightly edited copies) with MinHash LSH."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from khabar import _core
+from khabar._batching import check_documents, document_chunks
+from khabar.tokenizer import Text, Tokenizer
+
+
+class NearDuplicates:
+    """MinHash signatures (``num_perm`` permutations) over ``shingle_size``-word shingles of the
+    normalized tokens; LSH bands chosen for ``threshold`` as datasketch does; every candidate
+    pair verified by the exact Jaccard similarity of the two shingle sets.
+
+    ``fit`` / ``partial_fit`` add documents in chunks (signatures of different chunks combine:
+    the permutations depend only on ``seed``).
+
+    >>> base = " ".join(f"كلمة{i}" for i in range(30))
+    >>> nd = NearDuplicates(threshold=0.8).fit([base, base + " زيادة", "نص آخر مختلف تماما"])
+    >>> nd.pairs()[["i", "j"]].values.tolist()
+    [[0, 1]]
+    """
+
+    def __init__(
+        self,
+        threshold: float = 0.8,
+        num_perm: int = 128,
+        shingle_size: int = 5,
+        seed: int = 1,
+        *,
+        normalize: bool | Mapping[str, bool] = True,
+        stopwords: Any = None,
+        stemmer: str | None = None,
+        n_threads: int = 0,
+        progress: bool = False,
+    ) -> None:
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.shingle_size = shingle_size
+        self.seed = seed
+        self.normalize = normalize
+        self.stopwords = stopwords
+        self.stemmer = stemmer
+        self.n_threads = n_threads
+        self.progress = progress
+
+    def _new_index(self) -> Any:
+        tokenizer = Tokenizer(normalize=self.normalize, stopwords=self.stopwords, stemmer=self.stemmer)
+        for name in ("num_perm", "shingle_size", "seed"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or value < (0 if name == "seed" else 1):
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        return _core.NearDuplicates(
+            tokenizer._core_options(), float(self.threshold), int(self.num_perm), int(self.shingle_size), int(self.seed)
+        )
+
+    def fit(self, docs: Iterable[Text]) -> NearDuplicates:
+        """Signatures of the documents (replacing any added before)."""
+        self._index = self._new_index()
+        return self.partial_fit(docs)
+
+    def partial_fit(self, docs: Iterable[Text]) -> NearDuplicates:
+        """Adds documents, numbered after those already added."""
+        check_documents(docs, self.n_threads)
+        if getattr(self, "_index", None) is None:
+            self._index = self._new_index()
+        start = len(self._index)
+        for first, chunk in document_chunks(docs, self.progress, "minhash"):
+            self._index.add(chunk, self.n_threads, first_index=start + first)
+        return self
+
+    def _fitted(self) -> Any:
+        index = getattr(self, "_index", None)
+        if index is None:
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("NearDuplicates is not fitted yet: call fit(docs) first.")
+        return index
+
+    @property
+    def bands_(self) -> tuple[int, int]:
+        """(bands, rows per band) of the LSH index."""
+        index = self._fitted()
+        return index.bands, index.rows_per_band
+
+    @property
+    def signatures_(self) -> np.ndarray:
+        """The MinHash signatures, one uint32 row of num_perm values per document."""
+        return self._fitted().signatures()
+
+    def pairs(self) -> Any:
+        """Pairs of documents with Jaccard ≥ threshold: DataFrame (i, j, jaccard), i < j."""
+        import pandas as pd
+
+        first, second, jaccard = self._fitted().pairs(self.n_threads)
+        return pd.DataFrame({"i": first, "j": second, "jaccard": jaccard})
+
+    def query(self, doc: Text) -> Any:
+        """Documents near-duplicating ``doc``: DataFrame (doc, jaccard), most similar first."""
+        import pandas as pd
+
+        hits = self._fitted().query(doc)
+        return pd.DataFrame(hits, columns=["doc", "jaccard"]).astype({"doc": np.int64, "jaccard": float})
