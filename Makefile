@@ -62,7 +62,7 @@ py-test: apt $(INSTALLED)
 test: cpp-test py-test
 
 bench: apt $(INSTALLED)
-	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py
+	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py
 
 lint: $(VENV)/.build-tools
 	$(PY) -m pip install -q ruff clang-format
