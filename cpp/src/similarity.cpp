@@ -36,27 +36,61 @@ class RowScorer {
         seen_(static_cast<std::size_t>(y_by_term.rows()), 0) {}
 
   void score(Eigen::Index row) {
-    for (std::int32_t j : touched_) {
-      scores_[static_cast<std::size_t>(j)] = 0.0;
-      seen_[static_cast<std::size_t>(j)] = 0;
-    }
-    touched_.clear();
-    for (SparseRowsView::InnerIterator term(x_, row); term; ++term) {
-      for (TermPostings::InnerIterator posting(y_by_term_, term.col()); posting; ++posting) {
-        const auto j = static_cast<std::size_t>(posting.row());
-        if (!seen_[j]) {
-          seen_[j] = 1;
-          touched_.push_back(static_cast<std::int32_t>(j));
+    clear();
+    std::size_t postings = 0;
+    for (SparseRowsView::InnerIterator term(x_, row); term; ++term)
+      postings += static_cast<std::size_t>(y_by_term_.col(term.col()).nonZeros());
+    // A row with common terms reaches most of y: then a plain dense accumulation without
+    // book-keeping is faster, and every row of y counts as touched.
+    dense_ = 4 * postings > scores_.size();
+    if (dense_) {
+      for (SparseRowsView::InnerIterator term(x_, row); term; ++term) {
+        const double weight = term.value();
+        const auto begin = y_by_term_.outerIndexPtr()[term.col()], end = y_by_term_.outerIndexPtr()[term.col() + 1];
+        const std::int32_t* rows = y_by_term_.innerIndexPtr();
+        const double* values = y_by_term_.valuePtr();
+        for (auto k = begin; k < end; ++k) scores_[static_cast<std::size_t>(rows[k])] += weight * values[k];
+      }
+      touched_.resize(scores_.size());
+      for (std::size_t j = 0; j < scores_.size(); ++j) {
+        touched_[j] = static_cast<std::int32_t>(j);
+        seen_[j] = 1;
+      }
+    } else {
+      for (SparseRowsView::InnerIterator term(x_, row); term; ++term) {
+        for (TermPostings::InnerIterator posting(y_by_term_, term.col()); posting; ++posting) {
+          const auto j = static_cast<std::size_t>(posting.row());
+          if (!seen_[j]) {
+            seen_[j] = 1;
+            touched_.push_back(static_cast<std::int32_t>(j));
+          }
+          scores_[j] += term.value() * posting.value();
         }
-        scores_[j] += term.value() * posting.value();
       }
     }
     for (std::int32_t j : touched_)
       scores_[static_cast<std::size_t>(j)] *= x_inverse_[row] * y_inverse_[j];
   }
+
   const std::vector<double>& scores() const noexcept { return scores_; }
   const std::vector<std::int32_t>& touched() const noexcept { return touched_; }
   bool seen(std::int32_t j) const noexcept { return seen_[static_cast<std::size_t>(j)] != 0; }
+
+ private:
+  void clear() {
+    if (dense_) {
+      std::fill(scores_.begin(), scores_.end(), 0.0);
+      std::fill(seen_.begin(), seen_.end(), 0);
+    } else {
+      for (std::int32_t j : touched_) {
+        scores_[static_cast<std::size_t>(j)] = 0.0;
+        seen_[static_cast<std::size_t>(j)] = 0;
+      }
+    }
+    touched_.clear();
+  }
+
+ public:
 
  private:
   const SparseRowsView& x_;
@@ -66,6 +100,7 @@ class RowScorer {
   std::vector<double> scores_;
   std::vector<std::uint8_t> seen_;
   std::vector<std::int32_t> touched_;
+  bool dense_ = false;
 };
 
 void check_columns(const SparseRowsView& x, const SparseRowsView& y) {

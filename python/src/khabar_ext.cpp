@@ -540,7 +540,8 @@ PYBIND11_MODULE(_core, m) {
              return out;
            })
       .def("jaccard", &khabar::NearDuplicates::jaccard);
-  m.def("lsh_bands", &khabar::lsh_bands, py::arg("threshold"), py::arg("num_perm"));
+  m.def("lsh_bands", &khabar::lsh_bands, py::arg("threshold"), py::arg("num_perm"),
+        py::arg("false_positive_weight") = 0.5, py::arg("false_negative_weight") = 0.5);
 
   m.def(
       "shared_passages",

@@ -24,13 +24,17 @@ struct DuplicatePair {
 };
 
 /// LSH banding for a threshold as datasketch chooses it: the (bands, rows) with
-/// bands · rows ≤ num_perm minimizing the sum of the false-positive and false-negative
+/// bands · rows ≤ num_perm minimizing the weighted sum of the false-positive and false-negative
 /// probability areas below and above the threshold (Leskovec, Rajaraman & Ullman, Mining of
-/// Massive Datasets, ch. 3).
-std::pair<std::size_t, std::size_t> lsh_bands(double threshold, std::size_t num_perm);
+/// Massive Datasets, ch. 3). NearDuplicates weighs false negatives 0.9, false positives 0.1,
+/// since it verifies every candidate exactly.
+std::pair<std::size_t, std::size_t> lsh_bands(double threshold, std::size_t num_perm,
+                                              double false_positive_weight = 0.5,
+                                              double false_negative_weight = 0.5);
 
 /// Near-duplicate detection: MinHash signatures (Broder 1997) over word shingles of the
-/// normalized tokens, candidate pairs from LSH bands, each candidate verified by the exact
+/// normalized tokens, candidate pairs from LSH bands (chosen for recall, see lsh_bands), each
+/// candidate verified by the exact
 /// Jaccard similarity of the two shingle sets (shingles compared by 64-bit hash). Documents are
 /// added in chunks; signatures of different chunks combine because the permutations depend only
 /// on the seed.
