@@ -13,10 +13,9 @@ from __future__ import annotations
 import random
 import time
 
+import khabar
 import numpy as np
 from _corpus import largest_jsonl, read_texts
-
-import khabar
 
 
 def timed(run):
@@ -44,8 +43,8 @@ def bench_top_k(texts):
     queries = X[:3000]
     (ours, _), t_ours = timed(lambda: khabar.top_k_similar(queries, X, k=10))
     nn = NearestNeighbors(n_neighbors=10, metric="cosine", algorithm="brute")
-    (distances, theirs), t_theirs = timed(lambda: nn.fit(X).kneighbors(queries))
-    agree = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ours, theirs)])
+    (_distances, theirs), t_theirs = timed(lambda: nn.fit(X).kneighbors(queries))
+    agree = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ours, theirs, strict=True)])
     return t_theirs, t_ours, f"neighbour sets agree {agree:.3%}"
 
 
@@ -54,7 +53,9 @@ def bench_near_duplicates(texts, num_perm=128, threshold=0.8, shingle=5):
 
     rng = random.Random(42)
     docs, planted = planted_corpus(texts, 1000, rng)
-    ours, t_ours = timed(lambda: khabar.NearDuplicates(threshold, num_perm, shingle).fit(docs).pairs())
+    ours, t_ours = timed(
+        lambda: khabar.NearDuplicates(threshold, num_perm, shingle).fit(docs).pairs()
+    )
     found = set(map(tuple, ours[["i", "j"]].values.tolist()))
     recall_ours = np.mean([pair in found for pair in planted])
 
@@ -65,14 +66,25 @@ def bench_near_duplicates(texts, num_perm=128, threshold=0.8, shingle=5):
         signatures = []
         for d, words in enumerate(tokens):
             m = MinHash(num_perm=num_perm, seed=1)
-            m.update_batch([" ".join(words[s : s + shingle]).encode() for s in range(max(1, len(words) - shingle + 1))])
+            m.update_batch(
+                [
+                    " ".join(words[s : s + shingle]).encode()
+                    for s in range(max(1, len(words) - shingle + 1))
+                ]
+            )
             lsh.insert(d, m)
             signatures.append(m)
-        return {tuple(sorted((d, e))) for d, m in enumerate(signatures) for e in lsh.query(m) if e != d}
+        return {
+            tuple(sorted((d, e))) for d, m in enumerate(signatures) for e in lsh.query(m) if e != d
+        }
 
     theirs, t_theirs = timed(datasketch_pairs)
     recall_theirs = np.mean([pair in theirs for pair in planted])
-    return t_theirs, t_ours, f"recall of 1,000 planted copies: khabar {recall_ours:.3f}, datasketch {recall_theirs:.3f}"
+    return (
+        t_theirs,
+        t_ours,
+        f"recall of 1,000 planted copies: khabar {recall_ours:.3f}, datasketch {recall_theirs:.3f}",
+    )
 
 
 def bench_bm25(texts):
@@ -81,13 +93,18 @@ def bench_bm25(texts):
     rng = random.Random(3)
     tokenizer = khabar.Tokenizer()
     tokens = tokenizer.tokenize_many(texts)
-    queries = [" ".join(rng.sample(tokens[d], min(4, len(tokens[d])))) for d in rng.sample(range(len(texts)), 1000)]
+    queries = [
+        " ".join(rng.sample(tokens[d], min(4, len(tokens[d]))))
+        for d in rng.sample(range(len(texts)), 1000)
+    ]
     index = khabar.BM25().fit(texts)
     (indices, _), t_ours = timed(lambda: index.search_many(queries, k=10))
     peer = BM25Okapi(tokens)
     query_tokens = [tokenizer.tokenize(q) for q in queries]
-    theirs, t_theirs = timed(lambda: [np.argsort(-peer.get_scores(q), kind="stable")[:10] for q in query_tokens])
-    top1 = np.mean([a[0] == b[0] for a, b in zip(indices, theirs)])
+    theirs, t_theirs = timed(
+        lambda: [np.argsort(-peer.get_scores(q), kind="stable")[:10] for q in query_tokens]
+    )
+    top1 = np.mean([a[0] == b[0] for a, b in zip(indices, theirs, strict=True)])
     return t_theirs, t_ours, f"top hit agrees {top1:.1%} (rank_bm25's idf differs from Lucene's)"
 
 

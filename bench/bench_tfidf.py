@@ -50,8 +50,10 @@ def main() -> None:
     path = largest_jsonl()
     texts = read_texts(path)
     megabytes = sum(len(t.encode()) for t in texts) / 1e6
-    print(f"corpus: {path} ({len(texts):,} documents, {megabytes:.1f} MB of text), "
-          f"{os.cpu_count()} cores")
+    print(
+        f"corpus: {path} ({len(texts):,} documents, {megabytes:.1f} MB of text), "
+        f"{os.cpu_count()} cores"
+    )
     del texts
     results = {}
     for name in CONFIGS:
@@ -64,8 +66,10 @@ def main() -> None:
         "\npeak RSS: of the process up to the end of fit_transform, the corpus loaded as str; "
         "'added': that peak above the RSS before fit_transform, what the vectorizer needed."
     )
-    print(f"\n{'fit_transform':22s} {'MB/s':>7s} {'vs sklearn':>10s} {'peak RSS':>9s} "
-          f"{'ratio':>6s} {'added':>7s} {'ratio':>6s} {'transform MB/s':>15s}  shape, nnz")
+    print(
+        f"\n{'fit_transform':22s} {'MB/s':>7s} {'vs sklearn':>10s} {'peak RSS':>9s} "
+        f"{'ratio':>6s} {'added':>7s} {'ratio':>6s} {'transform MB/s':>15s}  shape, nnz"
+    )
     for name, r in results.items():
         print(
             f"{name:22s} {megabytes / r['fit_seconds']:7.1f} "

@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 import time
 
+import khabar
 from _corpus import largest_jsonl, read_texts
 from sklearn.feature_extraction.text import CountVectorizer
-
-import khabar
 
 
 def best_of(repeats: int, run) -> float:
@@ -47,7 +46,9 @@ def main() -> None:
     print(f"{'':30s} {'MB/s':>8s} {'vs sklearn':>11s}")
     for name, speed in speeds.items():
         print(f"{name:30s} {speed:8.1f} {speed / baseline:10.2f}x")
-    print(f"khabar scaling, all threads vs 1: {speeds[f'khabar, {cores} threads'] / one_thread:.2f}x")
+    print(
+        f"khabar scaling, all threads vs 1: {speeds[f'khabar, {cores} threads'] / one_thread:.2f}x"
+    )
 
 
 if __name__ == "__main__":

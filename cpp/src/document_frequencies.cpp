@@ -2,7 +2,8 @@
 
 namespace khabar {
 
-std::size_t DocumentFrequencies::add(std::string_view term, std::int64_t documents, std::int64_t count) {
+std::size_t DocumentFrequencies::add(std::string_view term, std::int64_t documents,
+                                     std::int64_t count) {
   const std::uint32_t id = terms_.insert(term);
   if (id == document_frequency_.size()) {
     document_frequency_.push_back(0);
@@ -25,7 +26,8 @@ bool DocumentFrequencies::operator==(const DocumentFrequencies& other) const {
   if (n_documents_ != other.n_documents_ || size() != other.size()) return false;
   for (std::size_t i = 0; i < size(); ++i) {
     const std::int64_t j = other.find(term(i));
-    if (j == TermIndex::kAbsent || other.document_frequency_[static_cast<std::size_t>(j)] != document_frequency_[i] ||
+    if (j == TermIndex::kAbsent ||
+        other.document_frequency_[static_cast<std::size_t>(j)] != document_frequency_[i] ||
         other.total_count_[static_cast<std::size_t>(j)] != total_count_[i])
       return false;
   }

@@ -9,7 +9,8 @@ std::string describe(const std::string& reason, std::size_t offset,
                      std::optional<std::size_t> document, InvalidTextError::Unit unit) {
   std::string message;
   if (document) message = "document " + std::to_string(*document) + ": ";
-  message += reason + (unit == InvalidTextError::Unit::byte ? " at byte offset " : " at UTF-16 offset ") +
+  message += reason +
+             (unit == InvalidTextError::Unit::byte ? " at byte offset " : " at UTF-16 offset ") +
              std::to_string(offset);
   return message;
 }

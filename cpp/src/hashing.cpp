@@ -10,7 +10,9 @@
 namespace khabar {
 namespace {
 
-constexpr std::uint32_t rotl32(std::uint32_t x, int r) noexcept { return (x << r) | (x >> (32 - r)); }
+constexpr std::uint32_t rotl32(std::uint32_t x, int r) noexcept {
+  return (x << r) | (x >> (32 - r));
+}
 
 constexpr std::size_t kBlockDocuments = 64;
 
@@ -74,39 +76,42 @@ CsrMatrix HashingVectorizer::transform(const std::vector<TextView>& docs,
   const std::size_t n_blocks = (docs.size() + kBlockDocuments - 1) / kBlockDocuments;
   std::vector<detail::RowChunk> rows(n_blocks);
   const auto n_features = static_cast<std::int64_t>(options_.n_features);
-  detail::parallel_for(docs.size(), n_threads, kBlockDocuments, [&](std::size_t, std::size_t begin, std::size_t end) {
-    TokenList tokens;
-    std::vector<std::pair<std::int32_t, double>> entries;
-    for (std::size_t d = begin; d < end; ++d) {
-      detail::RowChunk& out = rows[d / kBlockDocuments];
-      try {
-        tokenizer_.analyze(docs[d], tokens);
-      } catch (const InvalidTextError& error) {
-        throw error.in_document(d);
-      }
-      entries.clear();
-      for (std::size_t t = 0; t < tokens.size(); ++t) {
-        const std::int64_t h = murmurhash3_32(tokens[t]);
-        // scikit-learn: abs(h) % n_features, with |-2^31| taken as 2^31.
-        const auto column = static_cast<std::int32_t>((h < 0 ? -h : h) % n_features);
-        entries.emplace_back(column, options_.alternate_sign && h < 0 ? -1.0 : 1.0);
-      }
-      std::stable_sort(entries.begin(), entries.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; });
-      const std::size_t offset = out.columns.size();
-      for (std::size_t i = 0; i < entries.size();) {
-        double sum = 0.0;
-        std::size_t j = i;
-        for (; j < entries.size() && entries[j].first == entries[i].first; ++j) sum += entries[j].second;
-        out.columns.push_back(entries[i].first);
-        out.values.push_back(options_.binary ? 1.0 : sum);
-        i = j;
-      }
-      const std::size_t length = out.columns.size() - offset;
-      detail::normalize_row(options_.norm, out.values.data() + offset, length);
-      out.lengths.push_back(static_cast<std::int64_t>(length));
-    }
-  });
+  detail::parallel_for(
+      docs.size(), n_threads, kBlockDocuments,
+      [&](std::size_t, std::size_t begin, std::size_t end) {
+        TokenList tokens;
+        std::vector<std::pair<std::int32_t, double>> entries;
+        for (std::size_t d = begin; d < end; ++d) {
+          detail::RowChunk& out = rows[d / kBlockDocuments];
+          try {
+            tokenizer_.analyze(docs[d], tokens);
+          } catch (const InvalidTextError& error) {
+            throw error.in_document(d);
+          }
+          entries.clear();
+          for (std::size_t t = 0; t < tokens.size(); ++t) {
+            const std::int64_t h = murmurhash3_32(tokens[t]);
+            // scikit-learn: abs(h) % n_features, with |-2^31| taken as 2^31.
+            const auto column = static_cast<std::int32_t>((h < 0 ? -h : h) % n_features);
+            entries.emplace_back(column, options_.alternate_sign && h < 0 ? -1.0 : 1.0);
+          }
+          std::stable_sort(entries.begin(), entries.end(),
+                           [](const auto& a, const auto& b) { return a.first < b.first; });
+          const std::size_t offset = out.columns.size();
+          for (std::size_t i = 0; i < entries.size();) {
+            double sum = 0.0;
+            std::size_t j = i;
+            for (; j < entries.size() && entries[j].first == entries[i].first; ++j)
+              sum += entries[j].second;
+            out.columns.push_back(entries[i].first);
+            out.values.push_back(options_.binary ? 1.0 : sum);
+            i = j;
+          }
+          const std::size_t length = out.columns.size() - offset;
+          detail::normalize_row(options_.norm, out.values.data() + offset, length);
+          out.lengths.push_back(static_cast<std::int64_t>(length));
+        }
+      });
   return detail::assemble_rows(rows, docs.size(), options_.n_features, options_.value_type);
 }
 

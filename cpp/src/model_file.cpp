@@ -55,18 +55,21 @@ class Reader {
   std::uint64_t u64(const char* what) {
     const std::string_view raw = take(8, what);
     std::uint64_t value = 0;
-    for (int i = 7; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(raw[static_cast<std::size_t>(i)]);
+    for (int i = 7; i >= 0; --i)
+      value = (value << 8) | static_cast<unsigned char>(raw[static_cast<std::size_t>(i)]);
     return value;
   }
   std::uint32_t u32(const char* what) {
     const std::string_view raw = take(4, what);
     std::uint32_t value = 0;
-    for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(raw[static_cast<std::size_t>(i)]);
+    for (int i = 3; i >= 0; --i)
+      value = (value << 8) | static_cast<unsigned char>(raw[static_cast<std::size_t>(i)]);
     return value;
   }
   std::uint8_t flag(const char* what) {
     const auto value = static_cast<std::uint8_t>(take(1, what)[0]);
-    if (value > 1) throw ModelFormatError(std::string("invalid model file: ") + what + " is neither 0 nor 1");
+    if (value > 1)
+      throw ModelFormatError(std::string("invalid model file: ") + what + " is neither 0 nor 1");
     return value;
   }
   // A count of 8-byte items that must fit in what remains, checked before any allocation.
@@ -99,11 +102,16 @@ const char* analyzer_name(Analyzer analyzer) {
 json options_to_json(const VectorizerOptions& o) {
   const auto& t = o.tokenizer;
   const auto& n = t.normalizer;
-  json normalizer = {{"nfkc", n.nfkc},       {"diacritics", n.diacritics},
-                     {"tatweel", n.tatweel}, {"alef", n.alef},
-                     {"alef_maksura", n.alef_maksura}, {"teh_marbuta", n.teh_marbuta},
-                     {"persian_letters", n.persian_letters}, {"hamza", n.hamza},
-                     {"digits", n.digits},   {"lowercase", n.lowercase}};
+  json normalizer = {{"nfkc", n.nfkc},
+                     {"diacritics", n.diacritics},
+                     {"tatweel", n.tatweel},
+                     {"alef", n.alef},
+                     {"alef_maksura", n.alef_maksura},
+                     {"teh_marbuta", n.teh_marbuta},
+                     {"persian_letters", n.persian_letters},
+                     {"hamza", n.hamza},
+                     {"digits", n.digits},
+                     {"lowercase", n.lowercase}};
   json tokenizer = {{"normalize", t.normalize},
                     {"normalizer", normalizer},
                     {"stopwords", t.stopwords},
@@ -111,7 +119,9 @@ json options_to_json(const VectorizerOptions& o) {
                     {"min_length", t.min_length},
                     {"ngram_range", {t.ngram_min, t.ngram_max}},
                     {"analyzer", analyzer_name(t.analyzer)}};
-  auto limit = [](const DocumentLimit& l) { return json{{"value", l.value}, {"proportion", l.proportion}}; };
+  auto limit = [](const DocumentLimit& l) {
+    return json{{"value", l.value}, {"proportion", l.proportion}};
+  };
   const char* norm = o.norm == Norm::l1 ? "l1" : o.norm == Norm::l2 ? "l2" : nullptr;
   const char* dtype = o.value_type == ValueType::float32 ? "float32"
                       : o.value_type == ValueType::int64 ? "int64"
@@ -133,11 +143,16 @@ VectorizerOptions options_from_json(const json& j) {
   const json& t = j.at("tokenizer");
   const json& n = t.at("normalizer");
   auto& nf = o.tokenizer.normalizer;
-  nf = {n.at("nfkc").get<bool>(),          n.at("diacritics").get<bool>(),
-        n.at("tatweel").get<bool>(),       n.at("alef").get<bool>(),
-        n.at("alef_maksura").get<bool>(),  n.at("teh_marbuta").get<bool>(),
-        n.at("persian_letters").get<bool>(), n.at("hamza").get<bool>(),
-        n.at("digits").get<bool>(),        n.at("lowercase").get<bool>()};
+  nf = {n.at("nfkc").get<bool>(),
+        n.at("diacritics").get<bool>(),
+        n.at("tatweel").get<bool>(),
+        n.at("alef").get<bool>(),
+        n.at("alef_maksura").get<bool>(),
+        n.at("teh_marbuta").get<bool>(),
+        n.at("persian_letters").get<bool>(),
+        n.at("hamza").get<bool>(),
+        n.at("digits").get<bool>(),
+        n.at("lowercase").get<bool>()};
   o.tokenizer.normalize = t.at("normalize").get<bool>();
   o.tokenizer.stopwords = t.at("stopwords").get<std::vector<std::string>>();
   const json& stemmer = t.at("stemmer");
@@ -150,10 +165,14 @@ VectorizerOptions options_from_json(const json& j) {
   o.tokenizer.ngram_min = range[0];
   o.tokenizer.ngram_max = range[1];
   const auto analyzer = t.at("analyzer").get<std::string>();
-  if (analyzer == "char") o.tokenizer.analyzer = Analyzer::character;
-  else if (analyzer == "char_wb") o.tokenizer.analyzer = Analyzer::character_wb;
-  else if (analyzer == "word") o.tokenizer.analyzer = Analyzer::word;
-  else throw ModelFormatError("invalid model file: unknown analyzer '" + analyzer + "'");
+  if (analyzer == "char")
+    o.tokenizer.analyzer = Analyzer::character;
+  else if (analyzer == "char_wb")
+    o.tokenizer.analyzer = Analyzer::character_wb;
+  else if (analyzer == "word")
+    o.tokenizer.analyzer = Analyzer::word;
+  else
+    throw ModelFormatError("invalid model file: unknown analyzer '" + analyzer + "'");
   auto limit = [](const json& l) {
     return DocumentLimit{l.at("value").get<double>(), l.at("proportion").get<bool>()};
   };
@@ -169,10 +188,14 @@ VectorizerOptions options_from_json(const json& j) {
   if (!norm.is_null() && norm.get<std::string>() != "l1" && norm.get<std::string>() != "l2")
     throw ModelFormatError("invalid model file: unknown norm " + norm.dump());
   const auto dtype = j.at("dtype").get<std::string>();
-  if (dtype == "float32") o.value_type = ValueType::float32;
-  else if (dtype == "int64") o.value_type = ValueType::int64;
-  else if (dtype == "float64") o.value_type = ValueType::float64;
-  else throw ModelFormatError("invalid model file: unknown dtype '" + dtype + "'");
+  if (dtype == "float32")
+    o.value_type = ValueType::float32;
+  else if (dtype == "int64")
+    o.value_type = ValueType::int64;
+  else if (dtype == "float64")
+    o.value_type = ValueType::float64;
+  else
+    throw ModelFormatError("invalid model file: unknown dtype '" + dtype + "'");
   return o;
 }
 
@@ -222,8 +245,10 @@ LoadedModel deserialize_model(std::string_view bytes) {
     throw ModelFormatError("model file format version " + std::to_string(version) +
                            " is not supported by this khabar (it reads version " +
                            std::to_string(kModelFormatVersion) + "); upgrade khabar");
-  if (header.u32("the reserved field") != 0) throw ModelFormatError("invalid model file: reserved field is not 0");
-  if (bytes.size() < 8 + header.position()) throw ModelFormatError("truncated model file: no checksum");
+  if (header.u32("the reserved field") != 0)
+    throw ModelFormatError("invalid model file: reserved field is not 0");
+  if (bytes.size() < 8 + header.position())
+    throw ModelFormatError("truncated model file: no checksum");
   const std::string_view body = bytes.substr(0, bytes.size() - 8);
   Reader trailer(bytes.substr(bytes.size() - 8));
   if (trailer.u64("the checksum") != fnv1a(body))
@@ -251,16 +276,20 @@ LoadedModel deserialize_model(std::string_view bytes) {
   for (std::uint64_t i = 0; i < n; ++i) {
     const std::uint64_t end = reader.u64("the term offsets");
     if (end < begin || end > term_bytes)
-      throw ModelFormatError("invalid model file: term offsets are not increasing within the term bytes");
-    terms.emplace_back(terms_blob.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)));
+      throw ModelFormatError(
+          "invalid model file: term offsets are not increasing within the term bytes");
+    terms.emplace_back(
+        terms_blob.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)));
     begin = end;
   }
-  if (begin != term_bytes) throw ModelFormatError("invalid model file: term offsets do not cover the term bytes");
+  if (begin != term_bytes)
+    throw ModelFormatError("invalid model file: term offsets do not cover the term bytes");
   const bool fixed = reader.flag("the fixed-vocabulary flag");
   const bool has_idf = reader.flag("the idf flag");
   std::vector<double> idf;
   if (has_idf) {
-    if (n > (body.size() - reader.position()) / 8) throw ModelFormatError("truncated model file: idf");
+    if (n > (body.size() - reader.position()) / 8)
+      throw ModelFormatError("truncated model file: idf");
     idf.resize(static_cast<std::size_t>(n));
     for (auto& value : idf) {
       const std::uint64_t bits = reader.u64("the idf");
@@ -269,8 +298,9 @@ LoadedModel deserialize_model(std::string_view bytes) {
     }
   }
   if (reader.position() != body.size())
-    throw ModelFormatError("invalid model file: " + std::to_string(body.size() - reader.position()) +
-                           " unexpected bytes after the idf");
+    throw ModelFormatError(
+        "invalid model file: " + std::to_string(body.size() - reader.position()) +
+        " unexpected bytes after the idf");
   std::u16string scratch;
   for (const auto& term : terms) {
     try {

@@ -30,7 +30,8 @@ double integrate(const std::function<double(double)>& f, double a, double b) {
 std::uint64_t fnv1a(const std::uint32_t* values, std::size_t n) {
   std::uint64_t hash = 0xcbf29ce484222325ull;
   for (std::size_t i = 0; i < n; ++i) {
-    for (int byte = 0; byte < 4; ++byte) hash = (hash ^ ((values[i] >> (8 * byte)) & 0xFF)) * 0x100000001b3ull;
+    for (int byte = 0; byte < 4; ++byte)
+      hash = (hash ^ ((values[i] >> (8 * byte)) & 0xFF)) * 0x100000001b3ull;
   }
   return hash;
 }
@@ -38,7 +39,8 @@ std::uint64_t fnv1a(const std::uint32_t* values, std::size_t n) {
 }  // namespace
 
 std::pair<std::size_t, std::size_t> lsh_bands(double threshold, std::size_t num_perm,
-                                              double false_positive_weight, double false_negative_weight) {
+                                              double false_positive_weight,
+                                              double false_negative_weight) {
   double best_error = std::numeric_limits<double>::infinity();
   std::pair<std::size_t, std::size_t> best{1, num_perm};
   for (std::size_t b = 1; b <= num_perm; ++b) {
@@ -47,7 +49,8 @@ std::pair<std::size_t, std::size_t> lsh_bands(double threshold, std::size_t num_
       const auto p = [&](double s) { return 1.0 - std::pow(1.0 - std::pow(s, rows), bands); };
       const double false_positive = integrate(p, 0.0, threshold);
       const double false_negative = integrate([&](double s) { return 1.0 - p(s); }, threshold, 1.0);
-      const double error = false_positive_weight * false_positive + false_negative_weight * false_negative;
+      const double error =
+          false_positive_weight * false_positive + false_negative_weight * false_negative;
       if (error < best_error) {
         best_error = error;
         best = {b, r};
@@ -94,7 +97,8 @@ std::vector<std::uint64_t> NearDuplicates::shingle_hashes(TextView text, TokenLi
   return hashes;
 }
 
-void NearDuplicates::sign(const std::vector<std::uint64_t>& shingles, std::uint32_t* signature) const {
+void NearDuplicates::sign(const std::vector<std::uint64_t>& shingles,
+                          std::uint32_t* signature) const {
   std::fill(signature, signature + options_.num_perm, std::numeric_limits<std::uint32_t>::max());
   for (std::uint64_t shingle : shingles) {
     const auto h = static_cast<std::uint32_t>(shingle ^ (shingle >> 32));
@@ -120,17 +124,18 @@ void NearDuplicates::add(const std::vector<TextView>& docs, std::size_t n_thread
   const std::size_t first = shingles_.size();
   shingles_.resize(first + docs.size());
   signatures_.resize((first + docs.size()) * options_.num_perm);
-  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t, std::size_t begin, std::size_t end) {
-    TokenList tokens;
-    for (std::size_t d = begin; d < end; ++d) {
-      try {
-        shingles_[first + d] = shingle_hashes(docs[d], tokens);
-      } catch (const InvalidTextError& error) {
-        throw error.in_document(first + d);
-      }
-      sign(shingles_[first + d], &signatures_[(first + d) * options_.num_perm]);
-    }
-  });
+  detail::parallel_for(
+      docs.size(), n_threads, 16, [&](std::size_t, std::size_t begin, std::size_t end) {
+        TokenList tokens;
+        for (std::size_t d = begin; d < end; ++d) {
+          try {
+            shingles_[first + d] = shingle_hashes(docs[d], tokens);
+          } catch (const InvalidTextError& error) {
+            throw error.in_document(first + d);
+          }
+          sign(shingles_[first + d], &signatures_[(first + d) * options_.num_perm]);
+        }
+      });
 }
 
 double NearDuplicates::jaccard(std::size_t a, std::size_t b) const {
@@ -166,9 +171,11 @@ std::vector<DuplicatePair> NearDuplicates::pairs(std::size_t n_threads) const {
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   std::vector<double> similarity(candidates.size());
-  detail::parallel_for(candidates.size(), n_threads, 256, [&](std::size_t, std::size_t begin, std::size_t end) {
-    for (std::size_t c = begin; c < end; ++c) similarity[c] = jaccard(candidates[c].first, candidates[c].second);
-  });
+  detail::parallel_for(candidates.size(), n_threads, 256,
+                       [&](std::size_t, std::size_t begin, std::size_t end) {
+                         for (std::size_t c = begin; c < end; ++c)
+                           similarity[c] = jaccard(candidates[c].first, candidates[c].second);
+                       });
   std::vector<DuplicatePair> out;
   for (std::size_t c = 0; c < candidates.size(); ++c)
     if (similarity[c] >= options_.threshold)
@@ -192,11 +199,17 @@ std::vector<DuplicatePair> NearDuplicates::query(TextView text) const {
     const auto& y = shingles_[d];
     std::size_t common = 0;
     for (std::size_t i = 0, j = 0; i < shingles.size() && j < y.size();) {
-      if (shingles[i] == y[j]) { ++common; ++i; ++j; }
-      else if (shingles[i] < y[j]) ++i;
-      else ++j;
+      if (shingles[i] == y[j]) {
+        ++common;
+        ++i;
+        ++j;
+      } else if (shingles[i] < y[j])
+        ++i;
+      else
+        ++j;
     }
-    const double similarity = static_cast<double>(common) / static_cast<double>(shingles.size() + y.size() - common);
+    const double similarity =
+        static_cast<double>(common) / static_cast<double>(shingles.size() + y.size() - common);
     if (similarity >= options_.threshold) out.push_back({d, d, similarity});
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {

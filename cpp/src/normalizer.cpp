@@ -141,8 +141,8 @@ std::uint32_t Normalizer::map_code_point(std::uint32_t c) const {
   const auto& o = options_;
   if (o.diacritics && is_arabic_mark(c)) return kDropAttached;
   if (o.tatweel && c == 0x0640) return kDropAttached;
-  if (o.alef && (c == 0x0622 || c == 0x0623 || c == 0x0625 || c == 0x0671 || c == 0x0672 ||
-                 c == 0x0673))
+  if (o.alef &&
+      (c == 0x0622 || c == 0x0623 || c == 0x0625 || c == 0x0671 || c == 0x0672 || c == 0x0673))
     return 0x0627;
   if (o.alef_maksura && c == 0x0649) return 0x064A;
   if (o.teh_marbuta && c == 0x0629) return 0x0647;
@@ -199,7 +199,8 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
     const icu::UnicodeString rest(false, text.data() + pos, n - pos);
     const int32_t normalized_prefix = nfkc_->spanQuickCheckYes(rest, status);
     if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
-    out.append(text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(normalized_prefix)));
+    out.append(
+        text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(normalized_prefix)));
     if (map) {
       for (int32_t i = pos; i < pos + normalized_prefix; ++i) {
         map->begin.push_back(i);
@@ -250,14 +251,16 @@ void Normalizer::apply_character_map(std::u16string_view text, std::u16string& o
       if (map && !map->end.empty()) {
         const int32_t source_end = input_map ? input_map->end[static_cast<std::size_t>(i - 1)] : i;
         const int32_t last_end = map->end.back();
-        for (auto k = map->end.size(); k-- > 0 && map->end[k] == last_end;) map->end[k] = source_end;
+        for (auto k = map->end.size(); k-- > 0 && map->end[k] == last_end;)
+          map->end[k] = source_end;
       }
       continue;
     }
     const std::size_t before = out.size();
     append_code_point(out, mapped);
     if (map) {
-      const int32_t source_begin = input_map ? input_map->begin[static_cast<std::size_t>(start)] : start;
+      const int32_t source_begin =
+          input_map ? input_map->begin[static_cast<std::size_t>(start)] : start;
       const int32_t source_end = input_map ? input_map->end[static_cast<std::size_t>(i - 1)] : i;
       for (std::size_t k = before; k < out.size(); ++k) {
         map->begin.push_back(source_begin);

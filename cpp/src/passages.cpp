@@ -31,8 +31,8 @@ std::uint64_t gram_hash(const std::uint32_t* first, std::size_t n) {
 
 }  // namespace
 
-std::vector<Passage> shared_passages(std::string_view a, std::string_view b,
-                                     std::size_t min_words, const Tokenizer& tokenizer) {
+std::vector<Passage> shared_passages(std::string_view a, std::string_view b, std::size_t min_words,
+                                     const Tokenizer& tokenizer) {
   if (min_words == 0) throw InvalidOptionError("min_words must be at least 1");
   if (tokenizer.options().analyzer != Analyzer::word || tokenizer.options().ngram_min != 1 ||
       tokenizer.options().ngram_max != 1)
@@ -57,7 +57,8 @@ std::vector<Passage> shared_passages(std::string_view a, std::string_view b,
       // Only runs that start here: a run extendable to the left was found at its start.
       if (i > 0 && j > 0 && x[i - 1] == y[j - 1]) continue;
       std::size_t length = 0;
-      while (i + length < x.size() && j + length < y.size() && x[i + length] == y[j + length]) ++length;
+      while (i + length < x.size() && j + length < y.size() && x[i + length] == y[j + length])
+        ++length;
       if (length < min_words) continue;  // a hash collision, not a match
       Passage passage;
       passage.a_begin = i;

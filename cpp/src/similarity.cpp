@@ -31,7 +31,10 @@ class RowScorer {
  public:
   RowScorer(const SparseRowsView& x, const TermPostings& y_by_term,
             const Eigen::VectorXd& x_inverse, const Eigen::VectorXd& y_inverse)
-      : x_(x), y_by_term_(y_by_term), x_inverse_(x_inverse), y_inverse_(y_inverse),
+      : x_(x),
+        y_by_term_(y_by_term),
+        x_inverse_(x_inverse),
+        y_inverse_(y_inverse),
         scores_(static_cast<std::size_t>(y_by_term.rows()), 0.0),
         seen_(static_cast<std::size_t>(y_by_term.rows()), 0) {}
 
@@ -46,10 +49,12 @@ class RowScorer {
     if (dense_) {
       for (SparseRowsView::InnerIterator term(x_, row); term; ++term) {
         const double weight = term.value();
-        const auto begin = y_by_term_.outerIndexPtr()[term.col()], end = y_by_term_.outerIndexPtr()[term.col() + 1];
+        const auto begin = y_by_term_.outerIndexPtr()[term.col()],
+                   end = y_by_term_.outerIndexPtr()[term.col() + 1];
         const std::int32_t* rows = y_by_term_.innerIndexPtr();
         const double* values = y_by_term_.valuePtr();
-        for (auto k = begin; k < end; ++k) scores_[static_cast<std::size_t>(rows[k])] += weight * values[k];
+        for (auto k = begin; k < end; ++k)
+          scores_[static_cast<std::size_t>(rows[k])] += weight * values[k];
       }
       touched_.resize(scores_.size());
       for (std::size_t j = 0; j < scores_.size(); ++j) {
@@ -91,7 +96,6 @@ class RowScorer {
   }
 
  public:
-
  private:
   const SparseRowsView& x_;
   const TermPostings& y_by_term_;
@@ -139,42 +143,44 @@ Neighbours top_k_similar(const SparseRowsView& x, const SparseRowsView& y, std::
   const auto width = static_cast<Eigen::Index>(k);
   Neighbours out{IndexRows::Constant(x.rows(), width, -1),
                  DenseRows::Constant(x.rows(), width, std::numeric_limits<double>::quiet_NaN())};
-  detail::parallel_for(static_cast<std::size_t>(x.rows()), n_threads, kRowsPerTask,
-                       [&](std::size_t, std::size_t begin, std::size_t end) {
-                         RowScorer scorer(x, y_by_term, x_inverse, y_inverse);
-                         std::vector<std::pair<double, std::int32_t>> candidates;
-                         for (std::size_t r = begin; r < end; ++r) {
-                           const auto row = static_cast<Eigen::Index>(r);
-                           scorer.score(row);
-                           candidates.clear();
-                           for (std::int32_t j : scorer.touched()) {
-                             const double score = scorer.scores()[static_cast<std::size_t>(j)];
-                             if ((exclude_self && j == row) || score == 0.0) continue;
-                             if (score >= threshold) candidates.emplace_back(score, j);
-                           }
-                           // Rows sharing no term score 0: they pass a threshold <= 0, and up to
-                           // k of them (lowest indices) can matter.
-                           if (threshold <= 0) {
-                             std::size_t zeros = 0;
-                             for (std::int32_t j = 0; j < y.rows() && zeros < k; ++j) {
-                               if (exclude_self && j == row) continue;
-                               if (scorer.seen(j) && scorer.scores()[static_cast<std::size_t>(j)] != 0.0) continue;
-                               candidates.emplace_back(0.0, j);
-                               ++zeros;
-                             }
-                           }
-                           auto better = [](const auto& a, const auto& b) {
-                             return a.first != b.first ? a.first > b.first : a.second < b.second;
-                           };
-                           const std::size_t kept = std::min(k, candidates.size());
-                           std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(kept),
-                                             candidates.end(), better);
-                           for (std::size_t c = 0; c < kept; ++c) {
-                             out.indices(row, static_cast<Eigen::Index>(c)) = candidates[c].second;
-                             out.scores(row, static_cast<Eigen::Index>(c)) = candidates[c].first;
-                           }
-                         }
-                       });
+  detail::parallel_for(
+      static_cast<std::size_t>(x.rows()), n_threads, kRowsPerTask,
+      [&](std::size_t, std::size_t begin, std::size_t end) {
+        RowScorer scorer(x, y_by_term, x_inverse, y_inverse);
+        std::vector<std::pair<double, std::int32_t>> candidates;
+        for (std::size_t r = begin; r < end; ++r) {
+          const auto row = static_cast<Eigen::Index>(r);
+          scorer.score(row);
+          candidates.clear();
+          for (std::int32_t j : scorer.touched()) {
+            const double score = scorer.scores()[static_cast<std::size_t>(j)];
+            if ((exclude_self && j == row) || score == 0.0) continue;
+            if (score >= threshold) candidates.emplace_back(score, j);
+          }
+          // Rows sharing no term score 0: they pass a threshold <= 0, and up to
+          // k of them (lowest indices) can matter.
+          if (threshold <= 0) {
+            std::size_t zeros = 0;
+            for (std::int32_t j = 0; j < y.rows() && zeros < k; ++j) {
+              if (exclude_self && j == row) continue;
+              if (scorer.seen(j) && scorer.scores()[static_cast<std::size_t>(j)] != 0.0) continue;
+              candidates.emplace_back(0.0, j);
+              ++zeros;
+            }
+          }
+          auto better = [](const auto& a, const auto& b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+          };
+          const std::size_t kept = std::min(k, candidates.size());
+          std::partial_sort(candidates.begin(),
+                            candidates.begin() + static_cast<std::ptrdiff_t>(kept),
+                            candidates.end(), better);
+          for (std::size_t c = 0; c < kept; ++c) {
+            out.indices(row, static_cast<Eigen::Index>(c)) = candidates[c].second;
+            out.scores(row, static_cast<Eigen::Index>(c)) = candidates[c].first;
+          }
+        }
+      });
   return out;
 }
 

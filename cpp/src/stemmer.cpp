@@ -7,8 +7,8 @@
 namespace khabar {
 namespace {
 
-constexpr std::array<std::u16string_view, 7> kPrefixes = {u"ال", u"وال", u"بال", u"كال",
-                                                          u"فال", u"لل", u"و"};
+constexpr std::array<std::u16string_view, 7> kPrefixes = {u"ال",  u"وال", u"بال", u"كال",
+                                                          u"فال", u"لل",  u"و"};
 constexpr std::array<std::u16string_view, 10> kSuffixes = {u"ها", u"ان", u"ات", u"ون", u"ين",
                                                            u"يه", u"ية", u"ه",  u"ة",  u"ي"};
 

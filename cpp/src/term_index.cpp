@@ -69,7 +69,9 @@ std::uint32_t TermIndex::insert(const Key& key) {
         throw std::length_error("more than 2^32 - 2 distinct terms");
       arena_.append(term);
       ends_.push_back(arena_.size());
-      slot = Slot{key.hash, static_cast<std::uint32_t>(size()), static_cast<std::uint32_t>(term.size()),
+      slot = Slot{key.hash,
+                  static_cast<std::uint32_t>(size()),
+                  static_cast<std::uint32_t>(term.size()),
                   {key.head[0], key.head[1]}};
       return slot.id_plus_one - 1;
     }

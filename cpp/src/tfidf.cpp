@@ -6,8 +6,8 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "khabar/errors.hpp"
 #include "csr_assembly.hpp"
+#include "khabar/errors.hpp"
 #include "thread_pool.hpp"
 
 namespace khabar {
@@ -58,7 +58,8 @@ class CountingPass {
   void add(const std::vector<TextView>& docs) {
     const std::size_t first_block = blocks_.size();
     const std::size_t first_document = n_documents_;
-    if (keep_rows_) blocks_.resize(first_block + (docs.size() + kBlockDocuments - 1) / kBlockDocuments);
+    if (keep_rows_)
+      blocks_.resize(first_block + (docs.size() + kBlockDocuments - 1) / kBlockDocuments);
     detail::parallel_for(docs.size(), n_threads_, kBlockDocuments,
                          [&](std::size_t worker, std::size_t begin, std::size_t end) {
                            count_range(docs, worker, begin, end, first_block, first_document);
@@ -76,7 +77,8 @@ class CountingPass {
 
   /// The merged counts of all workers; with `positions`, also where each worker's term ids
   /// landed in the merged table.
-  DocumentFrequencies frequencies(std::vector<std::vector<std::int64_t>>* positions = nullptr) const {
+  DocumentFrequencies frequencies(
+      std::vector<std::vector<std::int64_t>>* positions = nullptr) const {
     DocumentFrequencies merged;
     merged.add_documents(n_documents_);
     if (positions) positions->assign(workers_.size(), {});
@@ -86,8 +88,9 @@ class CountingPass {
       for (std::size_t id = 0; id < worker.counts.size(); ++id) {
         const TermCounts& term = worker.counts[id];
         if (term.document_frequency == 0) continue;
-        const std::size_t position = merged.add(columns_ ? columns_->term(id) : worker.terms.term(id),
-                                                term.document_frequency, term.total_count);
+        const std::size_t position =
+            merged.add(columns_ ? columns_->term(id) : worker.terms.term(id),
+                       term.document_frequency, term.total_count);
         if (positions) (*positions)[w][id] = static_cast<std::int64_t>(position);
       }
     }
@@ -95,9 +98,8 @@ class CountingPass {
   }
 
  private:
-  void count_range(const std::vector<TextView>& docs, std::size_t worker_index,
-                   std::size_t begin, std::size_t end, std::size_t first_block,
-                   std::size_t first_document) {
+  void count_range(const std::vector<TextView>& docs, std::size_t worker_index, std::size_t begin,
+                   std::size_t end, std::size_t first_block, std::size_t first_document) {
     WorkerTerms& worker = workers_[worker_index];
     TokenList tokens;
     std::vector<std::uint32_t> ids;
@@ -196,24 +198,26 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
     return remap.empty() ? id : remap[block.worker][id];
   };
   std::vector<std::size_t> first_row(blocks.size() + 1, 0);
-  for (std::size_t b = 0; b < blocks.size(); ++b) first_row[b + 1] = first_row[b] + blocks[b].row_ends.size();
+  for (std::size_t b = 0; b < blocks.size(); ++b)
+    first_row[b + 1] = first_row[b] + blocks[b].row_ends.size();
   CsrMatrix matrix;
   matrix.rows = n_rows;
   matrix.cols = n_columns;
   matrix.indptr.assign(n_rows + 1, 0);
-  detail::parallel_for(blocks.size(), n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
-    for (std::size_t b = begin; b < end; ++b) {
-      const Block& block = blocks[b];
-      std::uint32_t row_begin = 0;
-      for (std::size_t r = 0; r < block.row_ends.size(); ++r) {
-        std::int64_t kept = 0;
-        for (std::uint32_t k = row_begin; k < block.row_ends[r]; ++k)
-          kept += column_of(block, block.ids[k]) != TermIndex::kAbsent;
-        matrix.indptr[first_row[b] + r + 1] = kept;
-        row_begin = block.row_ends[r];
-      }
-    }
-  });
+  detail::parallel_for(blocks.size(), n_threads, 1,
+                       [&](std::size_t, std::size_t begin, std::size_t end) {
+                         for (std::size_t b = begin; b < end; ++b) {
+                           const Block& block = blocks[b];
+                           std::uint32_t row_begin = 0;
+                           for (std::size_t r = 0; r < block.row_ends.size(); ++r) {
+                             std::int64_t kept = 0;
+                             for (std::uint32_t k = row_begin; k < block.row_ends[r]; ++k)
+                               kept += column_of(block, block.ids[k]) != TermIndex::kAbsent;
+                             matrix.indptr[first_row[b] + r + 1] = kept;
+                             row_begin = block.row_ends[r];
+                           }
+                         }
+                       });
   for (std::size_t r = 0; r < n_rows; ++r) matrix.indptr[r + 1] += matrix.indptr[r];
   const auto nnz = static_cast<std::size_t>(matrix.indptr[n_rows]);
   matrix.indices.resize(nnz);
@@ -231,38 +235,39 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
   std::visit(
       [&](auto& values) {
         using Value = typename std::decay_t<decltype(values)>::value_type;
-        detail::parallel_for(blocks.size(), n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
-          std::vector<std::pair<std::int32_t, std::uint32_t>> entries;
-          std::vector<double> weights;
-          for (std::size_t b = begin; b < end; ++b) {
-            Block& block = blocks[b];
-            std::uint32_t row_begin = 0;
-            for (std::size_t r = 0; r < block.row_ends.size(); ++r) {
-              entries.clear();
-              for (std::uint32_t k = row_begin; k < block.row_ends[r]; ++k) {
-                const std::int64_t column = column_of(block, block.ids[k]);
-                if (column != TermIndex::kAbsent)
-                  entries.emplace_back(static_cast<std::int32_t>(column), block.counts[k]);
+        detail::parallel_for(
+            blocks.size(), n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
+              std::vector<std::pair<std::int32_t, std::uint32_t>> entries;
+              std::vector<double> weights;
+              for (std::size_t b = begin; b < end; ++b) {
+                Block& block = blocks[b];
+                std::uint32_t row_begin = 0;
+                for (std::size_t r = 0; r < block.row_ends.size(); ++r) {
+                  entries.clear();
+                  for (std::uint32_t k = row_begin; k < block.row_ends[r]; ++k) {
+                    const std::int64_t column = column_of(block, block.ids[k]);
+                    if (column != TermIndex::kAbsent)
+                      entries.emplace_back(static_cast<std::int32_t>(column), block.counts[k]);
+                  }
+                  row_begin = block.row_ends[r];
+                  if (!remap.empty()) std::sort(entries.begin(), entries.end());
+                  weights.resize(entries.size());
+                  if (options.value_type == ValueType::int64) {
+                    for (std::size_t k = 0; k < entries.size(); ++k)
+                      weights[k] = options.binary ? 1.0 : static_cast<double>(entries[k].second);
+                  } else {
+                    weigh_row(options, idf, entries.data(), weights.data(), entries.size());
+                  }
+                  auto at = static_cast<std::size_t>(matrix.indptr[first_row[b] + r]);
+                  for (std::size_t k = 0; k < entries.size(); ++k, ++at) {
+                    matrix.indices[at] = entries[k].first;
+                    values[at] = static_cast<Value>(weights[k]);
+                  }
+                }
+                // The counts are no longer needed: free them as we go to bound peak memory.
+                block = Block{};
               }
-              row_begin = block.row_ends[r];
-              if (!remap.empty()) std::sort(entries.begin(), entries.end());
-              weights.resize(entries.size());
-              if (options.value_type == ValueType::int64) {
-                for (std::size_t k = 0; k < entries.size(); ++k)
-                  weights[k] = options.binary ? 1.0 : static_cast<double>(entries[k].second);
-              } else {
-                weigh_row(options, idf, entries.data(), weights.data(), entries.size());
-              }
-              auto at = static_cast<std::size_t>(matrix.indptr[first_row[b] + r]);
-              for (std::size_t k = 0; k < entries.size(); ++k, ++at) {
-                matrix.indices[at] = entries[k].first;
-                values[at] = static_cast<Value>(weights[k]);
-              }
-            }
-            // The counts are no longer needed: free them as we go to bound peak memory.
-            block = Block{};
-          }
-        });
+            });
       },
       matrix.data);
   return matrix;
@@ -273,7 +278,8 @@ void validate(const VectorizerOptions& options) {
       (options.use_idf || options.sublinear_tf || options.norm != Norm::none))
     throw InvalidOptionError("integer counts cannot carry idf, sublinear tf or a norm");
   for (const DocumentLimit* limit : {&options.min_df, &options.max_df}) {
-    if (limit->value < 0 || (limit->proportion && limit->value > 1.0) || !std::isfinite(limit->value))
+    if (limit->value < 0 || (limit->proportion && limit->value > 1.0) ||
+        !std::isfinite(limit->value))
       throw InvalidOptionError("min_df and max_df must be counts >= 0 or proportions in [0, 1]");
   }
   if (options.max_features && *options.max_features == 0)
@@ -318,20 +324,24 @@ std::vector<std::size_t> select_vocabulary_positions(const DocumentFrequencies& 
     const auto df = static_cast<double>(frequencies.document_frequency(i));
     if (df <= max_documents && df >= min_documents) kept.push_back(i);
   }
-  auto by_term = [&](std::size_t a, std::size_t b) { return frequencies.term(a) < frequencies.term(b); };
+  auto by_term = [&](std::size_t a, std::size_t b) {
+    return frequencies.term(a) < frequencies.term(b);
+  };
   if (options.max_features && kept.size() > *options.max_features) {
     // Binary counts make the column sums document frequencies, as in scikit-learn.
     auto weight = [&](std::size_t i) {
       return options.binary ? frequencies.document_frequency(i) : frequencies.total_count(i);
     };
     const auto limit = static_cast<std::ptrdiff_t>(*options.max_features);
-    std::partial_sort(kept.begin(), kept.begin() + limit, kept.end(), [&](std::size_t a, std::size_t b) {
-      return weight(a) != weight(b) ? weight(a) > weight(b) : by_term(a, b);
-    });
+    std::partial_sort(kept.begin(), kept.begin() + limit, kept.end(),
+                      [&](std::size_t a, std::size_t b) {
+                        return weight(a) != weight(b) ? weight(a) > weight(b) : by_term(a, b);
+                      });
     kept.resize(*options.max_features);
   }
   if (kept.empty())
-    throw InvalidOptionError("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+    throw InvalidOptionError(
+        "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
   std::sort(kept.begin(), kept.end(), by_term);
   return kept;
 }
@@ -377,7 +387,8 @@ void TfidfVectorizer::fit_frequencies(const DocumentFrequencies& frequencies) {
       positions[column] = frequencies.find(vocabulary_.term(column));
     compute_idf(frequencies, positions);
   } else {
-    const std::vector<std::size_t> selected = detail::select_vocabulary_positions(frequencies, options_);
+    const std::vector<std::size_t> selected =
+        detail::select_vocabulary_positions(frequencies, options_);
     TermIndex index;
     index.reserve(selected.size());
     for (std::size_t position : selected) index.insert(frequencies.term(position));
@@ -394,13 +405,13 @@ void TfidfVectorizer::compute_idf(const DocumentFrequencies& frequencies,
   idf_.resize(positions.size());
   for (std::size_t column = 0; column < positions.size(); ++column) {
     const std::int64_t i = positions[column];
-    const std::int64_t df = i == TermIndex::kAbsent ? 0 : frequencies.document_frequency(static_cast<std::size_t>(i));
+    const std::int64_t df =
+        i == TermIndex::kAbsent ? 0 : frequencies.document_frequency(static_cast<std::size_t>(i));
     idf_[column] = inverse_document_frequency(df, frequencies.n_documents(), options_.smooth_idf);
   }
 }
 
-CsrMatrix TfidfVectorizer::fit_transform(const std::vector<TextView>& docs,
-                                         std::size_t n_threads) {
+CsrMatrix TfidfVectorizer::fit_transform(const std::vector<TextView>& docs, std::size_t n_threads) {
   Builder builder(*this, n_threads);
   builder.add(docs);
   return builder.finish();
@@ -411,7 +422,8 @@ CsrMatrix TfidfVectorizer::transform(const std::vector<TextView>& docs,
   if (!fitted_) throw NotFittedError("this vectorizer is not fitted yet: call fit first");
   CountingPass pass(tokenizer_, &vocabulary_, n_threads, true);
   pass.add(docs);
-  return build_matrix(pass.blocks(), docs.size(), vocabulary_.size(), {}, options_, idf_, n_threads);
+  return build_matrix(pass.blocks(), docs.size(), vocabulary_.size(), {}, options_, idf_,
+                      n_threads);
 }
 
 void TfidfVectorizer::restore(const std::vector<std::string>& terms, std::vector<double> idf,
@@ -428,8 +440,8 @@ void TfidfVectorizer::restore(const std::vector<std::string>& terms, std::vector
 struct TfidfVectorizer::Builder::State {
   State(const TfidfVectorizer& vectorizer, std::size_t n_threads)
       : n_threads(n_threads),
-        pass(vectorizer.tokenizer_, vectorizer.fixed_vocabulary_ ? &vectorizer.vocabulary_ : nullptr,
-             n_threads, true) {}
+        pass(vectorizer.tokenizer_,
+             vectorizer.fixed_vocabulary_ ? &vectorizer.vocabulary_ : nullptr, n_threads, true) {}
   std::size_t n_threads;
   CountingPass pass;
 };
@@ -457,16 +469,17 @@ CsrMatrix TfidfVectorizer::Builder::finish() {
       // Worker id -> merged position -> column (positions of pruned terms have none).
       std::vector<std::int64_t> column_of_position(frequencies.size(), TermIndex::kAbsent);
       for (std::size_t column = 0; column < vectorizer.vocabulary_.size(); ++column)
-        column_of_position[static_cast<std::size_t>(frequencies.find(vectorizer.vocabulary_.term(column)))] =
-            static_cast<std::int64_t>(column);
+        column_of_position[static_cast<std::size_t>(frequencies.find(
+            vectorizer.vocabulary_.term(column)))] = static_cast<std::int64_t>(column);
       for (auto& ids : remap)
         for (auto& id : ids)
           if (id != TermIndex::kAbsent) id = column_of_position[static_cast<std::size_t>(id)];
     }
   }  // the merged frequencies are freed here, before the matrix is built
   state->pass.release_terms();
-  return build_matrix(state->pass.blocks(), state->pass.n_documents(), vectorizer.vocabulary_.size(),
-                      remap, vectorizer.options_, vectorizer.idf_, state->n_threads);
+  return build_matrix(state->pass.blocks(), state->pass.n_documents(),
+                      vectorizer.vocabulary_.size(), remap, vectorizer.options_, vectorizer.idf_,
+                      state->n_threads);
 }
 
 }  // namespace khabar

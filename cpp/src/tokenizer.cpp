@@ -228,8 +228,8 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
        begin = end, end = breaks.next()) {
     // Rule status below UBRK_WORD_NONE_LIMIT marks spaces and punctuation.
     if (breaks.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
-    std::u16string_view word = normalized.substr(static_cast<std::size_t>(begin),
-                                                 static_cast<std::size_t>(end - begin));
+    std::u16string_view word =
+        normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
     if (!stopword_index_.empty() && stopword_index_.count(word)) continue;
     if (stemming) word = light10_stem(word);
     if (options_.min_length > 1 && detail::count_code_points(word) < options_.min_length) continue;
@@ -299,9 +299,11 @@ void Tokenizer::analyze_document(const std::vector<TextView>& docs, std::size_t 
 std::vector<TokenList> Tokenizer::analyze_many(const std::vector<TextView>& docs,
                                                std::size_t n_threads) const {
   std::vector<TokenList> out(docs.size());
-  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t, std::size_t begin, std::size_t end) {
-    for (std::size_t d = begin; d < end; ++d) analyze_document(docs, d, out[d]);
-  });
+  detail::parallel_for(docs.size(), n_threads, 16,
+                       [&](std::size_t, std::size_t begin, std::size_t end) {
+                         for (std::size_t d = begin; d < end; ++d)
+                           analyze_document(docs, d, out[d]);
+                       });
   return out;
 }
 
@@ -311,32 +313,34 @@ InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
   out.vocabularies.resize(detail::resolve_thread_count(n_threads, SIZE_MAX));
   out.vocabulary_of.resize(docs.size());
   out.ids.resize(docs.size());
-  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t worker, std::size_t begin, std::size_t end) {
-    TokenList tokens;
-    for (std::size_t d = begin; d < end; ++d) {
-      analyze_document(docs, d, tokens);
-      out.vocabularies[worker].insert_all(tokens, out.ids[d]);
-      out.vocabulary_of[d] = static_cast<std::uint32_t>(worker);
-    }
-  });
+  detail::parallel_for(docs.size(), n_threads, 16,
+                       [&](std::size_t worker, std::size_t begin, std::size_t end) {
+                         TokenList tokens;
+                         for (std::size_t d = begin; d < end; ++d) {
+                           analyze_document(docs, d, tokens);
+                           out.vocabularies[worker].insert_all(tokens, out.ids[d]);
+                           out.vocabulary_of[d] = static_cast<std::uint32_t>(worker);
+                         }
+                       });
   return out;
 }
 
 std::vector<std::size_t> Tokenizer::count_tokens(const std::vector<TextView>& docs,
                                                  std::size_t n_threads) const {
   std::vector<std::size_t> counts(docs.size());
-  detail::parallel_for(docs.size(), n_threads, 16, [&](std::size_t, std::size_t begin, std::size_t end) {
-    TokenList tokens;
-    for (std::size_t d = begin; d < end; ++d) {
-      analyze_document(docs, d, tokens);
-      counts[d] = tokens.size();
-    }
-  });
+  detail::parallel_for(docs.size(), n_threads, 16,
+                       [&](std::size_t, std::size_t begin, std::size_t end) {
+                         TokenList tokens;
+                         for (std::size_t d = begin; d < end; ++d) {
+                           analyze_document(docs, d, tokens);
+                           counts[d] = tokens.size();
+                         }
+                       });
   return counts;
 }
 
-std::vector<std::vector<std::string>> Tokenizer::tokenize_many(
-    const std::vector<TextView>& docs, std::size_t n_threads) const {
+std::vector<std::vector<std::string>> Tokenizer::tokenize_many(const std::vector<TextView>& docs,
+                                                               std::size_t n_threads) const {
   std::vector<TokenList> lists = analyze_many(docs, n_threads);
   std::vector<std::vector<std::string>> out;
   out.reserve(lists.size());

@@ -9,12 +9,6 @@ C++17 core, exposed with scikit-learn-shaped Python APIs.
 """
 
 from khabar._core import __version__
-from khabar.vectorizers import (
-    CountVectorizer,
-    DocumentFrequencies,
-    HashingVectorizer,
-    TfidfVectorizer,
-)
 from khabar.corpus import Corpus
 from khabar.distinctive import distinctive_terms
 from khabar.near_duplicates import NearDuplicates
@@ -28,16 +22,22 @@ from khabar.tokenizer import (
     light10_stem,
     normalize,
 )
+from khabar.vectorizers import (
+    CountVectorizer,
+    DocumentFrequencies,
+    HashingVectorizer,
+    TfidfVectorizer,
+)
 
 __all__ = [
     "BM25",
     "NORMALIZER_FLAGS",
-    "Passage",
-    "CountVectorizer",
     "Corpus",
+    "CountVectorizer",
     "DocumentFrequencies",
     "HashingVectorizer",
     "NearDuplicates",
+    "Passage",
     "TfidfVectorizer",
     "Tokenizer",
     "__version__",

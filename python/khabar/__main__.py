@@ -40,8 +40,11 @@ def analyze(path: Path, out: Path | None, format: str) -> None:
         print(f"   top terms: {summary['top_terms'][corpus.ids[i]]}")
     a, b, score = summary["most_similar"]
     print(f"\nmost similar pair: {a} and {b} (cosine {score:.2f})")
-    print(f"shared passages of 8+ words: {summary['shared_passages']} "
-          f"(longest {summary['longest_passage']} words); near-duplicate pairs: {summary['near_duplicates']}")
+    print(
+        f"shared passages of 8+ words: {summary['shared_passages']} "
+        f"(longest {summary['longest_passage']} words); "
+        f"near-duplicate pairs: {summary['near_duplicates']}"
+    )
     print(f"report: {out.resolve()}")
 
 
@@ -60,7 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     a = commands.add_parser("analyze", help="write an HTML report on a corpus")
     a.add_argument("path", type=Path)
     a.add_argument("--format", choices=["auto", "dir", "jsonl"], default="auto")
-    a.add_argument("--out", type=Path, default=None, help="report file (default khabar-report.html)")
+    a.add_argument(
+        "--out", type=Path, default=None, help="report file (default khabar-report.html)"
+    )
     s = commands.add_parser("search", help="BM25 search of a corpus")
     s.add_argument("path", type=Path)
     s.add_argument("query")

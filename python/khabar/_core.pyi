@@ -1,9 +1,7 @@
-from typing import Union
-
 import numpy as np
 import numpy.typing as npt
 
-Text = Union[str, bytes]
+Text = str | bytes
 
 __version__: str
 
@@ -28,7 +26,6 @@ class Tokenizer:
     def tokenize_many(
         self, docs: list[Text], n_threads: int, first_index: int = 0
     ) -> list[list[str]]: ...
-
     def count_tokens(
         self, docs: list[Text], n_threads: int, first_index: int = 0
     ) -> npt.NDArray[np.int64]: ...

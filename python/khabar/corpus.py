@@ -39,7 +39,9 @@ class Corpus:
     def __init__(self, frame: Any, skipped: list[tuple[str, str]] | None = None) -> None:
         missing = {"id", "title", "text"} - set(frame.columns)
         if missing:
-            raise ValueError(f"a Corpus frame needs the columns id, title and text; missing {sorted(missing)}")
+            raise ValueError(
+                f"a Corpus frame needs the columns id, title and text; missing {sorted(missing)}"
+            )
         self._frame = frame.reset_index(drop=True)
         #: (path, reason) of every file a loader skipped.
         self.skipped = skipped or []
@@ -56,7 +58,9 @@ class Corpus:
         return cls.from_pandas(pd.DataFrame(list(records)), text=text)
 
     @classmethod
-    def from_pandas(cls, df: Any, text: str = "text", id: str | None = None, title: str | None = None) -> Corpus:
+    def from_pandas(
+        cls, df: Any, text: str = "text", id: str | None = None, title: str | None = None
+    ) -> Corpus:
         """Articles from a DataFrame; other columns are kept as metadata (source, date…)."""
         if text not in df.columns:
             raise ValueError(f"no text column {text!r} in {list(df.columns)}")
@@ -64,8 +68,14 @@ class Corpus:
         frame["text"] = frame[text]
         bad = [i for i, t in enumerate(frame["text"]) if not isinstance(t, str)]
         if bad:
-            raise TypeError(f"document {bad[0]}: text must be str, got {type(frame['text'][bad[0]]).__name__}")
-        frame["id"] = frame[id].astype(str) if id else (frame["id"].astype(str) if "id" in frame else [str(i) for i in range(len(frame))])
+            raise TypeError(
+                f"document {bad[0]}: text must be str, got {type(frame['text'][bad[0]]).__name__}"
+            )
+        frame["id"] = (
+            frame[id].astype(str)
+            if id
+            else (frame["id"].astype(str) if "id" in frame else [str(i) for i in range(len(frame))])
+        )
         if title and title in frame:
             frame["title"] = frame[title]
         elif "title" not in frame:
@@ -73,7 +83,9 @@ class Corpus:
         return cls(frame)
 
     @classmethod
-    def from_dir(cls, path: str | os.PathLike[str], pattern: str = "*.txt", errors: str = "strict") -> Corpus:
+    def from_dir(
+        cls, path: str | os.PathLike[str], pattern: str = "*.txt", errors: str = "strict"
+    ) -> Corpus:
         """One article per file (sorted by name): id from the file name, title = first
         non-empty line. ``errors="skip"`` skips unreadable or non-UTF-8 files and lists them in
         ``corpus.skipped``; ``"strict"`` raises. Sub-folders are ignored."""
@@ -97,13 +109,17 @@ class Corpus:
                     raise ValueError(f"{file}: {error}") from error
                 skipped.append((str(file), str(error)))
                 continue
-            rows.append({"id": file.stem, "title": _first_line(text), "text": text, "path": str(file)})
+            rows.append(
+                {"id": file.stem, "title": _first_line(text), "text": text, "path": str(file)}
+            )
         if not rows:
             raise ValueError(f"no readable {pattern} files in {folder}")
         return cls(pd.DataFrame(rows), skipped)
 
     @classmethod
-    def from_jsonl(cls, path: str | os.PathLike[str], text: str = "text", id: str = "id", title: str = "title") -> Corpus:
+    def from_jsonl(
+        cls, path: str | os.PathLike[str], text: str = "text", id: str = "id", title: str = "title"
+    ) -> Corpus:
         """One JSON object per line; fields other than ``text`` are kept as metadata."""
         import pandas as pd
 
@@ -117,7 +133,12 @@ class Corpus:
                 except json.JSONDecodeError as error:
                     raise ValueError(f"{path}, line {number}: {error}") from error
         frame = pd.DataFrame(records)
-        return cls.from_pandas(frame, text=text, id=id if id in frame else None, title=title if title in frame else None)
+        return cls.from_pandas(
+            frame,
+            text=text,
+            id=id if id in frame else None,
+            title=title if title in frame else None,
+        )
 
     def to_pandas(self) -> Any:
         return self._frame.copy()
@@ -163,7 +184,8 @@ class Corpus:
         return self._vectorizer
 
     def top_terms(self, n: int = 10) -> Any:
-        """The ``n`` heaviest TF-IDF terms of every article: DataFrame (id, title, rank, term, weight)."""
+        """The ``n`` heaviest TF-IDF terms of every article: DataFrame (id, title, rank, term,
+        weight)."""
         import pandas as pd
 
         X, names = self.matrix, self.vectorizer.get_feature_names_out()
@@ -172,7 +194,15 @@ class Corpus:
             start, end = X.indptr[i], X.indptr[i + 1]
             order = np.lexsort((X.indices[start:end], -X.data[start:end]))[:n]
             for rank, k in enumerate(order, 1):
-                rows.append((self.ids[i], self.titles[i], rank, names[X.indices[start + k]], X.data[start + k]))
+                rows.append(
+                    (
+                        self.ids[i],
+                        self.titles[i],
+                        rank,
+                        names[X.indices[start + k]],
+                        X.data[start + k],
+                    )
+                )
         return pd.DataFrame(rows, columns=["id", "title", "rank", "term", "weight"])
 
     def similarity(self) -> Any:
@@ -187,16 +217,24 @@ class Corpus:
         import pandas as pd
 
         indices, scores = top_k_similar(self.matrix[i], self.matrix, k=k + 1)
-        rows = [(j, self.ids[j], self.titles[j], s) for j, s in zip(indices[0], scores[0]) if j >= 0 and j != i]
+        rows = [
+            (j, self.ids[j], self.titles[j], s)
+            for j, s in zip(indices[0], scores[0], strict=True)
+            if j >= 0 and j != i
+        ]
         return pd.DataFrame(rows[:k], columns=["index", "id", "title", "score"])
 
-    def near_duplicates(self, threshold: float = 0.8, shingle_size: int = 5, num_perm: int = 128) -> Any:
+    def near_duplicates(
+        self, threshold: float = 0.8, shingle_size: int = 5, num_perm: int = 128
+    ) -> Any:
         """Pairs of articles whose ``shingle_size``-word shingle sets have a Jaccard similarity
         of at least ``threshold`` (MinHash LSH candidates, verified exactly; see
         khabar.NearDuplicates). DataFrame (i, j, jaccard), most similar first."""
         index = NearDuplicates(threshold=threshold, shingle_size=shingle_size, num_perm=num_perm)
         pairs = index.fit(self.texts).pairs()
-        return pairs.sort_values(["jaccard", "i", "j"], ascending=[False, True, True]).reset_index(drop=True)
+        return pairs.sort_values(["jaccard", "i", "j"], ascending=[False, True, True]).reset_index(
+            drop=True
+        )
 
     def shared_passages(self, i: int, j: int, min_words: int = 8) -> list[Passage]:
         """Passages articles ``i`` and ``j`` share word for word (see khabar.shared_passages)."""
@@ -209,8 +247,23 @@ class Corpus:
         rows = []
         for i, j in combinations(range(len(self)), 2):
             for p in self.shared_passages(i, j, min_words):
-                rows.append((i, j, p.n_words, p.text_a, p.text_b, p.a_start, p.a_end, p.b_start, p.b_end))
-        return pd.DataFrame(rows, columns=["i", "j", "n_words", "text_i", "text_j", "i_start", "i_end", "j_start", "j_end"])
+                rows.append(
+                    (i, j, p.n_words, p.text_a, p.text_b, p.a_start, p.a_end, p.b_start, p.b_end)
+                )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "i",
+                "j",
+                "n_words",
+                "text_i",
+                "text_j",
+                "i_start",
+                "i_end",
+                "j_start",
+                "j_end",
+            ],
+        )
 
     def search(self, query: str, k: int = 10) -> Any:
         """BM25 search over the articles: DataFrame (index, id, title, score)."""
@@ -234,7 +287,9 @@ class Corpus:
         """Heatmap of the pairwise cosine similarities (Arabic labels shaped, right to left)."""
         from khabar.plots import similarity_heatmap
 
-        return similarity_heatmap(cosine_similarity(self.matrix), [self.label(i, 22) for i in range(len(self))])
+        return similarity_heatmap(
+            cosine_similarity(self.matrix), [self.label(i, 22) for i in range(len(self))]
+        )
 
     def plot_terms(self, i: int, n: int = 15) -> Any:
         """Bars of article ``i``'s top TF-IDF terms."""
@@ -248,7 +303,8 @@ class Corpus:
         lengths = Tokenizer().count_tokens(self.texts)
         meta = [c for c in self._frame.columns if c not in ("text", "title", "id", "path")]
         head = "".join(
-            f"<tr><td>{html.escape(self.ids[i])}</td><td dir='rtl'>{html.escape(self.titles[i])}</td><td>{lengths[i]}</td></tr>"
+            f"<tr><td>{html.escape(self.ids[i])}</td>"
+            f"<td dir='rtl'>{html.escape(self.titles[i])}</td><td>{lengths[i]}</td></tr>"
             for i in range(min(len(self), 8))
         )
         more = f"<p>… and {len(self) - 8} more</p>" if len(self) > 8 else ""

@@ -25,7 +25,8 @@ def distinctive_terms(
     rest (j), n their totals, and prior α_w = ``prior_strength`` × the corpus count of w (α0 the
     sum),
 
-        δ_w = ln((y_wi + α_w) / (n_i + α0 − y_wi − α_w)) − ln((y_wj + α_w) / (n_j + α0 − y_wj − α_w))
+        δ_w = ln((y_wi + α_w) / (n_i + α0 − y_wi − α_w))
+              − ln((y_wj + α_w) / (n_j + α0 − y_wj − α_w))
         z_w = δ_w / sqrt(1 / (y_wi + α_w) + 1 / (y_wj + α_w))
 
     ``docs_or_X`` is a list of texts (counted with ``vectorizer``, by default khabar's
@@ -48,7 +49,11 @@ def distinctive_terms(
     else:
         from khabar.vectorizers import CountVectorizer
 
-        vec = vectorizer if vectorizer is not None else CountVectorizer(stopwords="arabic", min_length=2)
+        vec = (
+            vectorizer
+            if vectorizer is not None
+            else CountVectorizer(stopwords="arabic", min_length=2)
+        )
         counts = vec.fit_transform(list(docs_or_X))
         names = vec.get_feature_names_out()
     labels = np.asarray(list(groups), dtype=object)

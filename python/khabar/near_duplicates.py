@@ -50,13 +50,19 @@ class NearDuplicates:
         self.progress = progress
 
     def _new_index(self) -> Any:
-        tokenizer = Tokenizer(normalize=self.normalize, stopwords=self.stopwords, stemmer=self.stemmer)
+        tokenizer = Tokenizer(
+            normalize=self.normalize, stopwords=self.stopwords, stemmer=self.stemmer
+        )
         for name in ("num_perm", "shingle_size", "seed"):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or value < (0 if name == "seed" else 1):
                 raise ValueError(f"{name} must be a positive int, got {value!r}")
         return _core.NearDuplicates(
-            tokenizer._core_options(), float(self.threshold), int(self.num_perm), int(self.shingle_size), int(self.seed)
+            tokenizer._core_options(),
+            float(self.threshold),
+            int(self.num_perm),
+            int(self.shingle_size),
+            int(self.seed),
         )
 
     def fit(self, docs: Iterable[Text]) -> NearDuplicates:
@@ -105,4 +111,6 @@ class NearDuplicates:
         import pandas as pd
 
         hits = self._fitted().query(doc)
-        return pd.DataFrame(hits, columns=["doc", "jaccard"]).astype({"doc": np.int64, "jaccard": float})
+        return pd.DataFrame(hits, columns=["doc", "jaccard"]).astype(
+            {"doc": np.int64, "jaccard": float}
+        )

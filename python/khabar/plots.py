@@ -51,8 +51,15 @@ def similarity_heatmap(matrix: np.ndarray, labels: Sequence[str], title: str = "
     for i in range(n):
         for j in range(n):
             value = matrix[i, j]
-            ax.text(j, i, f"{value:.2f}", ha="center", va="center",
-                    color="white" if value < 0.6 else "black", fontsize=8)
+            ax.text(
+                j,
+                i,
+                f"{value:.2f}",
+                ha="center",
+                va="center",
+                color="white" if value < 0.6 else "black",
+                fontsize=8,
+            )
     fig.colorbar(image, ax=ax, shrink=0.8, label="cosine similarity")
     if title:
         ax.set_title(arabic_label(title))

@@ -13,12 +13,14 @@ from khabar.plots import to_png
 from khabar.tokenizer import Tokenizer
 
 _STYLE = """
-body { font-family: "DejaVu Sans", "Noto Naskh Arabic", sans-serif; margin: 2em auto; max-width: 70em; color: #222; }
+body { font-family: "DejaVu Sans", "Noto Naskh Arabic", sans-serif; margin: 2em auto;
+       max-width: 70em; color: #222; }
 h1, h2 { color: #1d3b5e; } table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
 td, th { border: 1px solid #ccc; padding: 0.25em 0.6em; vertical-align: top; }
 th { background: #eef2f7; } .ar { direction: rtl; text-align: right; }
 mark { background: #ffe27a; } .passage { display: flex; gap: 1em; margin-bottom: 1.2em; }
-.passage > div { flex: 1; border: 1px solid #ddd; padding: 0.6em; direction: rtl; text-align: right; line-height: 1.7; }
+.passage > div { flex: 1; border: 1px solid #ddd; padding: 0.6em; direction: rtl;
+                 text-align: right; line-height: 1.7; }
 .muted { color: #777; font-size: 0.9em; }
 """
 
@@ -30,7 +32,9 @@ def _e(text: Any) -> str:
 def _table(headers: list[str], rows: list[list[Any]], rtl: set[int] = frozenset()) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f"<td class='{'ar' if k in rtl else ''}'>{_e(v)}</td>" for k, v in enumerate(r)) + "</tr>"
+        "<tr>"
+        + "".join(f"<td class='{'ar' if k in rtl else ''}'>{_e(v)}</td>" for k, v in enumerate(r))
+        + "</tr>"
         for r in rows
     )
     return f"<table><tr>{head}</tr>{body}</table>"
@@ -39,11 +43,18 @@ def _table(headers: list[str], rows: list[list[Any]], rtl: set[int] = frozenset(
 def _in_context(text: str, start: int, end: int, margin: int = 120) -> str:
     before = text[max(0, start - margin) : start]
     after = text[end : end + margin]
-    return (("…" if start > margin else "") + _e(before) + f"<mark>{_e(text[start:end])}</mark>"
-            + _e(after) + ("…" if end + margin < len(text) else ""))
+    return (
+        ("…" if start > margin else "")
+        + _e(before)
+        + f"<mark>{_e(text[start:end])}</mark>"
+        + _e(after)
+        + ("…" if end + margin < len(text) else "")
+    )
 
 
-def build_report(corpus: Corpus, source: str = "", min_words: int = 8, top: int = 10) -> tuple[str, dict]:
+def build_report(
+    corpus: Corpus, source: str = "", min_words: int = 8, top: int = 10
+) -> tuple[str, dict]:
     """The report's HTML and a summary of its findings (for the command line)."""
     lengths = Tokenizer().count_tokens(corpus.texts)
     top_terms = corpus.top_terms(top)
@@ -56,41 +67,78 @@ def build_report(corpus: Corpus, source: str = "", min_words: int = 8, top: int 
 
     parts = [f"<h1>khabar report</h1><p class='muted'>{_e(source)} — khabar {__version__}</p>"]
     parts.append("<h2>Corpus</h2>")
-    parts.append(_table(["#", "id", "title", "tokens"],
-                        [[i, corpus.ids[i], corpus.titles[i], int(lengths[i])] for i in range(len(corpus))], {2}))
-    parts.append("<h2>Similarity</h2><p>Cosine similarity of TF-IDF vectors (Arabic stopwords removed, log tf).</p>")
-    parts.append(f"<img id='heatmap' alt='similarity heatmap' src='data:image/png;base64,{heatmap}'>")
+    parts.append(
+        _table(
+            ["#", "id", "title", "tokens"],
+            [[i, corpus.ids[i], corpus.titles[i], int(lengths[i])] for i in range(len(corpus))],
+            {2},
+        )
+    )
+    parts.append(
+        "<h2>Similarity</h2><p>Cosine similarity of TF-IDF vectors "
+        "(Arabic stopwords removed, log tf).</p>"
+    )
+    parts.append(
+        f"<img id='heatmap' alt='similarity heatmap' src='data:image/png;base64,{heatmap}'>"
+    )
     parts.append("<h2>Top terms per article</h2>")
-    rows = [[corpus.ids[i], "، ".join(top_terms[top_terms["id"] == corpus.ids[i]]["term"])] for i in range(len(corpus))]
+    rows = [
+        [corpus.ids[i], "، ".join(top_terms[top_terms["id"] == corpus.ids[i]]["term"])]
+        for i in range(len(corpus))
+    ]
     parts.append(_table(["id", f"top {top} TF-IDF terms"], rows, {1}))
     parts.append("<h2>Nearest neighbours</h2>")
     rows = []
     for i in range(len(corpus)):
         near = corpus.nearest(i, k=min(2, len(corpus) - 1))
-        rows.append([corpus.ids[i], "; ".join(f"{r.id} ({r.score:.2f})" for r in near.itertuples())])
+        rows.append(
+            [corpus.ids[i], "; ".join(f"{r.id} ({r.score:.2f})" for r in near.itertuples())]
+        )
     parts.append(_table(["article", "most similar (cosine)"], rows))
     parts.append("<h2>Near-duplicates</h2>")
     if duplicates.empty:
-        parts.append("<p>No pair of articles shares half or more of its 5-word shingles (Jaccard ≥ 0.5).</p>")
+        parts.append(
+            "<p>No pair of articles shares half or more of its 5-word shingles (Jaccard ≥ 0.5).</p>"
+        )
     else:
-        parts.append(_table(["article", "article", "Jaccard"],
-                            [[corpus.ids[r.i], corpus.ids[r.j], f"{r.jaccard:.2f}"] for r in duplicates.itertuples()]))
-    parts.append(f"<h2>Shared passages</h2><p>Runs of at least {min_words} identical words (after "
-                 "normalization) found in two articles, highlighted as each outlet wrote them.</p>")
+        parts.append(
+            _table(
+                ["article", "article", "Jaccard"],
+                [
+                    [corpus.ids[r.i], corpus.ids[r.j], f"{r.jaccard:.2f}"]
+                    for r in duplicates.itertuples()
+                ],
+            )
+        )
+    parts.append(
+        f"<h2>Shared passages</h2><p>Runs of at least {min_words} identical words (after "
+        "normalization) found in two articles, highlighted as each outlet wrote them.</p>"
+    )
     if passages.empty:
         parts.append("<p>None.</p>")
     for r in passages.sort_values("n_words", ascending=False).itertuples():
-        parts.append(f"<p><b>{_e(corpus.ids[r.i])}</b> and <b>{_e(corpus.ids[r.j])}</b>: {r.n_words} words</p>")
-        parts.append("<div class='passage'>"
-                     f"<div>{_in_context(corpus.texts[r.i], r.i_start, r.i_end)}</div>"
-                     f"<div>{_in_context(corpus.texts[r.j], r.j_start, r.j_end)}</div></div>")
-    parts.append(f"<h2>Distinctive terms per {_e(group)}</h2><p>Weighted log-odds with an informative "
-                 "Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008), z-scores.</p>")
-    rows = [[g, "، ".join(f"{t} ({z:.1f})" for t, z in zip(d["term"], d["z"]))]
-            for g, d in distinctive.groupby("group", sort=True)]
+        parts.append(
+            f"<p><b>{_e(corpus.ids[r.i])}</b> and <b>{_e(corpus.ids[r.j])}</b>: "
+            f"{r.n_words} words</p>"
+        )
+        parts.append(
+            "<div class='passage'>"
+            f"<div>{_in_context(corpus.texts[r.i], r.i_start, r.i_end)}</div>"
+            f"<div>{_in_context(corpus.texts[r.j], r.j_start, r.j_end)}</div></div>"
+        )
+    parts.append(
+        f"<h2>Distinctive terms per {_e(group)}</h2><p>Weighted log-odds with an informative "
+        "Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008), z-scores.</p>"
+    )
+    rows = [
+        [g, "، ".join(f"{t} ({z:.1f})" for t, z in zip(d["term"], d["z"], strict=True))]
+        for g, d in distinctive.groupby("group", sort=True)
+    ]
     parts.append(_table([group, "over-represented terms (z)"], rows, {1}))
-    page = (f"<!DOCTYPE html><html lang='ar'><head><meta charset='utf-8'><title>khabar report</title>"
-            f"<style>{_STYLE}</style></head><body dir='ltr'>{''.join(parts)}</body></html>")
+    page = (
+        f"<!DOCTYPE html><html lang='ar'><head><meta charset='utf-8'><title>khabar report</title>"
+        f"<style>{_STYLE}</style></head><body dir='ltr'>{''.join(parts)}</body></html>"
+    )
     summary = {
         "articles": len(corpus),
         "tokens": int(lengths.sum()),
@@ -98,8 +146,18 @@ def build_report(corpus: Corpus, source: str = "", min_words: int = 8, top: int 
         "shared_passages": len(passages),
         "longest_passage": int(passages["n_words"].max()) if not passages.empty else 0,
         "near_duplicates": len(duplicates),
-        "top_terms": {corpus.ids[i]: rows_[1] for i, rows_ in enumerate(
-            [[corpus.ids[i], "، ".join(top_terms[top_terms["id"] == corpus.ids[i]]["term"][:5])] for i in range(len(corpus))])},
+        "top_terms": {
+            corpus.ids[i]: rows_[1]
+            for i, rows_ in enumerate(
+                [
+                    [
+                        corpus.ids[i],
+                        "، ".join(top_terms[top_terms["id"] == corpus.ids[i]]["term"][:5]),
+                    ]
+                    for i in range(len(corpus))
+                ]
+            )
+        },
     }
     return page, summary
 

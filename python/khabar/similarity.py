@@ -45,7 +45,8 @@ def cosine_similarity(X: Any, Y: Any = None, n_threads: int = 0) -> np.ndarray:
     values of scikit-learn's ``cosine_similarity``.
 
     >>> import khabar
-    >>> X = khabar.TfidfVectorizer().fit_transform(["بوتين يستقبل الأسد", "بوتين يستقبل الأسد", "مصر"])
+    >>> docs = ["بوتين يستقبل الأسد", "بوتين يستقبل الأسد", "مصر"]
+    >>> X = khabar.TfidfVectorizer().fit_transform(docs)
     >>> cosine_similarity(X).round(3).tolist()
     [[1.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
     """
@@ -77,4 +78,6 @@ def top_k_similar(
     if not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive int, got {k!r}")
     x, y = _pair(X, Y)
-    return _core.top_k_similar(x, y, int(k), float(threshold), bool(exclude_self and Y is None), n_threads)
+    return _core.top_k_similar(
+        x, y, int(k), float(threshold), bool(exclude_self and Y is None), n_threads
+    )

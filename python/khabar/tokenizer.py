@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
 from khabar import _core
 from khabar._batching import check_documents, document_chunks
 
-Text = Union[str, bytes]
+Text = str | bytes
 
 #: Every normalization flag with its default (see :func:`normalize`).
 NORMALIZER_FLAGS: Mapping[str, bool] = {
@@ -114,7 +114,7 @@ class Tokenizer:
     def __init__(
         self,
         normalize: bool | Mapping[str, bool] = True,
-        stopwords: None | str | Iterable[str] = None,
+        stopwords: str | Iterable[str] | None = None,
         stemmer: str | None = None,
         min_length: int = 1,
         ngram_range: tuple[int, int] = (1, 1),
@@ -186,7 +186,9 @@ class Tokenizer:
         defaults = Tokenizer.__init__.__defaults__ or ()
         names = ["normalize", "stopwords", "stemmer", "min_length", "ngram_range", "analyzer"]
         params = self.get_params()
-        shown = [f"{n}={params[n]!r}" for n, d in zip(names, defaults) if params[n] != d]
+        shown = [
+            f"{n}={params[n]!r}" for n, d in zip(names, defaults, strict=True) if params[n] != d
+        ]
         return f"Tokenizer({', '.join(shown)})"
 
     def __eq__(self, other: object) -> bool:

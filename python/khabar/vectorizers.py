@@ -61,7 +61,7 @@ class DocumentFrequencies:
         """term → (document frequency, total count)."""
         dfs = self._core.document_frequencies().tolist()
         counts = self._core.total_counts().tolist()
-        return {t: (d, c) for t, d, c in zip(self._core.terms(), dfs, counts)}
+        return {t: (d, c) for t, d, c in zip(self._core.terms(), dfs, counts, strict=True)}
 
     def to_pandas(self) -> Any:
         import pandas as pd
@@ -107,7 +107,7 @@ class DocumentFrequencies:
         self._core = _core.DocumentFrequencies()
         self._core.add_documents(int(state["n_documents"]))
         for term, df, count in zip(
-            state["terms"], state["document_frequencies"], state["total_counts"]
+            state["terms"], state["document_frequencies"], state["total_counts"], strict=True
         ):
             self._core.add(term, int(df), int(count))
 
@@ -153,10 +153,14 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
             value = getattr(self, name)
             if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0:
                 limits[name], limits[f"{name}_proportion"] = float(value), False
-            elif isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 <= value <= 1:
+            elif (
+                isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 <= value <= 1
+            ):
                 limits[name], limits[f"{name}_proportion"] = float(value), True
             else:
-                raise ValueError(f"{name} must be an int >= 0 or a float in [0.0, 1.0], got {value!r}")
+                raise ValueError(
+                    f"{name} must be an int >= 0 or a float in [0.0, 1.0], got {value!r}"
+                )
         if self.max_features is not None and (
             not isinstance(self.max_features, numbers.Integral) or self.max_features < 1
         ):
@@ -184,7 +188,7 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
         model = self._fitted_model()  # NotFittedError is an AttributeError, as hasattr expects
         if self._vocabulary is None:
             features = model.features()
-            self._vocabulary = dict(zip(features, range(len(features))))
+            self._vocabulary = dict(zip(features, range(len(features)), strict=True))
         return self._vocabulary
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -565,7 +569,9 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
             raise ValueError(f"input must be one of {_INPUTS}, got {self.input!r}")
         check_documents([], self.n_threads)
         if not isinstance(self.n_features, numbers.Integral) or not 1 <= self.n_features < 2**31:
-            raise ValueError(f"n_features must be an int in [1, 2**31 - 1], got {self.n_features!r}")
+            raise ValueError(
+                f"n_features must be an int in [1, 2**31 - 1], got {self.n_features!r}"
+            )
         if self.norm not in (None, "l1", "l2"):
             raise ValueError(f"norm must be None, 'l1' or 'l2', got {self.norm!r}")
         return _core.HashingVectorizer(

@@ -9,9 +9,9 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <variant>
-#include <string_view>
 #include <vector>
 
 namespace py = pybind11;
@@ -36,7 +36,8 @@ std::string_view text_view(py::handle object, std::optional<std::size_t> index =
     return {data, static_cast<std::size_t>(size)};
   }
   if (PyBytes_Check(object.ptr())) {
-    return {PyBytes_AS_STRING(object.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(object.ptr()))};
+    return {PyBytes_AS_STRING(object.ptr()),
+            static_cast<std::size_t>(PyBytes_GET_SIZE(object.ptr()))};
   }
   throw py::type_error(document_prefix(index) + "expected str or bytes, got " +
                        std::string(Py_TYPE(object.ptr())->tp_name));
@@ -53,7 +54,8 @@ khabar::TextView batch_text_view(py::handle object, std::optional<std::size_t> i
     // In a 2-byte string every surrogate is a lone one (pairs only occur in 4-byte strings).
     for (std::size_t i = 0; i < length; ++i) {
       if (units[i] >= 0xD800 && units[i] <= 0xDFFF)
-        throw py::value_error(document_prefix(index) + "lone surrogate at char offset " + std::to_string(i));
+        throw py::value_error(document_prefix(index) + "lone surrogate at char offset " +
+                              std::to_string(i));
     }
     return std::u16string_view(units, length);
   }
@@ -90,11 +92,16 @@ struct DocumentViews {
 
 khabar::NormalizerOptions normalizer_options(const py::dict& flags) {
   khabar::NormalizerOptions o;
-  const std::pair<const char*, bool*> fields[] = {
-      {"nfkc", &o.nfkc},       {"diacritics", &o.diacritics}, {"tatweel", &o.tatweel},
-      {"alef", &o.alef},       {"alef_maksura", &o.alef_maksura},
-      {"teh_marbuta", &o.teh_marbuta}, {"persian_letters", &o.persian_letters},
-      {"hamza", &o.hamza},     {"digits", &o.digits},         {"lowercase", &o.lowercase}};
+  const std::pair<const char*, bool*> fields[] = {{"nfkc", &o.nfkc},
+                                                  {"diacritics", &o.diacritics},
+                                                  {"tatweel", &o.tatweel},
+                                                  {"alef", &o.alef},
+                                                  {"alef_maksura", &o.alef_maksura},
+                                                  {"teh_marbuta", &o.teh_marbuta},
+                                                  {"persian_letters", &o.persian_letters},
+                                                  {"hamza", &o.hamza},
+                                                  {"digits", &o.digits},
+                                                  {"lowercase", &o.lowercase}};
   for (auto [name, field] : fields)
     if (flags.contains(name)) *field = flags[name].cast<bool>();
   return o;
@@ -178,8 +185,9 @@ py::tuple csr_to_python(khabar::CsrMatrix&& m) {
 
 // A no-copy view of SciPy CSR buffers (float64 data, int32 indices and indptr), which the
 // Python layer guarantees; the arrays must outlive the view.
-using CsrArrays = std::tuple<py::array_t<double, py::array::c_style>, py::array_t<std::int32_t, py::array::c_style>,
-                             py::array_t<std::int32_t, py::array::c_style>, std::pair<Eigen::Index, Eigen::Index>>;
+using CsrArrays = std::tuple<
+    py::array_t<double, py::array::c_style>, py::array_t<std::int32_t, py::array::c_style>,
+    py::array_t<std::int32_t, py::array::c_style>, std::pair<Eigen::Index, Eigen::Index>>;
 
 khabar::SparseRowsView sparse_view(const CsrArrays& csr) {
   const auto& [data, indices, indptr, shape] = csr;
@@ -190,7 +198,8 @@ khabar::SparseRowsView sparse_view(const CsrArrays& csr) {
 }
 
 py::tuple neighbours_to_python(khabar::Neighbours&& neighbours) {
-  return py::make_tuple(py::cast(std::move(neighbours.indices)), py::cast(std::move(neighbours.scores)));
+  return py::make_tuple(py::cast(std::move(neighbours.indices)),
+                        py::cast(std::move(neighbours.scores)));
 }
 
 template <class T>
@@ -271,7 +280,8 @@ PYBIND11_MODULE(_core, m) {
   });
 
   py::class_<khabar::Normalizer>(m, "Normalizer")
-      .def(py::init([](const py::dict& flags) { return khabar::Normalizer(normalizer_options(flags)); }),
+      .def(py::init(
+               [](const py::dict& flags) { return khabar::Normalizer(normalizer_options(flags)); }),
            py::arg("flags"))
       .def("normalize", [](const khabar::Normalizer& self, py::handle text) {
         const std::string_view view = text_view(text);
@@ -284,7 +294,9 @@ PYBIND11_MODULE(_core, m) {
       });
 
   py::class_<khabar::Tokenizer>(m, "Tokenizer")
-      .def(py::init([](const py::dict& options) { return khabar::Tokenizer(tokenizer_options(options)); }),
+      .def(py::init([](const py::dict& options) {
+             return khabar::Tokenizer(tokenizer_options(options));
+           }),
            py::arg("options"))
       .def("tokenize",
            [](const khabar::Tokenizer& self, py::handle text) {
@@ -337,13 +349,15 @@ PYBIND11_MODULE(_core, m) {
       .def("terms",
            [](const khabar::DocumentFrequencies& self) {
              py::list out(self.size());
-             for (std::size_t i = 0; i < self.size(); ++i) out[i] = py::str(std::string(self.term(i)));
+             for (std::size_t i = 0; i < self.size(); ++i)
+               out[i] = py::str(std::string(self.term(i)));
              return out;
            })
       .def("document_frequencies",
            [](const khabar::DocumentFrequencies& self) {
              py::array_t<std::int64_t> out(static_cast<py::ssize_t>(self.size()));
-             for (std::size_t i = 0; i < self.size(); ++i) out.mutable_at(i) = self.document_frequency(i);
+             for (std::size_t i = 0; i < self.size(); ++i)
+               out.mutable_at(i) = self.document_frequency(i);
              return out;
            })
       .def("total_counts",
@@ -352,15 +366,21 @@ PYBIND11_MODULE(_core, m) {
              for (std::size_t i = 0; i < self.size(); ++i) out.mutable_at(i) = self.total_count(i);
              return out;
            })
-      .def("add", [](khabar::DocumentFrequencies& self, const std::string& term, std::int64_t documents,
-                     std::int64_t count) { self.add(term, documents, count); })
+      .def("add",
+           [](khabar::DocumentFrequencies& self, const std::string& term, std::int64_t documents,
+              std::int64_t count) { self.add(term, documents, count); })
       .def("add_documents", &khabar::DocumentFrequencies::add_documents)
-      .def("merge", &khabar::DocumentFrequencies::merge, py::return_value_policy::reference_internal)
-      .def("copy", [](const khabar::DocumentFrequencies& self) { return khabar::DocumentFrequencies(self); })
+      .def("merge", &khabar::DocumentFrequencies::merge,
+           py::return_value_policy::reference_internal)
+      .def(
+          "copy",
+          [](const khabar::DocumentFrequencies& self) { return khabar::DocumentFrequencies(self); })
       .def("__eq__", &khabar::DocumentFrequencies::operator==);
 
   py::class_<khabar::TfidfVectorizer>(m, "TfidfVectorizer")
-      .def(py::init([](const py::dict& options) { return khabar::TfidfVectorizer(vectorizer_options(options)); }),
+      .def(py::init([](const py::dict& options) {
+             return khabar::TfidfVectorizer(vectorizer_options(options));
+           }),
            py::arg("options"))
       .def("set_fixed_vocabulary", &khabar::TfidfVectorizer::set_fixed_vocabulary)
       .def_property_readonly("fitted", &khabar::TfidfVectorizer::fitted)
@@ -369,7 +389,8 @@ PYBIND11_MODULE(_core, m) {
       .def("features",
            [](const khabar::TfidfVectorizer& self) {
              py::list out(self.n_features());
-             for (std::size_t i = 0; i < self.n_features(); ++i) out[i] = py::str(std::string(self.feature(i)));
+             for (std::size_t i = 0; i < self.n_features(); ++i)
+               out[i] = py::str(std::string(self.feature(i)));
              return out;
            })
       .def("idf", [](const khabar::TfidfVectorizer& self) { return copy_array(self.idf()); })
@@ -400,7 +421,8 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init<khabar::TfidfVectorizer&, std::size_t>(), py::keep_alive<1, 2>())
       .def(
           "add",
-          [](khabar::TfidfVectorizer::Builder& self, const py::list& docs, std::size_t first_index) {
+          [](khabar::TfidfVectorizer::Builder& self, const py::list& docs,
+             std::size_t first_index) {
             const DocumentViews views(docs, first_index);
             views.run([&] { self.add(views.views); }, /*renumber=*/false);
           },
@@ -476,7 +498,8 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("n_documents", &khabar::Bm25::n_documents)
       .def(
           "search",
-          [](const khabar::Bm25& self, const py::list& queries, std::size_t k, std::size_t n_threads) {
+          [](const khabar::Bm25& self, const py::list& queries, std::size_t k,
+             std::size_t n_threads) {
             const DocumentViews views(queries, 0);
             khabar::Neighbours hits;
             views.run([&] { hits = self.search(views.views, k, n_threads); });
@@ -487,15 +510,18 @@ PYBIND11_MODULE(_core, m) {
   py::class_<khabar::NearDuplicates>(m, "NearDuplicates")
       .def(py::init([](const py::dict& tokenizer, double threshold, std::size_t num_perm,
                        std::size_t shingle_size, std::uint64_t seed) {
-             return khabar::NearDuplicates({tokenizer_options(tokenizer), threshold, num_perm, shingle_size, seed});
+             return khabar::NearDuplicates(
+                 {tokenizer_options(tokenizer), threshold, num_perm, shingle_size, seed});
            }),
-           py::arg("tokenizer"), py::arg("threshold"), py::arg("num_perm"), py::arg("shingle_size"), py::arg("seed"))
+           py::arg("tokenizer"), py::arg("threshold"), py::arg("num_perm"), py::arg("shingle_size"),
+           py::arg("seed"))
       .def_property_readonly("bands", &khabar::NearDuplicates::bands)
       .def_property_readonly("rows_per_band", &khabar::NearDuplicates::rows_per_band)
       .def("__len__", &khabar::NearDuplicates::size)
       .def(
           "add",
-          [](khabar::NearDuplicates& self, const py::list& docs, std::size_t n_threads, std::size_t first_index) {
+          [](khabar::NearDuplicates& self, const py::list& docs, std::size_t n_threads,
+             std::size_t first_index) {
             const DocumentViews views(docs, first_index);
             views.run([&] { self.add(views.views, n_threads); }, /*renumber=*/false);
           },
@@ -505,7 +531,8 @@ PYBIND11_MODULE(_core, m) {
              const auto n = static_cast<py::ssize_t>(self.size());
              const auto width = static_cast<py::ssize_t>(self.options().num_perm);
              py::array_t<std::uint32_t> out({n, width});
-             if (n > 0) std::copy(self.signature(0), self.signature(0) + n * width, out.mutable_data());
+             if (n > 0)
+               std::copy(self.signature(0), self.signature(0) + n * width, out.mutable_data());
              return out;
            })
       .def(
@@ -563,8 +590,12 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("a"), py::arg("b"), py::arg("min_words"), py::arg("tokenizer"));
 
-  m.def("murmurhash3_32", [](py::handle data, std::uint32_t seed) { return khabar::murmurhash3_32(text_view(data), seed); },
-        py::arg("data"), py::arg("seed") = 0);
+  m.def(
+      "murmurhash3_32",
+      [](py::handle data, std::uint32_t seed) {
+        return khabar::murmurhash3_32(text_view(data), seed);
+      },
+      py::arg("data"), py::arg("seed") = 0);
 
   m.def(
       "serialize_model",
@@ -589,8 +620,8 @@ PYBIND11_MODULE(_core, m) {
         return py::make_tuple(std::move(loaded->vectorizer), loaded->annotations_json);
       },
       py::arg("data"));
-  m.def("save_model", &khabar::save_model, py::arg("model"), py::arg("path"), py::arg("annotations"),
-        py::call_guard<py::gil_scoped_release>());
+  m.def("save_model", &khabar::save_model, py::arg("model"), py::arg("path"),
+        py::arg("annotations"), py::call_guard<py::gil_scoped_release>());
   m.def(
       "load_model",
       [](const std::string& path) {

@@ -55,7 +55,8 @@ TEST(ModelFile, RoundTripGivesTheSameModel) {
   const khabar::LoadedModel loaded = khabar::deserialize_model(bytes);
   EXPECT_EQ(loaded.annotations_json, R"({"class":"TfidfVectorizer"})");
   EXPECT_EQ(loaded.vectorizer.idf(), original.idf());
-  EXPECT_EQ(loaded.vectorizer.options().tokenizer.stopwords, original.options().tokenizer.stopwords);
+  EXPECT_EQ(loaded.vectorizer.options().tokenizer.stopwords,
+            original.options().tokenizer.stopwords);
   EXPECT_TRUE(loaded.vectorizer.options().sublinear_tf);
   const auto a = original.transform(docs()), b = loaded.vectorizer.transform(docs());
   EXPECT_EQ(a.indices, b.indices);
@@ -106,10 +107,13 @@ TEST(ModelFile, HugeDeclaredLengthsAreRefusedBeforeAllocating) {
   expect_rejected(with_checksum(forged), "truncated model file: the parameters needs");
   // The number of terms, which follows the parameters.
   std::uint64_t parameters_length = 0;
-  for (int i = 7; i >= 0; --i) parameters_length = (parameters_length << 8) | static_cast<unsigned char>(body[16 + static_cast<std::size_t>(i)]);
+  for (int i = 7; i >= 0; --i)
+    parameters_length = (parameters_length << 8) |
+                        static_cast<unsigned char>(body[16 + static_cast<std::size_t>(i)]);
   forged = body;
   const std::size_t terms_at = 24 + static_cast<std::size_t>(parameters_length);
-  for (int i = 0; i < 8; ++i) forged[terms_at + static_cast<std::size_t>(i)] = static_cast<char>(0xFF);
+  for (int i = 0; i < 8; ++i)
+    forged[terms_at + static_cast<std::size_t>(i)] = static_cast<char>(0xFF);
   expect_rejected(with_checksum(forged), "exceeds the file size");
 }
 

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <unicode/unistr.h>
 #include <khabar/errors.hpp>
 #include <khabar/normalizer.hpp>
-#include <unicode/unistr.h>
 
 #include <filesystem>
 #include <fstream>
@@ -18,7 +18,7 @@ std::string normalize(const std::string& text, NormalizerOptions options = {}) {
 }
 
 template <class Flag>
-NormalizerOptions without(Flag NormalizerOptions::*flag) {
+NormalizerOptions without(Flag NormalizerOptions::* flag) {
   NormalizerOptions options;
   options.*flag = false;
   return options;
@@ -42,7 +42,7 @@ TEST(Normalizer, NfkcComposesDecomposedHamzaBeforeAlefFolding) {
 
 TEST(Normalizer, Diacritics) {
   EXPECT_EQ(normalize("الرَّئِيسُ"), "الرئيس");
-  EXPECT_EQ(normalize("هٰذا"), "هذا");                       // U+0670 superscript alef
+  EXPECT_EQ(normalize("هٰذا"), "هذا");                            // U+0670 superscript alef
   EXPECT_EQ(normalize("الله\u0610\u06D6\u06E1\u06EA"), "الله");  // Quranic marks
   EXPECT_EQ(normalize("كَتَبَ", without(&NormalizerOptions::diacritics)), "كَتَبَ");
 }
@@ -66,7 +66,8 @@ TEST(Normalizer, AlefMaksuraAndTehMarbuta) {
 
 TEST(Normalizer, PersianLetters) {
   EXPECT_EQ(normalize("\u06CC\u06A9"), "يك");
-  EXPECT_EQ(normalize("\u06CC\u06A9", without(&NormalizerOptions::persian_letters)), "\u06CC\u06A9");
+  EXPECT_EQ(normalize("\u06CC\u06A9", without(&NormalizerOptions::persian_letters)),
+            "\u06CC\u06A9");
 }
 
 TEST(Normalizer, HamzaIsOffByDefault) {
@@ -77,9 +78,9 @@ TEST(Normalizer, HamzaIsOffByDefault) {
 }
 
 TEST(Normalizer, Digits) {
-  EXPECT_EQ(normalize("٢٠١٧"), "2017");          // Arabic-Indic
-  EXPECT_EQ(normalize("۱۳۹۶"), "1396");          // Extended Arabic-Indic
-  EXPECT_EQ(normalize("१२"), "12");              // Devanagari: any Nd digit
+  EXPECT_EQ(normalize("٢٠١٧"), "2017");  // Arabic-Indic
+  EXPECT_EQ(normalize("۱۳۹۶"), "1396");  // Extended Arabic-Indic
+  EXPECT_EQ(normalize("१२"), "12");      // Devanagari: any Nd digit
   EXPECT_EQ(normalize("٢٠١٧", without(&NormalizerOptions::digits)), "٢٠١٧");
 }
 
@@ -98,9 +99,7 @@ TEST(Normalizer, AlwaysRemovesFormatCharacters) {
   EXPECT_EQ(normalize("a\u200Fb\u00AD", none), "ab");
 }
 
-TEST(Normalizer, ZwnjBecomesASpace) {
-  EXPECT_EQ(normalize("الأمم\u200Cالمتحدة"), "الامم المتحده");
-}
+TEST(Normalizer, ZwnjBecomesASpace) { EXPECT_EQ(normalize("الأمم\u200Cالمتحدة"), "الامم المتحده"); }
 
 TEST(Normalizer, EmptyAndAscii) {
   EXPECT_EQ(normalize(""), "");
@@ -114,11 +113,13 @@ TEST(Normalizer, InvalidUtf8ReportsByteOffset) {
     std::size_t offset;
   };
   const Bad cases[] = {
-      {"ab\xFF" "cd", 2},                 // 0xFF never occurs in UTF-8
-      {"سلام\xD8", 8},                    // truncated two-byte sequence at the end
-      {"x\xC0\xAF", 1},                   // overlong encoding of '/'
-      {"ok\xED\xA0\x80", 2},              // UTF-16 surrogate encoded in UTF-8
-      {"\xE2\x82", 0},                    // truncated three-byte sequence
+      {"ab\xFF"
+       "cd",
+       2},                    // 0xFF never occurs in UTF-8
+      {"سلام\xD8", 8},        // truncated two-byte sequence at the end
+      {"x\xC0\xAF", 1},       // overlong encoding of '/'
+      {"ok\xED\xA0\x80", 2},  // UTF-16 surrogate encoded in UTF-8
+      {"\xE2\x82", 0},        // truncated three-byte sequence
   };
   for (const Bad& bad : cases) {
     try {
@@ -163,16 +164,18 @@ std::u16string via_utf8(const Normalizer& normalizer, const std::string& text) {
 TEST(Normalizer, SinglePassAgreesWithNfkcRoute) {
   const std::vector<std::string> texts = {
       "بوتين يستقبل الأسد في سوتشي ٢٠١٧",
-      "الرَّئِيسُ وَالشَّعْبُ",       // shadda before fatha: NFKC reorders, the map drops both
-      "ؤ ئ",  // waw/yeh + hamza above compose to ؤ ئ under NFKC
-      "ﻻ ﺍﻟﺮﺋﻴﺲ ﷼ ①",               // compatibility characters
-      "Café ǅ ﬁ",              // Latin combining accent, titlecase digraph, ligature
-      "𝟙𝟚 ð",          // supplementary digits and an emoji
+      "الرَّئِيسُ وَالشَّعْبُ",      // shadda before fatha: NFKC reorders, the map drops both
+      "ؤ ئ",                // waw/yeh + hamza above compose to ؤ ئ under NFKC
+      "ﻻ ﺍﻟﺮﺋﻴﺲ ﷼ ①",       // compatibility characters
+      "Café ǅ ﬁ",           // Latin combining accent, titlecase digraph, ligature
+      "𝟙𝟚 ð",  // supplementary digits and an emoji
   };
-  for (const NormalizerOptions& options : {NormalizerOptions{}, without(&NormalizerOptions::diacritics),
-                                           without(&NormalizerOptions::lowercase)}) {
+  for (const NormalizerOptions& options :
+       {NormalizerOptions{}, without(&NormalizerOptions::diacritics),
+        without(&NormalizerOptions::lowercase)}) {
     const Normalizer normalizer(options);
-    for (const auto& text : texts) EXPECT_EQ(via_utf8(normalizer, text), via_utf16(normalizer, text)) << text;
+    for (const auto& text : texts)
+      EXPECT_EQ(via_utf8(normalizer, text), via_utf16(normalizer, text)) << text;
   }
   EXPECT_EQ(normalize("ؤ"), "ؤ");
 }
@@ -187,7 +190,8 @@ TEST(Normalizer, SinglePassAgreesOnTheSochiCorpus) {
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream buffer;
     buffer << in.rdbuf();
-    EXPECT_EQ(via_utf8(normalizer, buffer.str()), via_utf16(normalizer, buffer.str())) << entry.path();
+    EXPECT_EQ(via_utf8(normalizer, buffer.str()), via_utf16(normalizer, buffer.str()))
+        << entry.path();
     ++files;
   }
   EXPECT_EQ(files, 5);

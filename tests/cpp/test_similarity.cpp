@@ -121,7 +121,7 @@ namespace {
 TEST(NearDuplicates, FindsEditedCopiesAndVerifiesExactly) {
   std::string base;
   for (int i = 0; i < 60; ++i) base += "كلمة" + std::to_string(i) + " ";
-  const std::string edited = base + "زيادة";             // 56 of 57 shingles shared
+  const std::string edited = base + "زيادة";  // 56 of 57 shingles shared
   const std::string other = "نص مختلف تماما عن غيره في كل شيء اخر";
   khabar::NearDuplicateOptions options;
   options.threshold = 0.8;

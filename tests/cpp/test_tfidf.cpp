@@ -19,11 +19,14 @@ using khabar::VectorizerOptions;
 const std::vector<std::string> kTexts = {"سوريا روسيا سوريا", "روسيا تركيا", "سوريا"};
 std::vector<khabar::TextView> docs() { return {kTexts.begin(), kTexts.end()}; }
 
-const std::vector<double>& values(const CsrMatrix& m) { return std::get<std::vector<double>>(m.data); }
+const std::vector<double>& values(const CsrMatrix& m) {
+  return std::get<std::vector<double>>(m.data);
+}
 
 double at(const CsrMatrix& m, std::size_t row, std::int32_t column) {
   for (auto k = m.indptr[row]; k < m.indptr[row + 1]; ++k)
-    if (m.indices[static_cast<std::size_t>(k)] == column) return values(m)[static_cast<std::size_t>(k)];
+    if (m.indices[static_cast<std::size_t>(k)] == column)
+      return values(m)[static_cast<std::size_t>(k)];
   return 0.0;
 }
 
@@ -89,7 +92,8 @@ TEST(Tfidf, CountsAsIntegers) {
   options.value_type = khabar::ValueType::int64;
   TfidfVectorizer vectorizer(options);
   const CsrMatrix m = vectorizer.fit_transform(docs());
-  EXPECT_EQ(std::get<std::vector<std::int64_t>>(m.data), (std::vector<std::int64_t>{1, 2, 1, 1, 1}));
+  EXPECT_EQ(std::get<std::vector<std::int64_t>>(m.data),
+            (std::vector<std::int64_t>{1, 2, 1, 1, 1}));
   options.use_idf = true;
   EXPECT_THROW(TfidfVectorizer{options}, khabar::InvalidOptionError);
 }
@@ -106,7 +110,8 @@ TEST(Tfidf, PruningAndTheErrorsOfScikitLearn) {
     none_left.fit(docs());
     ADD_FAILURE();
   } catch (const khabar::InvalidOptionError& e) {
-    EXPECT_STREQ(e.what(), "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+    EXPECT_STREQ(e.what(),
+                 "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
   }
   options.min_df = {2, false};
   options.max_df = {1, false};
@@ -148,8 +153,8 @@ TEST(Tfidf, TransformIgnoresUnknownTermsAndNeedsFit) {
 TEST(Tfidf, IdenticalForAnyThreadCountAndChunking) {
   std::vector<std::string> texts;
   for (int i = 0; i < 1000; ++i)
-    texts.push_back("وثيقة " + std::to_string(i % 37) + " سوريا روسيا " + std::to_string(i % 11) + " " +
-                    std::string(static_cast<std::size_t>(i % 5), 'x'));
+    texts.push_back("وثيقة " + std::to_string(i % 37) + " سوريا روسيا " + std::to_string(i % 11) +
+                    " " + std::string(static_cast<std::size_t>(i % 5), 'x'));
   const std::vector<khabar::TextView> all(texts.begin(), texts.end());
   TfidfVectorizer reference;
   const CsrMatrix expected = reference.fit_transform(all, 1);

@@ -39,7 +39,8 @@ TEST(Tokenizer, MixedLatinAndArabic) {
 TEST(Tokenizer, NormalizationCanBeSwitchedOff) {
   TokenizerOptions options;
   options.normalize = false;
-  EXPECT_EQ(Tokenizer(options).tokenize("الرئيـس Putin ٢٠١٧"), (Tokens{"الرئيـس", "Putin", "٢٠١٧"}));
+  EXPECT_EQ(Tokenizer(options).tokenize("الرئيـس Putin ٢٠١٧"),
+            (Tokens{"الرئيـس", "Putin", "٢٠١٧"}));
 }
 
 TEST(Tokenizer, ArabicStopwordsAreMatchedAfterNormalization) {
@@ -79,8 +80,7 @@ TEST(Tokenizer, CharNgrams) {
   options.ngram_min = 2;
   options.ngram_max = 3;
   // Runs of two or more spaces collapse into one, as scikit-learn's _white_spaces does.
-  EXPECT_EQ(Tokenizer(options).tokenize("اب  ت"),
-            (Tokens{"اب", "ب ", " ت", "اب ", "ب ت"}));
+  EXPECT_EQ(Tokenizer(options).tokenize("اب  ت"), (Tokens{"اب", "ب ", " ت", "اب ", "ب ت"}));
 }
 
 TEST(Tokenizer, CharWordBoundaryNgrams) {
@@ -114,8 +114,9 @@ TEST(Tokenizer, SpansPointIntoTheOriginalText) {
   EXPECT_EQ(tokens[0].text, "الرئيس");
   EXPECT_EQ(tokens[0].span.begin_char, 0u);
   EXPECT_EQ(tokens[0].span.end_char, 10u);
-  EXPECT_EQ(text.substr(tokens[0].span.begin_byte, tokens[0].span.end_byte - tokens[0].span.begin_byte),
-            "الرَّئِيسُ");
+  EXPECT_EQ(
+      text.substr(tokens[0].span.begin_byte, tokens[0].span.end_byte - tokens[0].span.begin_byte),
+      "الرَّئِيسُ");
   EXPECT_EQ(tokens[1].span.begin_char, 11u);
   EXPECT_EQ(tokens[1].span.end_char, 16u);
   EXPECT_EQ(tokens[1].span.begin_byte, 21u);
@@ -156,12 +157,14 @@ TEST(Tokenizer, InvalidUtf8NamesDocumentAndOffset) {
 TEST(Tokenizer, ManyEqualsOneByOneForAnyThreadCount) {
   std::vector<std::string> texts;
   for (int i = 0; i < 200; ++i)
-    texts.push_back("الرئيس بوتين " + std::to_string(i) + " التقى الأسد في سوتشي " + std::string(i % 7, 'x'));
+    texts.push_back("الرئيس بوتين " + std::to_string(i) + " التقى الأسد في سوتشي " +
+                    std::string(i % 7, 'x'));
   const std::vector<khabar::TextView> docs(texts.begin(), texts.end());
   const Tokenizer tokenizer;
   std::vector<Tokens> expected;
   for (const auto& doc : docs) expected.push_back(tokenizer.tokenize(doc));
-  for (std::size_t threads : {1u, 2u, 8u, 500u}) EXPECT_EQ(tokenizer.tokenize_many(docs, threads), expected);
+  for (std::size_t threads : {1u, 2u, 8u, 500u})
+    EXPECT_EQ(tokenizer.tokenize_many(docs, threads), expected);
 }
 
 TEST(Tokenizer, CopiesKeepTheirStopwords) {

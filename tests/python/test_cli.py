@@ -12,7 +12,10 @@ BUILD = Path(__file__).resolve().parents[2] / "build"
 
 def run_khabar(*args, check=True):
     return subprocess.run(
-        [sys.executable, "-m", "khabar", *map(str, args)], capture_output=True, text=True, check=check
+        [sys.executable, "-m", "khabar", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=check,
     )
 
 
@@ -40,8 +43,15 @@ def test_analyze_prints_a_summary(report):
 def test_report_has_every_section(report):
     _, path = report
     page = path.read_text(encoding="utf-8")
-    for section in ("Corpus", "Similarity", "Top terms per article", "Nearest neighbours",
-                    "Near-duplicates", "Shared passages", "Distinctive terms per id"):
+    for section in (
+        "Corpus",
+        "Similarity",
+        "Top terms per article",
+        "Nearest neighbours",
+        "Near-duplicates",
+        "Shared passages",
+        "Distinctive terms per id",
+    ):
         assert f"<h2>{section}</h2>" in page
     assert "<img id='heatmap'" in page and "data:image/png;base64," in page
     assert page.count("<mark>") >= 6  # each shared passage, highlighted in both articles
@@ -56,9 +66,19 @@ def test_report_renders_in_headless_chromium(report):
     screenshot = BUILD / "report-screenshot.png"
     screenshot.unlink(missing_ok=True)
     subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-         f"--screenshot={screenshot}", "--window-size=1280,2400", path.as_uri()],
-        capture_output=True, timeout=120, check=True,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--screenshot={screenshot}",
+            "--window-size=1280,2400",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
     )
     assert screenshot.stat().st_size > 50_000  # a page with the heatmap, not a blank one
 

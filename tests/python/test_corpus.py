@@ -4,11 +4,10 @@ import json
 import math
 import os
 
-import numpy as np
-import pytest
-
 import khabar
 import khabar.plots
+import numpy as np
+import pytest
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +29,7 @@ def test_from_dir_reports_what_it_skipped(tmp_path):
     (tmp_path / "latin1.txt").write_bytes("café".encode("latin-1"))
     (tmp_path / "sub.txt").mkdir()
     os.symlink(tmp_path / "missing", tmp_path / "broken.txt")
-    with pytest.raises(ValueError, match="latin1.txt"):
+    with pytest.raises(ValueError, match=r"latin1\.txt"):
         khabar.Corpus.from_dir(tmp_path)
     corpus = khabar.Corpus.from_dir(tmp_path, errors="skip")
     assert corpus.ids == ["good"]
@@ -69,7 +68,10 @@ def test_similarity_nearest_and_top_terms(sochi):
     row[0] = -1
     assert near["index"].tolist()[0] == int(np.argmax(row))
     top = sochi.top_terms(5)
-    assert len(top) == 25 and top.groupby("id")["weight"].apply(lambda w: w.is_monotonic_decreasing).all()
+    assert (
+        len(top) == 25
+        and top.groupby("id")["weight"].apply(lambda w: w.is_monotonic_decreasing).all()
+    )
 
 
 def test_near_duplicates_exact_jaccard():

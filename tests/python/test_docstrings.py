@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import doctest
 
-import pytest
-
 import khabar
 import khabar.corpus
 import khabar.distinctive
@@ -16,6 +14,7 @@ import khabar.search
 import khabar.similarity
 import khabar.tokenizer
 import khabar.vectorizers
+import pytest
 
 MODULES = [
     khabar,

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import random
 
+import khabar
 import pytest
 from datasketch.lsh import _optimal_param
-
-import khabar
 from khabar import _core
 
 
@@ -13,7 +12,9 @@ from khabar import _core
 @pytest.mark.parametrize("num_perm", [64, 128])
 def test_lsh_bands_match_datasketch(threshold, num_perm):
     assert _core.lsh_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
-    assert _core.lsh_bands(threshold, num_perm, 0.1, 0.9) == _optimal_param(threshold, num_perm, 0.1, 0.9)
+    assert _core.lsh_bands(threshold, num_perm, 0.1, 0.9) == _optimal_param(
+        threshold, num_perm, 0.1, 0.9
+    )
 
 
 def edited_copy(text: str, rng: random.Random, edits: int) -> str:
@@ -34,7 +35,10 @@ def test_planted_copies_are_found_with_their_exact_jaccard(sochi_texts):
     # Verified exactly: the Jaccard of the shingle sets, recomputed here from the tokens.
     tok = khabar.Tokenizer()
     for row in pairs.itertuples():
-        a, b = ({tuple(t[s : s + 5]) for s in range(len(t) - 4)} for t in (tok(docs[row.i]), tok(docs[row.j])))
+        a, b = (
+            {tuple(t[s : s + 5]) for s in range(len(t) - 4)}
+            for t in (tok(docs[row.i]), tok(docs[row.j]))
+        )
         assert row.jaccard == pytest.approx(len(a & b) / len(a | b), abs=1e-12)
     hits = nd.query(docs[7])
     assert hits["doc"].tolist()[:2] == [7, 2]

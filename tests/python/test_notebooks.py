@@ -17,4 +17,9 @@ def test_notebook_runs(path: Path) -> None:
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert not cell.outputs, f"{path.name}: commit notebooks with outputs stripped"
-    NotebookClient(notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=900,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import pickle
 
+import khabar
 import numpy as np
 import pytest
-
-import khabar
 from khabar import _core
 
 

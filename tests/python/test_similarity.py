@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import math
 
+import khabar
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.metrics.pairwise import cosine_similarity as sk_cosine
 from sklearn.neighbors import NearestNeighbors
-
-import khabar
 
 
 @pytest.fixture(scope="module")
@@ -17,9 +16,13 @@ def sochi_matrix(sochi_texts):
 
 
 def test_cosine_equals_scikit_learn(sochi_matrix):
-    np.testing.assert_allclose(khabar.cosine_similarity(sochi_matrix), sk_cosine(sochi_matrix), atol=1e-12)
+    np.testing.assert_allclose(
+        khabar.cosine_similarity(sochi_matrix), sk_cosine(sochi_matrix), atol=1e-12
+    )
     Y = sochi_matrix[:4]
-    np.testing.assert_allclose(khabar.cosine_similarity(sochi_matrix, Y), sk_cosine(sochi_matrix, Y), atol=1e-12)
+    np.testing.assert_allclose(
+        khabar.cosine_similarity(sochi_matrix, Y), sk_cosine(sochi_matrix, Y), atol=1e-12
+    )
     counts = khabar.CountVectorizer().fit_transform(["سوريا روسيا سوريا", "روسيا", ""])
     np.testing.assert_allclose(khabar.cosine_similarity(counts), sk_cosine(counts), atol=1e-12)
     dense = np.array([[1.0, -2.0], [0.5, 0.0]])
@@ -75,7 +78,7 @@ def test_bm25_hand_worked():
     both = index.search("سوريا روسيا", k=3)
     assert both["doc"].tolist()[0] == 0
     assert index.search("مصر").empty
-    indices, scores = index.search_many(["سوريا", "تركيا", "مصر"], k=2)
+    indices, _scores = index.search_many(["سوريا", "تركيا", "مصر"], k=2)
     assert indices.tolist() == [[2, 0], [1, -1], [-1, -1]]
 
 

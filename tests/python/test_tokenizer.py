@@ -4,13 +4,12 @@ import pickle
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+import khabar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.feature_extraction.text import CountVectorizer
-
-import khabar
 from khabar import Tokenizer, normalize
+from sklearn.feature_extraction.text import CountVectorizer
 
 
 def test_normalize_defaults_and_flags():
@@ -103,7 +102,7 @@ def test_tokenize_many_streams_generators_with_progress(sochi_texts, capsys):
     tok = Tokenizer()
     expected = [tok.tokenize(d) for d in sochi_texts]
     assert tok.tokenize_many(iter(sochi_texts), progress=True) == expected
-    assert tok.tokenize_many((d for d in sochi_texts)) == expected
+    assert tok.tokenize_many(d for d in sochi_texts) == expected
     assert "doc" in capsys.readouterr().err
 
 
@@ -117,9 +116,9 @@ def test_invalid_utf8_names_document_and_offset():
     tok = Tokenizer()
     with pytest.raises(ValueError, match=r"invalid UTF-8 \(byte 0xff\) at byte offset 3"):
         tok.tokenize(b"abc\xff")
-    with pytest.raises(ValueError, match="document 2: invalid UTF-8 .* at byte offset 1"):
+    with pytest.raises(ValueError, match=r"document 2: invalid UTF-8 .* at byte offset 1"):
         tok.tokenize_many(["a", b"b", b"x\xc3"])
-    with pytest.raises(ValueError, match="document 5000: .*byte offset 0"):
+    with pytest.raises(ValueError, match=r"document 5000: .*byte offset 0"):
         tok.tokenize_many(iter(["ok"] * 5000 + [b"\xed\xa0\x80"]))
 
 
@@ -163,10 +162,14 @@ def test_pickle_and_repr():
     tok = Tokenizer(stopwords="arabic", stemmer="light10", normalize={"hamza": True})
     clone = pickle.loads(pickle.dumps(tok))
     assert clone == tok
-    assert clone.tokenize("مؤتمر والمحادثات") == tok.tokenize("مؤتمر والمحادثات") == [
-        "موتمر",
-        "محادث",
-    ]
+    assert (
+        clone.tokenize("مؤتمر والمحادثات")
+        == tok.tokenize("مؤتمر والمحادثات")
+        == [
+            "موتمر",
+            "محادث",
+        ]
+    )
     assert repr(tok) == (
         "Tokenizer(normalize={'hamza': True}, stopwords='arabic', stemmer='light10')"
     )
@@ -183,7 +186,9 @@ def test_one_tokenizer_shared_by_threads(sochi_texts):
 # --- scikit-learn as the oracle for n-gram semantics -------------------------------------------
 
 arabic_text = st.text(
-    alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإةى") + [" ", "\n", "\t", "\u00a0", "\u200c", "\u064e"]),
+    alphabet=st.sampled_from(
+        list("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإةى") + [" ", "\n", "\t", "\u00a0", "\u200c", "\u064e"]
+    ),
     max_size=60,
 )
 

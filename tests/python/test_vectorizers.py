@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import khabar
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -15,8 +16,6 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
-
-import khabar
 
 TOKENIZER_PARAMS = ("normalize", "stopwords", "stemmer", "min_length", "ngram_range", "analyzer")
 
@@ -47,9 +46,15 @@ def assert_same_fit(ours, theirs, docs, atol=1e-12):
 
 @pytest.mark.parametrize(
     "smooth_idf,sublinear_tf,norm,binary,use_idf",
-    list(itertools.product([True, False], [True, False], ["l2", "l1", None], [False, True], [True, False])),
+    list(
+        itertools.product(
+            [True, False], [True, False], ["l2", "l1", None], [False, True], [True, False]
+        )
+    ),
 )
-def test_tfidf_equals_scikit_learn_on_sochi(sochi_texts, smooth_idf, sublinear_tf, norm, binary, use_idf):
+def test_tfidf_equals_scikit_learn_on_sochi(
+    sochi_texts, smooth_idf, sublinear_tf, norm, binary, use_idf
+):
     ours = khabar.TfidfVectorizer(
         smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, norm=norm, binary=binary, use_idf=use_idf
     )
@@ -94,7 +99,12 @@ def test_max_features_ties_are_broken_by_term_order():
 
 
 def test_count_vectorizer_equals_scikit_learn(sochi_texts):
-    for params in ({}, {"binary": True}, {"ngram_range": (2, 2), "max_features": 50}, {"dtype": np.float64}):
+    for params in (
+        {},
+        {"binary": True},
+        {"ngram_range": (2, 2), "max_features": 50},
+        {"dtype": np.float64},
+    ):
         ours = khabar.CountVectorizer(**params)
         X = ours.fit_transform(sochi_texts)
         Y = sklearn_twin(ours).fit_transform(sochi_texts)
@@ -134,7 +144,13 @@ def test_edge_cases_match_scikit_learn():
 
 
 def test_bad_parameters_are_value_errors():
-    for params in ({"min_df": -1}, {"max_df": 1.5}, {"max_features": 0}, {"norm": "l3"}, {"input": "url"}):
+    for params in (
+        {"min_df": -1},
+        {"max_df": 1.5},
+        {"max_features": 0},
+        {"norm": "l3"},
+        {"input": "url"},
+    ):
         with pytest.raises(ValueError):
             khabar.TfidfVectorizer(**params).fit(["سوريا"])
     with pytest.raises(ValueError, match="dtype must be one of"):
@@ -144,7 +160,9 @@ def test_bad_parameters_are_value_errors():
 def test_bad_documents_name_their_index():
     with pytest.raises(TypeError, match="document 2: expected str or bytes, got NoneType"):
         khabar.TfidfVectorizer().fit_transform(["a", "b", None])
-    with pytest.raises(ValueError, match=r"document 1: invalid UTF-8 \(byte 0xff\) at byte offset 0"):
+    with pytest.raises(
+        ValueError, match=r"document 1: invalid UTF-8 \(byte 0xff\) at byte offset 0"
+    ):
         khabar.TfidfVectorizer().fit([b"ok", b"\xff"])
     docs = (["سوريا"] * 5000) + [b"\xc3"]
     with pytest.raises(ValueError, match="document 5000: invalid UTF-8"):
@@ -213,7 +231,7 @@ def test_input_filename_and_file(sochi_dir, sochi_texts):
     paths = sorted(sochi_dir.glob("*.txt"))
     expected = khabar.TfidfVectorizer().fit_transform(sochi_texts)
     assert (khabar.TfidfVectorizer(input="filename").fit_transform(paths) != expected).nnz == 0
-    handles = [open(p, "rb") for p in paths]  # noqa: SIM115
+    handles = [open(p, "rb") for p in paths]
     try:
         assert (khabar.TfidfVectorizer(input="file").fit_transform(handles) != expected).nnz == 0
     finally:
@@ -234,7 +252,10 @@ def test_scikit_learn_conventions(sochi_texts):
 
 
 arabic_docs = st.lists(
-    st.text(alphabet=st.sampled_from(list("ابتثجحدرسعفقلمنهوي") + [" ", " ", "\n", "\u064e"]), max_size=40),
+    st.text(
+        alphabet=st.sampled_from(list("ابتثجحدرسعفقلمنهوي") + [" ", " ", "\n", "\u064e"]),
+        max_size=40,
+    ),
     min_size=1,
     max_size=12,
 )

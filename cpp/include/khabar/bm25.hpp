@@ -17,8 +17,8 @@ struct Bm25Options {
 
 /// Okapi BM25 ranking (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and
 /// Beyond", 2009) with Lucene's idf:
-///   score(q, d) = sum over query tokens t of idf(t) · tf·(k1 + 1) / (tf + k1·(1 − b + b·|d|/avgdl))
-///   idf(t) = ln(1 + (N − n_t + 0.5) / (n_t + 0.5))
+///   score(q, d) = sum over query tokens t of idf(t) · tf·(k1 + 1) / (tf + k1·(1 − b +
+///   b·|d|/avgdl)) idf(t) = ln(1 + (N − n_t + 0.5) / (n_t + 0.5))
 /// where tf is the count of t in d, |d| the number of tokens of d, avgdl their mean over the N
 /// documents and n_t the number of documents containing t. A token repeated in the query counts
 /// each time. Only documents sharing a token with the query are returned.

@@ -50,7 +50,9 @@ class NearDuplicates {
   std::size_t size() const noexcept { return shingles_.size(); }
 
   /// Signature of document d: num_perm minimum hash values.
-  const std::uint32_t* signature(std::size_t d) const noexcept { return &signatures_[d * options_.num_perm]; }
+  const std::uint32_t* signature(std::size_t d) const noexcept {
+    return &signatures_[d * options_.num_perm];
+  }
 
   /// All pairs with Jaccard ≥ threshold among the candidates, sorted by (first, second).
   std::vector<DuplicatePair> pairs(std::size_t n_threads = 0) const;
@@ -70,7 +72,7 @@ class NearDuplicates {
   std::size_t bands_ = 0, rows_ = 0;
   std::vector<std::uint64_t> permutation_a_, permutation_b_;
   std::vector<std::vector<std::uint64_t>> shingles_;  // sorted, distinct
-  std::vector<std::uint32_t> signatures_;              // size() × num_perm
+  std::vector<std::uint32_t> signatures_;             // size() × num_perm
 };
 
 }  // namespace khabar

@@ -23,7 +23,7 @@ struct Passage {
 /// Found by indexing the min_words-grams of `b` and extending matches from `a` along their
 /// diagonal, so time is linear in the texts plus the number of matching positions. Sorted by
 /// position in `a`, then in `b`.
-std::vector<Passage> shared_passages(std::string_view a, std::string_view b,
-                                     std::size_t min_words, const Tokenizer& tokenizer);
+std::vector<Passage> shared_passages(std::string_view a, std::string_view b, std::size_t min_words,
+                                     const Tokenizer& tokenizer);
 
 }  // namespace khabar

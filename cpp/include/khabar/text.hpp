@@ -10,10 +10,10 @@ namespace khabar {
 /// implicitly from either; like a string_view it does not own the text.
 class TextView {
  public:
-  TextView(std::string_view utf8) noexcept : utf8_(utf8) {}  // NOLINT: implicit by design
+  TextView(std::string_view utf8) noexcept : utf8_(utf8) {}    // NOLINT: implicit by design
   TextView(const std::string& utf8) noexcept : utf8_(utf8) {}  // NOLINT
-  TextView(const char* utf8) noexcept : utf8_(utf8) {}  // NOLINT
-  TextView(std::u16string_view utf16) noexcept : utf16_(utf16), is_utf16_(true) {}  // NOLINT
+  TextView(const char* utf8) noexcept : utf8_(utf8) {}         // NOLINT
+  TextView(std::u16string_view utf16) noexcept : utf16_(utf16), is_utf16_(true) {}    // NOLINT
   TextView(const std::u16string& utf16) noexcept : utf16_(utf16), is_utf16_(true) {}  // NOLINT
 
   bool is_utf16() const noexcept { return is_utf16_; }

@@ -70,8 +70,7 @@ class TfidfVectorizer {
   bool has_fixed_vocabulary() const noexcept { return fixed_vocabulary_; }
 
   /// Document frequencies of `docs` for this vectorizer's tokens (one chunk of a corpus).
-  DocumentFrequencies count(const std::vector<TextView>& docs,
-                            std::size_t n_threads = 0) const;
+  DocumentFrequencies count(const std::vector<TextView>& docs, std::size_t n_threads = 0) const;
 
   void fit(const std::vector<TextView>& docs, std::size_t n_threads = 0);
   /// Fits from (merged) frequencies: selects the vocabulary and computes the idf.
@@ -116,7 +115,8 @@ class TfidfVectorizer {
  private:
   friend class Builder;
   // idf of each column from the frequencies at `positions` (kAbsent: document frequency 0).
-  void compute_idf(const DocumentFrequencies& frequencies, const std::vector<std::int64_t>& positions);
+  void compute_idf(const DocumentFrequencies& frequencies,
+                   const std::vector<std::int64_t>& positions);
 
   VectorizerOptions options_;
   Tokenizer tokenizer_;

@@ -20,7 +20,7 @@ enum class Analyzer { word, character, character_wb };
 enum class Stemmer { none, light10 };
 
 struct TokenizerOptions {
-  bool normalize = true;          ///< apply `normalizer` before segmentation
+  bool normalize = true;  ///< apply `normalizer` before segmentation
   NormalizerOptions normalizer{};
   /// UTF-8 words to drop (word analyzer only); normalized with `normalizer` before matching.
   std::vector<std::string> stopwords{};
@@ -78,9 +78,9 @@ struct Token {
 /// meets in its own TermIndex, so a consumer converts each distinct token once per thread
 /// (not once per occurrence) and the look-ups run in parallel.
 struct InternedDocuments {
-  std::vector<TermIndex> vocabularies;           ///< one per worker thread
-  std::vector<std::uint32_t> vocabulary_of;      ///< per document: index into vocabularies
-  std::vector<std::vector<std::uint32_t>> ids;   ///< per document: its tokens' ids, in order
+  std::vector<TermIndex> vocabularies;          ///< one per worker thread
+  std::vector<std::uint32_t> vocabulary_of;     ///< per document: index into vocabularies
+  std::vector<std::vector<std::uint32_t>> ids;  ///< per document: its tokens' ids, in order
 };
 
 /// Arabic-aware tokenizer: Normalizer → ICU word BreakIterator (UAX #29) → stopwords → Light10
