@@ -70,7 +70,8 @@ class NearDuplicates {
   NearDuplicateOptions options_;
   Tokenizer tokenizer_;
   std::size_t bands_ = 0, rows_ = 0;
-  std::vector<std::uint64_t> permutation_a_, permutation_b_;
+  std::vector<std::uint32_t> permutation_a_low_, permutation_a_high_;  // a = high·2^31 + low
+  std::vector<std::uint64_t> permutation_b_;
   std::vector<std::vector<std::uint64_t>> shingles_;  // sorted, distinct
   std::vector<std::uint32_t> signatures_;             // size() × num_perm
 };
