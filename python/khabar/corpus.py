@@ -14,7 +14,7 @@ import numpy as np
 
 from khabar.distinctive import distinctive_terms
 from khabar.near_duplicates import NearDuplicates
-from khabar.passages import Passage, shared_passages
+from khabar.passages import shared_passages
 from khabar.search import BM25
 from khabar.similarity import cosine_similarity, top_k_similar
 from khabar.tokenizer import Tokenizer
@@ -236,34 +236,34 @@ class Corpus:
             drop=True
         )
 
-    def shared_passages(self, i: int, j: int, min_words: int = 8) -> list[Passage]:
-        """Passages articles ``i`` and ``j`` share word for word (see khabar.shared_passages)."""
-        return shared_passages(self.texts[i], self.texts[j], min_words=min_words)
-
-    def all_shared_passages(self, min_words: int = 8) -> Any:
-        """Shared passages of every pair of articles: DataFrame (i, j, n_words, text_i, text_j)."""
+    def shared_passages(
+        self, i: int | None = None, j: int | None = None, min_words: int = 8, progress: bool = False
+    ) -> Any:
+        """Passages articles ``i`` and ``j`` share word for word (a list of Passage), or, without
+        ``i`` and ``j``, those of every pair as a DataFrame (i, j, n_words, text_i, text_j,
+        offsets). Pairs are all pairs for up to 500 articles; beyond, the candidate pairs of
+        NearDuplicates at Jaccard 0.05: two otherwise different articles that share only a short
+        quote can then be missed; compare such a pair directly with ``i`` and ``j``."""
         import pandas as pd
 
+        if (i is None) != (j is None):
+            raise TypeError("give both i and j, or neither")
+        if i is not None:
+            return shared_passages(self.texts[i], self.texts[j], min_words=min_words)
+        if len(self) <= 500:
+            pairs = list(combinations(range(len(self)), 2))
+        else:
+            found = NearDuplicates(threshold=0.05, shingle_size=min(min_words, 5), progress=progress)
+            candidates = found.fit(self.texts).pairs()
+            pairs = list(zip(candidates["i"].tolist(), candidates["j"].tolist(), strict=True))
         rows = []
-        for i, j in combinations(range(len(self)), 2):
-            for p in self.shared_passages(i, j, min_words):
+        for a, b in pairs:
+            for p in shared_passages(self.texts[a], self.texts[b], min_words=min_words):
                 rows.append(
-                    (i, j, p.n_words, p.text_a, p.text_b, p.a_start, p.a_end, p.b_start, p.b_end)
+                    (a, b, p.n_words, p.text_a, p.text_b, p.a_start, p.a_end, p.b_start, p.b_end)
                 )
-        return pd.DataFrame(
-            rows,
-            columns=[
-                "i",
-                "j",
-                "n_words",
-                "text_i",
-                "text_j",
-                "i_start",
-                "i_end",
-                "j_start",
-                "j_end",
-            ],
-        )
+        columns = ["i", "j", "n_words", "text_i", "text_j", "i_start", "i_end", "j_start", "j_end"]
+        return pd.DataFrame(rows, columns=columns)
 
     def search(self, query: str, k: int = 10) -> Any:
         """BM25 search over the articles: DataFrame (index, id, title, score)."""

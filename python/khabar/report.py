@@ -59,7 +59,7 @@ def build_report(
     lengths = Tokenizer().count_tokens(corpus.texts)
     top_terms = corpus.top_terms(top)
     similarity = corpus.similarity().to_numpy()
-    passages = corpus.all_shared_passages(min_words)
+    passages = corpus.shared_passages(min_words=min_words)
     duplicates = corpus.near_duplicates(threshold=0.5)
     group = "source" if "source" in corpus.to_pandas() else "id"
     distinctive = corpus.distinctive_terms(by=group, top=top)

@@ -89,7 +89,7 @@ def test_search_and_shared_passages(sochi):
     hits = sochi.search("اتصال هاتفي مع ترامب", k=3)
     assert list(hits.columns) == ["index", "id", "title", "score"]
     assert hits["score"].is_monotonic_decreasing
-    passages = sochi.all_shared_passages(min_words=8)
+    passages = sochi.shared_passages(min_words=8)
     assert len(passages) >= 3 and passages["n_words"].min() >= 8
     first = passages.iloc[0]
     assert sochi.texts[first.i][first.i_start : first.i_end] == first.text_i
@@ -120,3 +120,14 @@ def test_plots_and_html_summary(sochi, tmp_path):
     assert (shaped == "سوريا") == khabar.plots.matplotlib_lays_out_text()
     page = sochi._repr_html_()
     assert "5 articles" in page and "موسكو-سانا" in page
+
+
+def test_shared_passages_of_a_large_corpus_use_near_duplicate_candidates(sochi_texts):
+    quote = "قال الكرملين في بيان ان الرئيس بوتين بحث مع نظيره الاوضاع في سوريا"
+    filler = [f"خبر رقم {i} عن موضوع {i % 7} في مدينة {i % 11}" for i in range(500)]
+    copy = sochi_texts[0].replace("\n", " ") + " " + quote
+    corpus = khabar.Corpus.from_records([{"text": t} for t in [sochi_texts[0], copy, *filler]])
+    passages = corpus.shared_passages(min_words=8)
+    assert (0, 1) in set(zip(passages.i, passages.j, strict=True))
+    with pytest.raises(TypeError, match="both i and j"):
+        corpus.shared_passages(0)
