@@ -1,6 +1,9 @@
 #include "khabar/tfidf.hpp"
 
 #include <algorithm>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <array>
 #include <cmath>
 #include <numeric>
@@ -162,6 +165,13 @@ class CountingPass {
   std::size_t n_documents_ = 0;
 };
 
+// Returns free heap pages to the operating system (glibc keeps small freed blocks otherwise).
+void release_free_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 // ln(count) for the counts most terms have, computed once with std::log so that the values
 // are the same as calling it.
 double log_of_count(std::uint32_t count) {
@@ -264,8 +274,10 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
                     values[at] = static_cast<Value>(weights[k]);
                   }
                 }
-                // The counts are no longer needed: free them as we go to bound peak memory.
+                // The counts are no longer needed: free them as we go, and hand the pages back
+                // to the system now and then so that counts and result are not both resident.
                 block = Block{};
+                if (b % 64 == 63) release_free_memory();
               }
             });
       },
@@ -477,6 +489,7 @@ CsrMatrix TfidfVectorizer::Builder::finish() {
     }
   }  // the merged frequencies are freed here, before the matrix is built
   state->pass.release_terms();
+  release_free_memory();
   return build_matrix(state->pass.blocks(), state->pass.n_documents(),
                       vectorizer.vocabulary_.size(), remap, vectorizer.options_, vectorizer.idf_,
                       state->n_threads);
