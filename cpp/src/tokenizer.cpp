@@ -318,6 +318,7 @@ InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
                          TokenList tokens;
                          for (std::size_t d = begin; d < end; ++d) {
                            analyze_document(docs, d, tokens);
+                           out.ids[d].reserve(tokens.size());
                            out.vocabularies[worker].insert_all(tokens, out.ids[d]);
                            out.vocabulary_of[d] = static_cast<std::uint32_t>(worker);
                          }
