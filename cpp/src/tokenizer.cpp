@@ -309,9 +309,9 @@ std::vector<TokenList> Tokenizer::analyze_many(const std::vector<TextView>& docs
 
 InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
                                          std::size_t n_threads) const {
+  std::vector<TermIndex> vocabularies(detail::resolve_thread_count(n_threads, SIZE_MAX));
+  std::vector<std::uint32_t> vocabulary_of(docs.size());
   InternedDocuments out;
-  out.vocabularies.resize(detail::resolve_thread_count(n_threads, SIZE_MAX));
-  out.vocabulary_of.resize(docs.size());
   out.ids.resize(docs.size());
   detail::parallel_for(docs.size(), n_threads, 16,
                        [&](std::size_t worker, std::size_t begin, std::size_t end) {
@@ -319,8 +319,25 @@ InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
                          for (std::size_t d = begin; d < end; ++d) {
                            analyze_document(docs, d, tokens);
                            out.ids[d].reserve(tokens.size());
-                           out.vocabularies[worker].insert_all(tokens, out.ids[d]);
-                           out.vocabulary_of[d] = static_cast<std::uint32_t>(worker);
+                           vocabularies[worker].insert_all(tokens, out.ids[d]);
+                           vocabulary_of[d] = static_cast<std::uint32_t>(worker);
+                         }
+                       });
+  // Merge into the first worker's vocabulary, then renumber the other workers' documents.
+  out.vocabulary = std::move(vocabularies[0]);
+  std::vector<std::vector<std::uint32_t>> renumber(vocabularies.size());
+  for (std::size_t w = 1; w < vocabularies.size(); ++w) {
+    renumber[w].reserve(vocabularies[w].size());
+    for (std::size_t id = 0; id < vocabularies[w].size(); ++id)
+      renumber[w].push_back(out.vocabulary.insert(vocabularies[w].term(id)));
+    vocabularies[w] = TermIndex{};
+  }
+  detail::parallel_for(docs.size(), n_threads, 256,
+                       [&](std::size_t, std::size_t begin, std::size_t end) {
+                         for (std::size_t d = begin; d < end; ++d) {
+                           if (vocabulary_of[d] == 0) continue;
+                           const auto& numbers = renumber[vocabulary_of[d]];
+                           for (auto& id : out.ids[d]) id = numbers[id];
                          }
                        });
   return out;

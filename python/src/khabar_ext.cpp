@@ -220,27 +220,23 @@ class GcPause {
   int was_enabled_;
 };
 
-// Python lists of str from interned tokens: one str per distinct token per worker vocabulary,
-// then lists filled with references to them.
+// Python lists of str from interned tokens: one str per distinct token, then lists filled
+// with references to them.
 py::list to_python_lists(const khabar::InternedDocuments& interned) {
   const GcPause pause;
-  std::vector<std::vector<py::object>> strings(interned.vocabularies.size());
-  for (std::size_t v = 0; v < interned.vocabularies.size(); ++v) {
-    const khabar::TermIndex& vocabulary = interned.vocabularies[v];
-    strings[v].reserve(vocabulary.size());
-    for (std::size_t id = 0; id < vocabulary.size(); ++id) {
-      const std::string_view token = vocabulary.term(id);
-      strings[v].push_back(py::str(token.data(), token.size()));
-    }
+  std::vector<py::object> strings;
+  strings.reserve(interned.vocabulary.size());
+  for (std::size_t id = 0; id < interned.vocabulary.size(); ++id) {
+    const std::string_view token = interned.vocabulary.term(id);
+    strings.push_back(py::str(token.data(), token.size()));
   }
   py::list out(interned.ids.size());
   for (std::size_t d = 0; d < interned.ids.size(); ++d) {
     const std::vector<std::uint32_t>& ids = interned.ids[d];
-    const std::vector<py::object>& pool = strings[interned.vocabulary_of[d]];
     PyObject* list = PyList_New(static_cast<Py_ssize_t>(ids.size()));
     if (!list) throw py::error_already_set();
     for (std::size_t i = 0; i < ids.size(); ++i)
-      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), pool[ids[i]].inc_ref().ptr());
+      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), strings[ids[i]].inc_ref().ptr());
     PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(d), list);
   }
   return out;

@@ -74,12 +74,11 @@ struct Token {
   TokenSpan span;
 };
 
-/// Tokens of many documents as term ids. Each worker thread numbers the distinct tokens it
-/// meets in its own TermIndex, so a consumer converts each distinct token once per thread
-/// (not once per occurrence) and the look-ups run in parallel.
+/// Tokens of many documents as ids into one vocabulary of their distinct tokens, so that a
+/// consumer converts each distinct token once (not once per occurrence). Worker threads number
+/// tokens in vocabularies of their own, merged at the end; ids follow no particular order.
 struct InternedDocuments {
-  std::vector<TermIndex> vocabularies;          ///< one per worker thread
-  std::vector<std::uint32_t> vocabulary_of;     ///< per document: index into vocabularies
+  TermIndex vocabulary;
   std::vector<std::vector<std::uint32_t>> ids;  ///< per document: its tokens' ids, in order
 };
 
@@ -113,7 +112,7 @@ class Tokenizer {
   std::vector<TokenList> analyze_many(const std::vector<TextView>& docs,
                                       std::size_t n_threads = 0) const;
 
-  /// The tokens of every document as ids into per-thread vocabularies (see InternedDocuments).
+  /// The tokens of every document as ids into one vocabulary (see InternedDocuments).
   InternedDocuments intern_many(const std::vector<TextView>& docs, std::size_t n_threads = 0) const;
 
   /// Number of tokens of every document (article lengths), without keeping the tokens.
