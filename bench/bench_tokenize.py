@@ -40,7 +40,7 @@ def main() -> None:
         "khabar, 1 thread": lambda: tokenizer.tokenize_many(texts, n_threads=1),
         f"khabar, {cores} threads": lambda: tokenizer.tokenize_many(texts, n_threads=0),
     }
-    speeds = {name: megabytes / best_of(3, run) for name, run in runs.items()}
+    speeds = {name: megabytes / best_of(5, run) for name, run in runs.items()}
     baseline = speeds["scikit-learn word analyzer"]
     one_thread = speeds["khabar, 1 thread"]
     print(f"{'':30s} {'MB/s':>8s} {'vs sklearn':>11s}")
