@@ -14,7 +14,7 @@ BUILD_TOOLS := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 PACKAGE_SOURCES := CMakeLists.txt pyproject.toml $(shell find cmake cpp python -type f -not -name '*.pyc' 2>/dev/null)
 INSTALLED := $(VENV)/.khabar-installed
 
-.PHONY: help demo test cpp-test py-test bench lint format apt clean
+.PHONY: help demo test cpp-test cpp-test-sanitized py-test bench lint format apt clean
 
 help:
 	@echo "make demo   analyze $(CORPUS) and print the report"
@@ -56,10 +56,19 @@ cpp-test: apt $(VENV)/.build-tools
 	$(VENV)/bin/cmake --build $(BUILD)/cpp
 	cd $(BUILD)/cpp && $(abspath $(VENV))/bin/ctest --output-on-failure -j2
 
+# The GoogleTest suite again under AddressSanitizer + UndefinedBehaviorSanitizer, in its own
+# build directory (the consumer project is not installed there).
+cpp-test-sanitized: apt $(VENV)/.build-tools
+	$(VENV)/bin/cmake -S . -B $(BUILD)/sanitized -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DKHABAR_SANITIZE=ON -DKHABAR_INSTALL=OFF -DKHABAR_BUILD_TESTS=ON >/dev/null
+	$(VENV)/bin/cmake --build $(BUILD)/sanitized
+	cd $(BUILD)/sanitized && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(abspath $(VENV))/bin/ctest --output-on-failure -j2
+
 py-test: apt $(INSTALLED)
 	$(PY) -m pytest
 
-test: cpp-test py-test
+test: cpp-test cpp-test-sanitized py-test
 
 bench: apt $(INSTALLED)
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py
