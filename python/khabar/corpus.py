@@ -253,7 +253,9 @@ class Corpus:
         if len(self) <= 500:
             pairs = list(combinations(range(len(self)), 2))
         else:
-            found = NearDuplicates(threshold=0.05, shingle_size=min(min_words, 5), progress=progress)
+            found = NearDuplicates(
+                threshold=0.05, shingle_size=min(min_words, 5), progress=progress
+            )
             candidates = found.fit(self.texts).pairs()
             pairs = list(zip(candidates["i"].tolist(), candidates["j"].tolist(), strict=True))
         rows = []

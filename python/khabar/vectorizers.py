@@ -256,17 +256,7 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
     def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
         """Rows for the documents; terms outside the vocabulary are ignored."""
         model = self._fitted_model()
-        parts = [
-            _csr(model.transform(chunk, self.n_threads, first_index=first))
-            for first, chunk in document_chunks(
-                self._documents(raw_documents), self.progress, "transform"
-            )
-        ]
-        if len(parts) == 1:
-            return parts[0]
-        if not parts:
-            return sp.csr_matrix((0, model.n_features), dtype=np.dtype(self.dtype))
-        return sp.vstack(parts, format="csr")
+        return _transform_in_chunks(self, model, raw_documents, model.n_features)
 
     # --- persistence ---------------------------------------------------------------------
 
@@ -352,6 +342,23 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Terms by column, as an object array (scikit-learn's convention)."""
         return np.asarray(self._fitted_model().features(), dtype=object)
+
+
+def _transform_in_chunks(
+    vectorizer: Any, model: Any, raw_documents: Iterable[Any], n_features: int
+) -> sp.csr_matrix:
+    """model.transform over the documents chunk by chunk, rows stacked in order."""
+    parts = [
+        _csr(model.transform(chunk, vectorizer.n_threads, first_index=first))
+        for first, chunk in document_chunks(
+            vectorizer._documents(raw_documents), vectorizer.progress, "transform"
+        )
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return sp.csr_matrix((0, n_features), dtype=np.dtype(vectorizer.dtype))
+    return sp.vstack(parts, format="csr")
 
 
 def _read_path(path: Any) -> bytes:
@@ -594,18 +601,7 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
         return self.fit(raw_documents)
 
     def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
-        model = self._model()
-        parts = [
-            _csr(model.transform(chunk, self.n_threads, first_index=first))
-            for first, chunk in document_chunks(
-                self._documents(raw_documents), self.progress, "transform"
-            )
-        ]
-        if len(parts) == 1:
-            return parts[0]
-        if not parts:
-            return sp.csr_matrix((0, self.n_features), dtype=np.dtype(self.dtype))
-        return sp.vstack(parts, format="csr")
+        return _transform_in_chunks(self, self._model(), raw_documents, self.n_features)
 
     def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
         return self.transform(raw_documents)

@@ -202,6 +202,16 @@ py::tuple neighbours_to_python(khabar::Neighbours&& neighbours) {
                         py::cast(std::move(neighbours.scores)));
 }
 
+// transform() of a vectorizer on a list of documents, as SciPy CSR buffers.
+template <class Vectorizer>
+py::tuple transform_to_python(const Vectorizer& self, const py::list& docs, std::size_t n_threads,
+                              std::size_t first_index) {
+  const DocumentViews views(docs, first_index);
+  khabar::CsrMatrix matrix;
+  views.run([&] { matrix = self.transform(views.views, n_threads); });
+  return csr_to_python(std::move(matrix));
+}
+
 template <class T>
 py::array copy_array(const std::vector<T>& values) {
   return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
@@ -402,16 +412,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0)
       .def("fit_frequencies", &khabar::TfidfVectorizer::fit_frequencies,
            py::call_guard<py::gil_scoped_release>())
-      .def(
-          "transform",
-          [](const khabar::TfidfVectorizer& self, const py::list& docs, std::size_t n_threads,
-             std::size_t first_index) {
-            const DocumentViews views(docs, first_index);
-            khabar::CsrMatrix matrix;
-            views.run([&] { matrix = self.transform(views.views, n_threads); });
-            return csr_to_python(std::move(matrix));
-          },
-          py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0);
+      .def("transform", &transform_to_python<khabar::TfidfVectorizer>, py::arg("docs"),
+           py::arg("n_threads"), py::arg("first_index") = 0);
 
   py::class_<khabar::TfidfVectorizer::Builder>(m, "TfidfBuilder")
       .def(py::init<khabar::TfidfVectorizer&, std::size_t>(), py::keep_alive<1, 2>())
@@ -445,16 +447,8 @@ PYBIND11_MODULE(_core, m) {
              return khabar::HashingVectorizer(std::move(options));
            }),
            py::arg("options"))
-      .def(
-          "transform",
-          [](const khabar::HashingVectorizer& self, const py::list& docs, std::size_t n_threads,
-             std::size_t first_index) {
-            const DocumentViews views(docs, first_index);
-            khabar::CsrMatrix matrix;
-            views.run([&] { matrix = self.transform(views.views, n_threads); });
-            return csr_to_python(std::move(matrix));
-          },
-          py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0);
+      .def("transform", &transform_to_python<khabar::HashingVectorizer>, py::arg("docs"),
+           py::arg("n_threads"), py::arg("first_index") = 0);
 
   m.def(
       "cosine_similarity",
