@@ -118,7 +118,8 @@ json options_to_json(const VectorizerOptions& o) {
                     {"stemmer", t.stemmer == Stemmer::light10 ? json("light10") : json(nullptr)},
                     {"min_length", t.min_length},
                     {"ngram_range", {t.ngram_min, t.ngram_max}},
-                    {"analyzer", analyzer_name(t.analyzer)}};
+                    {"analyzer", analyzer_name(t.analyzer)},
+                    {"errors", t.errors == TextErrors::replace ? "replace" : "strict"}};
   auto limit = [](const DocumentLimit& l) {
     return json{{"value", l.value}, {"proportion", l.proportion}};
   };
@@ -173,6 +174,11 @@ VectorizerOptions options_from_json(const json& j) {
     o.tokenizer.analyzer = Analyzer::word;
   else
     throw ModelFormatError("invalid model file: unknown analyzer '" + analyzer + "'");
+  // Absent from files written before the option existed, which were all strict.
+  const auto errors = t.value("errors", std::string("strict"));
+  if (errors != "strict" && errors != "replace")
+    throw ModelFormatError("invalid model file: unknown errors policy '" + errors + "'");
+  o.tokenizer.errors = errors == "replace" ? TextErrors::replace : TextErrors::strict;
   auto limit = [](const json& l) {
     return DocumentLimit{l.at("value").get<double>(), l.at("proportion").get<bool>()};
   };

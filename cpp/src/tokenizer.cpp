@@ -124,17 +124,23 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
   if (spans && text.is_utf16()) throw InvalidOptionError("token spans need UTF-8 text");
   Workspace& ws = thread_workspace();
   const bool traced = spans && options_.normalize;
+  const bool replace = options_.errors == TextErrors::replace;
   if (text.is_utf16()) {
+    std::u16string_view units = text.utf16();
+    // U+FFFD takes the place of a lone surrogate unit for unit, so offsets are unchanged.
+    if (replace && detail::replace_lone_surrogates(units, ws.decoded)) units = ws.decoded;
     if (options_.normalize) {
-      normalizer_.normalize(text.utf16(), ws.normalized);
+      normalizer_.normalize(units, ws.normalized);
     } else {
-      detail::validate_utf16(text.utf16());
-      ws.normalized.assign(text.utf16());
+      detail::validate_utf16(units);
+      ws.normalized.assign(units);
     }
-  } else if (options_.normalize && !spans) {
+  } else if (options_.normalize && !spans && !replace) {
     normalizer_.normalize(text.utf8(), ws.normalized);
   } else {
-    detail::decode_utf8(text.utf8(), ws.decoded, spans ? &ws.byte_of_unit : nullptr);
+    // The fused UTF-8 path of the normalizer is strict; replacement happens while decoding.
+    detail::decode_utf8(text.utf8(), ws.decoded, spans ? &ws.byte_of_unit : nullptr,
+                        options_.errors);
     if (options_.normalize)
       normalizer_.normalize(ws.decoded, ws.normalized, traced ? &ws.source_map : nullptr);
     else

@@ -30,8 +30,30 @@ void validate_utf16(std::u16string_view utf16) {
   }
 }
 
-void decode_utf8(std::string_view utf8, std::u16string& out,
-                 std::vector<std::int32_t>* byte_of_unit) {
+bool replace_lone_surrogates(std::u16string_view utf16, std::u16string& out) {
+  const std::size_t n = utf16.size();
+  std::size_t i = 0;
+  auto lone_at = [&](std::size_t k) {
+    if (!U16_IS_SURROGATE(utf16[k])) return false;
+    return !(U16_IS_LEAD(utf16[k]) && k + 1 < n && U16_IS_TRAIL(utf16[k + 1]));
+  };
+  for (; i < n; ++i) {
+    if (lone_at(i)) break;
+    if (U16_IS_LEAD(utf16[i])) ++i;  // a valid pair: skip its trail
+  }
+  if (i >= n) return false;
+  out.assign(utf16);
+  for (; i < n; ++i) {
+    if (lone_at(i))
+      out[i] = 0xFFFD;
+    else if (U16_IS_LEAD(utf16[i]))
+      ++i;
+  }
+  return true;
+}
+
+void decode_utf8(std::string_view utf8, std::u16string& out, std::vector<std::int32_t>* byte_of_unit,
+                 TextErrors errors) {
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(utf8.data());
   const auto length = static_cast<std::int32_t>(utf8.size());
   if (utf8.size() > static_cast<std::size_t>(INT32_MAX / 2))
@@ -51,7 +73,10 @@ void decode_utf8(std::string_view utf8, std::u16string& out,
     const std::int32_t start = i;
     UChar32 c;
     U8_NEXT(bytes, i, length, c);
-    if (c < 0) throw_invalid_utf8(utf8, static_cast<std::size_t>(start));
+    if (c < 0) {
+      if (errors == TextErrors::strict) throw_invalid_utf8(utf8, static_cast<std::size_t>(start));
+      c = 0xFFFD;  // U8_NEXT has moved past the maximal ill-formed subpart
+    }
     if (byte_of_unit) {
       byte_of_unit->push_back(start);
       if (c > 0xFFFF) byte_of_unit->push_back(start);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "khabar/text.hpp"
+
 namespace khabar::detail {
 
 /// Throws InvalidTextError for the ill-formed sequence starting at `offset`.
@@ -20,12 +22,18 @@ namespace khabar::detail {
 /// Throws InvalidTextError at the first lone surrogate of `utf16`.
 void validate_utf16(std::u16string_view utf16);
 
-/// Decodes `utf8` into `out` (replacing its content). Throws InvalidTextError at the first
-/// ill-formed sequence (truncated, overlong, surrogate code point, byte 0xFF...).
+/// Copies `utf16` into `out` with U+FFFD for every lone surrogate; false (and `out` untouched)
+/// when there is none.
+bool replace_lone_surrogates(std::u16string_view utf16, std::u16string& out);
+
+/// Decodes `utf8` into `out` (replacing its content). An ill-formed sequence (truncated,
+/// overlong, surrogate code point, byte 0xFF...) throws InvalidTextError, or with
+/// TextErrors::replace decodes as U+FFFD (one per maximal subpart).
 /// When `byte_of_unit` is given it receives, for each UTF-16 unit of `out` plus one past the
 /// end, the byte offset in `utf8` where that unit's code point starts.
 void decode_utf8(std::string_view utf8, std::u16string& out,
-                 std::vector<std::int32_t>* byte_of_unit = nullptr);
+                 std::vector<std::int32_t>* byte_of_unit = nullptr,
+                 TextErrors errors = TextErrors::strict);
 
 /// Appends the UTF-8 encoding of well-formed UTF-16 `units` to `out`.
 void append_utf8(std::u16string_view units, std::string& out);

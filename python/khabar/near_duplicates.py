@@ -36,6 +36,7 @@ class NearDuplicates:
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
         stemmer: str | None = None,
+        errors: str = "strict",
         n_threads: int = 0,
         progress: bool = False,
     ) -> None:
@@ -46,12 +47,16 @@ class NearDuplicates:
         self.normalize = normalize
         self.stopwords = stopwords
         self.stemmer = stemmer
+        self.errors = errors
         self.n_threads = n_threads
         self.progress = progress
 
     def _new_index(self) -> Any:
         tokenizer = Tokenizer(
-            normalize=self.normalize, stopwords=self.stopwords, stemmer=self.stemmer
+            normalize=self.normalize,
+            stopwords=self.stopwords,
+            stemmer=self.stemmer,
+            errors=self.errors,
         )
         for name in ("num_perm", "shingle_size", "seed"):
             value = getattr(self, name)

@@ -30,6 +30,7 @@ class BM25:
         stopwords: Any = None,
         stemmer: str | None = None,
         min_length: int = 1,
+        errors: str = "strict",
         n_threads: int = 0,
     ) -> None:
         self.k1 = k1
@@ -38,6 +39,7 @@ class BM25:
         self.stopwords = stopwords
         self.stemmer = stemmer
         self.min_length = min_length
+        self.errors = errors
         self.n_threads = n_threads
 
     def fit(self, docs: Iterable[Text]) -> BM25:
@@ -49,6 +51,7 @@ class BM25:
             stopwords=self.stopwords,
             stemmer=self.stemmer,
             min_length=self.min_length,
+            errors=self.errors,
         )
         index = _core.Bm25(tokenizer._core_options(), float(self.k1), float(self.b))
         index.fit(list(docs), self.n_threads)

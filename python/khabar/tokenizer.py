@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -12,6 +13,8 @@ from khabar import _core
 from khabar._batching import check_documents, document_chunks
 
 Text = str | bytes
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: Every normalization flag with its default (see :func:`normalize`).
 NORMALIZER_FLAGS: Mapping[str, bool] = {
@@ -42,12 +45,18 @@ def _checked_flags(flags: Mapping[str, Any]) -> dict[str, bool]:
     return merged
 
 
+def _checked_errors(errors: Any) -> str:
+    if errors not in ("strict", "replace"):
+        raise ValueError(f"errors must be 'strict' or 'replace', got {errors!r}")
+    return str(errors)
+
+
 @functools.lru_cache(maxsize=64)
 def _normalizer(flag_items: tuple[tuple[str, bool], ...]) -> _core.Normalizer:
     return _core.Normalizer(dict(flag_items))
 
 
-def normalize(text: Text, **flags: bool) -> str:
+def normalize(text: Text, errors: str = "strict", **flags: bool) -> str:
     """Normalize Arabic text for matching and counting.
 
     Flags (keywords, defaults in brackets): ``nfkc`` [True] Unicode NFKC; ``diacritics`` [True]
@@ -55,16 +64,25 @@ def normalize(text: Text, **flags: bool) -> str:
     ``alef_maksura`` [True] ى → ي; ``teh_marbuta`` [True] ة → ه; ``persian_letters`` [True]
     ی → ي, ک → ك; ``hamza`` [False] ؤ → و, ئ → ي; ``digits`` [True] any decimal digit → ASCII;
     ``lowercase`` [True] simple case folding. Bidi controls, BOM, ZWJ and soft hyphens are always
-    removed and ZWNJ becomes a space. ``bytes`` must be UTF-8.
+    removed and ZWNJ becomes a space. ``bytes`` must be UTF-8; with ``errors="replace"``
+    ill-formed UTF-8 and lone surrogates become U+FFFD as with ``bytes.decode``.
 
     >>> normalize("الرَّئِيسُ في سوريّة ٢٠١٧")
     'الرئيس في سوريه 2017'
     >>> normalize("مدرسة", teh_marbuta=False)
     'مدرسة'
 
+    >>> normalize("سوريّا".encode() + b"\\xff", errors="replace")
+    'سوريا\ufffd'
+
     Raises ValueError (with the offset) for invalid UTF-8 or a lone surrogate.
     """
     normalizer = _normalizer(tuple(sorted(_checked_flags(flags).items())))
+    if _checked_errors(errors) == "replace":
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        elif isinstance(text, str):
+            text = _SURROGATE.sub("\ufffd", text)
     return normalizer.normalize(text)
 
 
@@ -103,6 +121,10 @@ class Tokenizer:
         Word n-grams joined by a space, or character n-grams for the char analyzers.
     analyzer : "word", "char" or "char_wb"
         Character analyzers follow scikit-learn's semantics on the normalized text.
+    errors : "strict" or "replace", default "strict"
+        Ill-formed text (invalid UTF-8 in ``bytes``, lone surrogates in ``str``) raises
+        ValueError naming the document and offset, or with "replace" reads as U+FFFD exactly as
+        ``bytes.decode("utf-8", "replace")`` does (offsets still index the original text).
 
     >>> Tokenizer(stopwords="arabic", stemmer="light10").tokenize("والمحادثات في سوتشي")
     ['محادث', 'سوتش']
@@ -119,6 +141,7 @@ class Tokenizer:
         min_length: int = 1,
         ngram_range: tuple[int, int] = (1, 1),
         analyzer: str = "word",
+        errors: str = "strict",
     ) -> None:
         self.normalize = normalize
         self.stopwords = stopwords
@@ -126,6 +149,7 @@ class Tokenizer:
         self.min_length = min_length
         self.ngram_range = ngram_range
         self.analyzer = analyzer
+        self.errors = errors
         self._core = _core.Tokenizer(self._core_options())
 
     def _core_options(self) -> dict[str, Any]:
@@ -170,6 +194,7 @@ class Tokenizer:
             "ngram_min": low,
             "ngram_max": high,
             "analyzer": self.analyzer,
+            "errors": _checked_errors(self.errors),
         }
 
     def get_params(self) -> dict[str, Any]:
@@ -180,11 +205,12 @@ class Tokenizer:
             "min_length": self.min_length,
             "ngram_range": self.ngram_range,
             "analyzer": self.analyzer,
+            "errors": self.errors,
         }
 
     def __repr__(self) -> str:
         defaults = Tokenizer.__init__.__defaults__ or ()
-        names = ["normalize", "stopwords", "stemmer", "min_length", "ngram_range", "analyzer"]
+        names = list(self.get_params())
         params = self.get_params()
         shown = [
             f"{n}={params[n]!r}" for n, d in zip(names, defaults, strict=True) if params[n] != d

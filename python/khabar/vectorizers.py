@@ -132,6 +132,7 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
             min_length=self.min_length,
             ngram_range=self.ngram_range,
             analyzer=self.analyzer,
+            errors=self.errors,
         )
 
     def build_analyzer(self) -> Any:
@@ -411,6 +412,7 @@ class CountVectorizer(_TextVectorizer):
         min_length: int = 1,
         ngram_range: tuple[int, int] = (1, 1),
         analyzer: str = "word",
+        errors: str = "strict",
         max_df: float | int = 1.0,
         min_df: float | int = 1,
         max_features: int | None = None,
@@ -427,6 +429,7 @@ class CountVectorizer(_TextVectorizer):
         self.min_length = min_length
         self.ngram_range = ngram_range
         self.analyzer = analyzer
+        self.errors = errors
         self.max_df = max_df
         self.min_df = min_df
         self.max_features = max_features
@@ -470,6 +473,7 @@ class TfidfVectorizer(_TextVectorizer):
         min_length: int = 1,
         ngram_range: tuple[int, int] = (1, 1),
         analyzer: str = "word",
+        errors: str = "strict",
         max_df: float | int = 1.0,
         min_df: float | int = 1,
         max_features: int | None = None,
@@ -490,6 +494,7 @@ class TfidfVectorizer(_TextVectorizer):
         self.min_length = min_length
         self.ngram_range = ngram_range
         self.analyzer = analyzer
+        self.errors = errors
         self.max_df = max_df
         self.min_df = min_df
         self.max_features = max_features
@@ -544,6 +549,7 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
         min_length: int = 1,
         ngram_range: tuple[int, int] = (1, 1),
         analyzer: str = "word",
+        errors: str = "strict",
         n_features: int = 2**20,
         binary: bool = False,
         norm: str | None = "l2",
@@ -559,6 +565,7 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
         self.min_length = min_length
         self.ngram_range = ngram_range
         self.analyzer = analyzer
+        self.errors = errors
         self.n_features = n_features
         self.binary = binary
         self.norm = norm

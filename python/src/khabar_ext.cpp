@@ -22,56 +22,85 @@ std::string document_prefix(std::optional<std::size_t> index) {
   return index ? "document " + std::to_string(*index) + ": " : std::string();
 }
 
-// A view of a Python str (its cached UTF-8 form) or bytes object, valid while `object` lives.
-std::string_view text_view(py::handle object, std::optional<std::size_t> index = std::nullopt) {
-  if (PyUnicode_Check(object.ptr())) {
-    Py_ssize_t size = 0;
-    const char* data = PyUnicode_AsUTF8AndSize(object.ptr(), &size);
-    if (!data) {
-      py::error_already_set error;  // UnicodeEncodeError: a lone surrogate has no UTF-8 form
-      const auto start = error.value().attr("start").cast<std::size_t>();
-      throw py::value_error(document_prefix(index) + "lone surrogate at char offset " +
-                            std::to_string(start));
-    }
-    return {data, static_cast<std::size_t>(size)};
-  }
-  if (PyBytes_Check(object.ptr())) {
-    return {PyBytes_AS_STRING(object.ptr()),
-            static_cast<std::size_t>(PyBytes_GET_SIZE(object.ptr()))};
-  }
-  throw py::type_error(document_prefix(index) + "expected str or bytes, got " +
-                       std::string(Py_TYPE(object.ptr())->tp_name));
+// Offset of the first surrogate code point of a Python str. Every surrogate in a str is a lone
+// one (pairs exist only in UTF-16 encodings), so none has a UTF-8 or UTF-16 form.
+template <class Unit>
+std::optional<std::size_t> first_surrogate(const Unit* units, std::size_t length) {
+  for (std::size_t i = 0; i < length; ++i)
+    if (units[i] >= 0xD800 && units[i] <= 0xDFFF) return i;
+  return std::nullopt;
 }
 
-// The text of one document for a batch call. Python strings of the 2-byte kind (all of
-// Arabic text) are UTF-16 already and are handed over as they are: no UTF-8 copy is cached in
-// the str, and the C++ side skips decoding. Other strings and bytes go as UTF-8.
-khabar::TextView batch_text_view(py::handle object, std::optional<std::size_t> index) {
-  PyObject* text = object.ptr();
-  if (PyUnicode_Check(text) && PyUnicode_KIND(text) == PyUnicode_2BYTE_KIND) {
-    const auto* units = reinterpret_cast<const char16_t*>(PyUnicode_2BYTE_DATA(text));
-    const auto length = static_cast<std::size_t>(PyUnicode_GET_LENGTH(text));
-    // In a 2-byte string every surrogate is a lone one (pairs only occur in 4-byte strings).
-    for (std::size_t i = 0; i < length; ++i) {
-      if (units[i] >= 0xD800 && units[i] <= 0xDFFF)
-        throw py::value_error(document_prefix(index) + "lone surrogate at char offset " +
-                              std::to_string(i));
-    }
-    return std::u16string_view(units, length);
+std::optional<std::size_t> first_surrogate(PyObject* text) {
+  const auto length = static_cast<std::size_t>(PyUnicode_GET_LENGTH(text));
+  switch (PyUnicode_KIND(text)) {
+    case PyUnicode_2BYTE_KIND:
+      return first_surrogate(PyUnicode_2BYTE_DATA(text), length);
+    case PyUnicode_4BYTE_KIND:
+      return first_surrogate(PyUnicode_4BYTE_DATA(text), length);
+    default:
+      return std::nullopt;  // Latin-1 strings hold no surrogates
   }
-  return text_view(object, index);
+}
+
+// A document ready to be viewed as text: bytes as they are, a str without lone surrogates as it
+// is; a str with one raises ValueError, or under errors="replace" becomes a copy with U+FFFD in
+// place of each surrogate (same length, so str offsets into the original still hold).
+py::object well_formed(py::handle object, std::optional<std::size_t> index,
+                       khabar::TextErrors errors) {
+  PyObject* text = object.ptr();
+  if (PyBytes_Check(text)) return py::reinterpret_borrow<py::object>(object);
+  if (!PyUnicode_Check(text))
+    throw py::type_error(document_prefix(index) + "expected str or bytes, got " +
+                         std::string(Py_TYPE(text)->tp_name));
+  const auto surrogate = first_surrogate(text);
+  if (!surrogate) return py::reinterpret_borrow<py::object>(object);
+  if (errors == khabar::TextErrors::strict)
+    throw py::value_error(document_prefix(index) + "lone surrogate at char offset " +
+                          std::to_string(*surrogate));
+  const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+  std::unique_ptr<Py_UCS4, decltype(&PyMem_Free)> copy(PyUnicode_AsUCS4Copy(text), &PyMem_Free);
+  if (!copy) throw py::error_already_set();
+  for (Py_ssize_t i = 0; i < length; ++i)
+    if (copy.get()[i] >= 0xD800 && copy.get()[i] <= 0xDFFF) copy.get()[i] = 0xFFFD;
+  return py::reinterpret_steal<py::object>(
+      PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, copy.get(), length));
+}
+
+// A view of a well_formed() document: a str's cached UTF-8 form or the bytes; valid while
+// `object` lives.
+std::string_view text_view(py::handle object) {
+  if (PyBytes_Check(object.ptr()))
+    return {PyBytes_AS_STRING(object.ptr()),
+            static_cast<std::size_t>(PyBytes_GET_SIZE(object.ptr()))};
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(object.ptr(), &size);
+  if (!data) throw py::error_already_set();
+  return {data, static_cast<std::size_t>(size)};
+}
+
+// The text of one well_formed() document for a batch call. Python strings of the 2-byte kind
+// (all of Arabic text) are UTF-16 already and are handed over as they are: no UTF-8 copy is
+// cached in the str, and the C++ side skips decoding. Other strings and bytes go as UTF-8.
+khabar::TextView batch_text_view(py::handle object) {
+  PyObject* text = object.ptr();
+  if (PyUnicode_Check(text) && PyUnicode_KIND(text) == PyUnicode_2BYTE_KIND)
+    return std::u16string_view(reinterpret_cast<const char16_t*>(PyUnicode_2BYTE_DATA(text)),
+                               static_cast<std::size_t>(PyUnicode_GET_LENGTH(text)));
+  return text_view(object);
 }
 
 // The views of a list of documents, holding references so that no document is freed while the
 // GIL is released; run() does C++ work without the GIL and numbers a failing document by its
 // index in the whole stream (`first_index` + its index in this chunk).
 struct DocumentViews {
-  DocumentViews(const py::list& docs, std::size_t first_index) : first_index(first_index) {
+  DocumentViews(const py::list& docs, std::size_t first_index, khabar::TextErrors errors)
+      : first_index(first_index) {
     keep_alive.reserve(docs.size());
     views.reserve(docs.size());
     for (std::size_t i = 0; i < docs.size(); ++i) {
-      keep_alive.push_back(docs[i]);
-      views.push_back(batch_text_view(keep_alive.back(), first_index + i));
+      keep_alive.push_back(well_formed(docs[i], first_index + i, errors));
+      views.push_back(batch_text_view(keep_alive.back()));
     }
   }
   // `renumber` is false for calls that already number documents in the whole stream.
@@ -89,6 +118,13 @@ struct DocumentViews {
   std::vector<py::object> keep_alive;
   std::vector<khabar::TextView> views;
 };
+
+// The errors policy of the tokenizer behind each C++ object that reads documents.
+khabar::TextErrors errors_of(const khabar::Tokenizer& t) { return t.options().errors; }
+template <class WithOptions>
+khabar::TextErrors errors_of(const WithOptions& object) {
+  return object.options().tokenizer.errors;
+}
 
 khabar::NormalizerOptions normalizer_options(const py::dict& flags) {
   khabar::NormalizerOptions o;
@@ -120,6 +156,12 @@ khabar::Stemmer stemmer_from_name(const std::optional<std::string>& name) {
   throw py::value_error("stemmer must be None or 'light10', got '" + *name + "'");
 }
 
+khabar::TextErrors text_errors_from_name(const std::string& name) {
+  if (name == "strict") return khabar::TextErrors::strict;
+  if (name == "replace") return khabar::TextErrors::replace;
+  throw py::value_error("errors must be 'strict' or 'replace', got '" + name + "'");
+}
+
 khabar::TokenizerOptions tokenizer_options(const py::dict& d) {
   khabar::TokenizerOptions options;
   options.normalize = d["normalize"].cast<bool>();
@@ -130,6 +172,7 @@ khabar::TokenizerOptions tokenizer_options(const py::dict& d) {
   options.ngram_min = d["ngram_min"].cast<std::size_t>();
   options.ngram_max = d["ngram_max"].cast<std::size_t>();
   options.analyzer = analyzer_from_name(d["analyzer"].cast<std::string>());
+  options.errors = text_errors_from_name(d["errors"].cast<std::string>());
   return options;
 }
 
@@ -206,7 +249,7 @@ py::tuple neighbours_to_python(khabar::Neighbours&& neighbours) {
 template <class Vectorizer>
 py::tuple transform_to_python(const Vectorizer& self, const py::list& docs, std::size_t n_threads,
                               std::size_t first_index) {
-  const DocumentViews views(docs, first_index);
+  const DocumentViews views(docs, first_index, errors_of(self));
   khabar::CsrMatrix matrix;
   views.run([&] { matrix = self.transform(views.views, n_threads); });
   return csr_to_python(std::move(matrix));
@@ -290,7 +333,8 @@ PYBIND11_MODULE(_core, m) {
                [](const py::dict& flags) { return khabar::Normalizer(normalizer_options(flags)); }),
            py::arg("flags"))
       .def("normalize", [](const khabar::Normalizer& self, py::handle text) {
-        const std::string_view view = text_view(text);
+        const py::object checked = well_formed(text, std::nullopt, khabar::TextErrors::strict);
+        const std::string_view view = text_view(checked);
         std::string out;
         {
           py::gil_scoped_release release;
@@ -306,7 +350,8 @@ PYBIND11_MODULE(_core, m) {
            py::arg("options"))
       .def("tokenize",
            [](const khabar::Tokenizer& self, py::handle text) {
-             const std::vector<khabar::TextView> views = {batch_text_view(text, std::nullopt)};
+             const py::object checked = well_formed(text, std::nullopt, errors_of(self));
+             const std::vector<khabar::TextView> views = {batch_text_view(checked)};
              khabar::InternedDocuments interned;
              {
                py::gil_scoped_release release;
@@ -317,7 +362,8 @@ PYBIND11_MODULE(_core, m) {
            })
       .def("tokenize_with_spans",
            [](const khabar::Tokenizer& self, py::handle text) {
-             const std::string_view view = text_view(text);
+             const py::object checked = well_formed(text, std::nullopt, errors_of(self));
+             const std::string_view view = text_view(checked);
              std::vector<khabar::Token> tokens;
              {
                py::gil_scoped_release release;
@@ -329,7 +375,7 @@ PYBIND11_MODULE(_core, m) {
           "tokenize_many",
           [](const khabar::Tokenizer& self, const py::list& docs, std::size_t n_threads,
              std::size_t first_index) {
-            const DocumentViews views(docs, first_index);
+            const DocumentViews views(docs, first_index, errors_of(self));
             khabar::InternedDocuments interned;
             views.run([&] { interned = self.intern_many(views.views, n_threads); });
             return to_python_lists(interned);
@@ -339,7 +385,7 @@ PYBIND11_MODULE(_core, m) {
           "count_tokens",
           [](const khabar::Tokenizer& self, const py::list& docs, std::size_t n_threads,
              std::size_t first_index) {
-            const DocumentViews views(docs, first_index);
+            const DocumentViews views(docs, first_index, errors_of(self));
             std::vector<std::size_t> counts;
             views.run([&] { counts = self.count_tokens(views.views, n_threads); });
             py::array_t<std::int64_t> out(static_cast<py::ssize_t>(counts.size()));
@@ -404,7 +450,7 @@ PYBIND11_MODULE(_core, m) {
           "count",
           [](const khabar::TfidfVectorizer& self, const py::list& docs, std::size_t n_threads,
              std::size_t first_index) {
-            const DocumentViews views(docs, first_index);
+            const DocumentViews views(docs, first_index, errors_of(self));
             khabar::DocumentFrequencies frequencies;
             views.run([&] { frequencies = self.count(views.views, n_threads); });
             return frequencies;
@@ -421,7 +467,7 @@ PYBIND11_MODULE(_core, m) {
           "add",
           [](khabar::TfidfVectorizer::Builder& self, const py::list& docs,
              std::size_t first_index) {
-            const DocumentViews views(docs, first_index);
+            const DocumentViews views(docs, first_index, errors_of(self));
             views.run([&] { self.add(views.views); }, /*renumber=*/false);
           },
           py::arg("docs"), py::arg("first_index") = 0)
@@ -481,7 +527,7 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "fit",
           [](khabar::Bm25& self, const py::list& docs, std::size_t n_threads) {
-            const DocumentViews views(docs, 0);
+            const DocumentViews views(docs, 0, errors_of(self));
             views.run([&] { self.fit(views.views, n_threads); });
           },
           py::arg("docs"), py::arg("n_threads"))
@@ -490,7 +536,7 @@ PYBIND11_MODULE(_core, m) {
           "search",
           [](const khabar::Bm25& self, const py::list& queries, std::size_t k,
              std::size_t n_threads) {
-            const DocumentViews views(queries, 0);
+            const DocumentViews views(queries, 0, errors_of(self));
             khabar::Neighbours hits;
             views.run([&] { hits = self.search(views.views, k, n_threads); });
             return neighbours_to_python(std::move(hits));
@@ -512,7 +558,7 @@ PYBIND11_MODULE(_core, m) {
           "add",
           [](khabar::NearDuplicates& self, const py::list& docs, std::size_t n_threads,
              std::size_t first_index) {
-            const DocumentViews views(docs, first_index);
+            const DocumentViews views(docs, first_index, errors_of(self));
             views.run([&] { self.add(views.views, n_threads); }, /*renumber=*/false);
           },
           py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0)
@@ -546,7 +592,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("n_threads"))
       .def("query",
            [](const khabar::NearDuplicates& self, py::handle text) {
-             const khabar::TextView view = batch_text_view(text, std::nullopt);
+             const py::object checked = well_formed(text, std::nullopt, errors_of(self));
+             const khabar::TextView view = batch_text_view(checked);
              std::vector<khabar::DuplicatePair> hits;
              {
                py::gil_scoped_release release;
@@ -563,7 +610,9 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "shared_passages",
       [](py::handle a, py::handle b, std::size_t min_words, const khabar::Tokenizer& tokenizer) {
-        const std::string_view av = text_view(a, 0), bv = text_view(b, 1);
+        const py::object a_checked = well_formed(a, 0, errors_of(tokenizer));
+        const py::object b_checked = well_formed(b, 1, errors_of(tokenizer));
+        const std::string_view av = text_view(a_checked), bv = text_view(b_checked);
         const bool a_chars = PyUnicode_Check(a.ptr()), b_chars = PyUnicode_Check(b.ptr());
         std::vector<khabar::Passage> passages;
         {
@@ -583,7 +632,8 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "murmurhash3_32",
       [](py::handle data, std::uint32_t seed) {
-        return khabar::murmurhash3_32(text_view(data), seed);
+        const py::object checked = well_formed(data, std::nullopt, khabar::TextErrors::strict);
+        return khabar::murmurhash3_32(text_view(checked), seed);
       },
       py::arg("data"), py::arg("seed") = 0);
 
@@ -624,6 +674,9 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("path"));
 
-  m.def("light10_stem", [](py::handle word) { return khabar::light10_stem(text_view(word)); });
+  m.def("light10_stem", [](py::handle word) {
+    const py::object checked = well_formed(word, std::nullopt, khabar::TextErrors::strict);
+    return khabar::light10_stem(text_view(checked));
+  });
   m.def("arabic_stopwords", &khabar::arabic_stopwords);
 }

@@ -17,7 +17,15 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 
-TOKENIZER_PARAMS = ("normalize", "stopwords", "stemmer", "min_length", "ngram_range", "analyzer")
+TOKENIZER_PARAMS = (
+    "normalize",
+    "stopwords",
+    "stemmer",
+    "min_length",
+    "ngram_range",
+    "analyzer",
+    "errors",
+)
 
 
 def sklearn_twin(vectorizer):

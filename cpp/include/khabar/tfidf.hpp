@@ -103,6 +103,7 @@ class TfidfVectorizer {
     Builder& operator=(const Builder&) = delete;
     Builder& operator=(Builder&&) = delete;
     void add(const std::vector<TextView>& docs);
+    const VectorizerOptions& options() const noexcept { return vectorizer_->options(); }
     /// Fits the vectorizer on everything added and returns its rows.
     CsrMatrix finish();
 

@@ -29,6 +29,8 @@ struct TokenizerOptions {
   std::size_t ngram_min = 1;        ///< smallest n of the n-grams produced
   std::size_t ngram_max = 1;        ///< largest n of the n-grams produced
   Analyzer analyzer = Analyzer::word;
+  /// Ill-formed input: throw InvalidTextError (`strict`) or read it as U+FFFD (`replace`).
+  TextErrors errors = TextErrors::strict;
 };
 
 /// Tokens of one document stored back to back in a single buffer, so that tokenizing a corpus
