@@ -327,10 +327,11 @@ std::vector<std::size_t> select_vocabulary_positions(const DocumentFrequencies& 
                                                      const VectorizerOptions& options) {
   const double max_documents = options.max_df.documents(frequencies.n_documents());
   const double min_documents = options.min_df.documents(frequencies.n_documents());
-  if (max_documents < min_documents)
-    throw InvalidOptionError("max_df corresponds to < documents than min_df");
+  // scikit-learn's order: an empty vocabulary (no documents at all included) is reported first.
   if (frequencies.size() == 0)
     throw InvalidOptionError("empty vocabulary; perhaps the documents only contain stop words");
+  if (max_documents < min_documents)
+    throw InvalidOptionError("max_df corresponds to < documents than min_df");
   std::vector<std::size_t> kept;
   for (std::size_t i = 0; i < frequencies.size(); ++i) {
     const auto df = static_cast<double>(frequencies.document_frequency(i));

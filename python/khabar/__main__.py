@@ -22,6 +22,8 @@ def _load(path: Path, format: str) -> Corpus:
     corpus = Corpus.from_dir(path, errors="skip")
     for skipped, reason in corpus.skipped:
         print(f"khabar: skipped {skipped}: {reason}", file=sys.stderr)
+    for replaced, reason in corpus.replaced:
+        print(f"khabar: read {replaced} with U+FFFD replacements: {reason}", file=sys.stderr)
     return corpus
 
 

@@ -17,11 +17,26 @@ from khabar.near_duplicates import NearDuplicates
 from khabar.passages import shared_passages
 from khabar.search import BM25
 from khabar.similarity import cosine_similarity, top_k_similar
-from khabar.tokenizer import Tokenizer
+from khabar.tokenizer import _SURROGATE, Tokenizer
 from khabar.vectorizers import TfidfVectorizer
 
 #: TF-IDF settings for reading articles: Arabic stopwords out, one-letter tokens out, log tf.
 DEFAULT_TFIDF = {"stopwords": "arabic", "min_length": 2, "sublinear_tf": True}
+
+
+def _check_errors(errors: str, allowed: tuple[str, ...]) -> None:
+    if errors not in allowed:
+        raise ValueError(f"errors must be one of {allowed}, got {errors!r}")
+
+
+def _decode(raw: bytes, errors: str) -> tuple[str, str | None]:
+    """UTF-8 text of ``raw`` and what was wrong with it (None when it is valid); with
+    ``errors="replace"`` ill-formed bytes become U+FFFD, otherwise the text is empty."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        problem = f"invalid UTF-8 (byte 0x{raw[error.start]:02x}) at byte offset {error.start}"
+        return (raw.decode("utf-8", "replace") if errors == "replace" else ""), problem
 
 
 class Corpus:
@@ -36,15 +51,22 @@ class Corpus:
     (2, ['بوتين يستقبل الأسد في سوتشي', 'الأسد يلتقي بوتين في سوتشي'])
     """
 
-    def __init__(self, frame: Any, skipped: list[tuple[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        frame: Any,
+        skipped: list[tuple[str, str]] | None = None,
+        replaced: list[tuple[str, str]] | None = None,
+    ) -> None:
         missing = {"id", "title", "text"} - set(frame.columns)
         if missing:
             raise ValueError(
                 f"a Corpus frame needs the columns id, title and text; missing {sorted(missing)}"
             )
         self._frame = frame.reset_index(drop=True)
-        #: (path, reason) of every file a loader skipped.
+        #: (source, reason) of every file or line a loader left out.
         self.skipped = skipped or []
+        #: (source, reason) of every file or line read with U+FFFD replacements.
+        self.replaced = replaced or []
         self._vectorizer: TfidfVectorizer | None = None
         self._matrix: Any = None
         self._bm25: BM25 | None = None
@@ -84,61 +106,130 @@ class Corpus:
 
     @classmethod
     def from_dir(
-        cls, path: str | os.PathLike[str], pattern: str = "*.txt", errors: str = "strict"
+        cls,
+        path: str | os.PathLike[str],
+        pattern: str = "*.txt",
+        errors: str = "strict",
+        recursive: bool = False,
     ) -> Corpus:
-        """One article per file (sorted by name): id from the file name, title = first
-        non-empty line. ``errors="skip"`` skips unreadable or non-UTF-8 files and lists them in
-        ``corpus.skipped``; ``"strict"`` raises. Sub-folders are ignored."""
+        """One article per file (sorted by path): id from the file name (the relative path
+        without suffix when ``recursive``), title = first non-empty line.
+
+        ``errors`` decides what happens to a file that is not valid UTF-8: ``"strict"`` raises
+        ValueError naming the file and byte offset, ``"skip"`` leaves it out and lists it in
+        ``corpus.skipped``, ``"replace"`` reads it with U+FFFD for the ill-formed bytes and
+        lists it in ``corpus.replaced``. Broken links, unreadable files and (unless
+        ``recursive``) sub-folders are always listed in ``corpus.skipped``.
+        """
         import pandas as pd
 
-        if errors not in ("strict", "skip"):
-            raise ValueError(f"errors must be 'strict' or 'skip', got {errors!r}")
+        _check_errors(errors, ("strict", "skip", "replace"))
         folder = Path(path)
         if not folder.is_dir():
             raise FileNotFoundError(f"no folder at {folder}")
-        rows, skipped = [], []
-        for file in sorted(folder.glob(pattern)):
+        rows: list[dict[str, str]] = []
+        skipped: list[tuple[str, str]] = []
+        replaced: list[tuple[str, str]] = []
+        if not recursive:
+            skipped += [
+                (str(p), "sub-folder, not read (recursive=False)")
+                for p in sorted(folder.iterdir())
+                if p.is_dir()
+            ]
+        files = folder.rglob(pattern) if recursive else folder.glob(pattern)
+        for file in sorted(files):
             if not file.is_file():
                 if not file.is_dir():
                     skipped.append((str(file), "broken link or not a regular file"))
                 continue
             try:
-                text = file.read_bytes().decode("utf-8")
-            except (OSError, UnicodeDecodeError) as error:
+                raw = file.read_bytes()
+            except OSError as error:
                 if errors == "strict":
-                    raise ValueError(f"{file}: {error}") from error
+                    raise
                 skipped.append((str(file), str(error)))
                 continue
+            text, problem = _decode(raw, errors)
+            if problem is not None:
+                if errors == "strict":
+                    raise ValueError(f"{file}: {problem}")
+                (skipped if errors == "skip" else replaced).append((str(file), problem))
+                if errors == "skip":
+                    continue
+            name = file.relative_to(folder).with_suffix("") if recursive else file.stem
             rows.append(
-                {"id": file.stem, "title": _first_line(text), "text": text, "path": str(file)}
+                {"id": str(name), "title": _first_line(text), "text": text, "path": str(file)}
             )
         if not rows:
             raise ValueError(f"no readable {pattern} files in {folder}")
-        return cls(pd.DataFrame(rows), skipped)
+        return cls(pd.DataFrame(rows), skipped, replaced)
 
     @classmethod
     def from_jsonl(
-        cls, path: str | os.PathLike[str], text: str = "text", id: str = "id", title: str = "title"
+        cls,
+        path: str | os.PathLike[str],
+        text: str = "text",
+        id: str = "id",
+        title: str = "title",
+        errors: str = "strict",
     ) -> Corpus:
-        """One JSON object per line; fields other than ``text`` are kept as metadata."""
+        """One JSON object per line; fields other than ``text`` are kept as metadata.
+
+        A line that is not valid UTF-8 or not a JSON object, or whose text is not a string
+        (or holds a lone surrogate from a ``\\ud800`` escape), raises ValueError naming the line
+        with ``errors="strict"``, is left out and listed in ``corpus.skipped`` with ``"skip"``,
+        and with ``"replace"`` is read with U+FFFD where it was ill-formed (listed in
+        ``corpus.replaced``; lines that are not JSON objects are skipped).
+        """
         import pandas as pd
 
-        records = []
-        with open(path, encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
-                if not line.strip():
-                    continue
+        _check_errors(errors, ("strict", "skip", "replace"))
+        records: list[dict[str, Any]] = []
+        skipped: list[tuple[str, str]] = []
+        replaced: list[tuple[str, str]] = []
+        with open(path, "rb") as lines:
+            for number, raw in enumerate(lines, 1):
+                where = f"{path}, line {number}"
+                line, problem = _decode(raw, "strict" if errors == "skip" else errors)
                 try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as error:
-                    raise ValueError(f"{path}, line {number}: {error}") from error
+                    if problem is not None and errors != "replace":
+                        raise ValueError(problem)
+                    if not line.strip():
+                        continue
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError as error:
+                        raise ValueError(str(error)) from error
+                    if not isinstance(record, dict):
+                        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+                    body = record.get(text)
+                    if not isinstance(body, str):
+                        raise ValueError(f"{text!r} must be a string, got {type(body).__name__}")
+                    surrogate = _SURROGATE.search(body)
+                    if surrogate and errors != "replace":
+                        raise ValueError(f"lone surrogate at char offset {surrogate.start()}")
+                except ValueError as error:
+                    if errors == "strict":
+                        raise ValueError(f"{where}: {error}") from None
+                    skipped.append((where, str(error)))
+                    continue
+                if surrogate:
+                    record[text] = _SURROGATE.sub("\ufffd", body)
+                    problem = problem or f"lone surrogate at char offset {surrogate.start()}"
+                if problem is not None:
+                    replaced.append((where, problem))
+                records.append(record)
         frame = pd.DataFrame(records)
-        return cls.from_pandas(
+        if frame.empty:
+            raise ValueError(f"no readable records in {path}")
+        corpus = cls.from_pandas(
             frame,
             text=text,
             id=id if id in frame else None,
             title=title if title in frame else None,
         )
+        corpus.skipped, corpus.replaced = skipped, replaced
+        return corpus
 
     def to_pandas(self) -> Any:
         return self._frame.copy()

@@ -34,7 +34,7 @@ def test_from_dir_reports_what_it_skipped(tmp_path):
     corpus = khabar.Corpus.from_dir(tmp_path, errors="skip")
     assert corpus.ids == ["good"]
     skipped = dict(corpus.skipped)
-    assert any(p.endswith("latin1.txt") and "utf-8" in r for p, r in skipped.items())
+    assert any(p.endswith("latin1.txt") and "invalid UTF-8" in r for p, r in skipped.items())
     assert any(p.endswith("broken.txt") for p in skipped)
     with pytest.raises(FileNotFoundError):
         khabar.Corpus.from_dir(tmp_path / "nope")
