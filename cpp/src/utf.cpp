@@ -52,8 +52,8 @@ bool replace_lone_surrogates(std::u16string_view utf16, std::u16string& out) {
   return true;
 }
 
-void decode_utf8(std::string_view utf8, std::u16string& out, std::vector<std::int32_t>* byte_of_unit,
-                 TextErrors errors) {
+void decode_utf8(std::string_view utf8, std::u16string& out,
+                 std::vector<std::int32_t>* byte_of_unit, TextErrors errors) {
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(utf8.data());
   const auto length = static_cast<std::int32_t>(utf8.size());
   if (utf8.size() > static_cast<std::size_t>(INT32_MAX / 2))
