@@ -148,18 +148,25 @@ void NearDuplicates::add(const std::vector<TextView>& docs, std::size_t n_thread
   const std::size_t first = shingles_.size();
   shingles_.resize(first + docs.size());
   signatures_.resize((first + docs.size()) * options_.num_perm);
-  detail::parallel_for(
-      docs.size(), n_threads, 16, [&](std::size_t, std::size_t begin, std::size_t end) {
-        TokenList tokens;
-        for (std::size_t d = begin; d < end; ++d) {
-          try {
-            shingles_[first + d] = shingle_hashes(docs[d], tokens);
-          } catch (const InvalidTextError& error) {
-            throw error.in_document(first + d);
+  try {
+    detail::parallel_for(
+        docs.size(), n_threads, 16, [&](std::size_t, std::size_t begin, std::size_t end) {
+          TokenList tokens;
+          for (std::size_t d = begin; d < end; ++d) {
+            try {
+              shingles_[first + d] = shingle_hashes(docs[d], tokens);
+            } catch (const InvalidTextError& error) {
+              throw error.in_document(first + d);
+            }
+            sign(shingles_[first + d], &signatures_[(first + d) * options_.num_perm]);
           }
-          sign(shingles_[first + d], &signatures_[(first + d) * options_.num_perm]);
-        }
-      });
+        });
+  } catch (...) {
+    // A failed or interrupted add leaves the documents added before it, and nothing else.
+    shingles_.resize(first);
+    signatures_.resize(first * options_.num_perm);
+    throw;
+  }
 }
 
 double NearDuplicates::jaccard(std::size_t a, std::size_t b) const {

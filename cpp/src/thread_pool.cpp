@@ -1,5 +1,8 @@
 #include "thread_pool.hpp"
 
+#include "interruption_state.hpp"
+#include "khabar/errors.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -18,9 +21,17 @@ void parallel_for(std::size_t n_items, std::size_t n_threads, std::size_t grain,
                   const std::function<void(std::size_t, std::size_t, std::size_t)>& body) {
   if (n_items == 0) return;
   grain = std::max<std::size_t>(1, grain);
+  InterruptionState* const interruption = current_interruption();
   const std::size_t workers = resolve_thread_count(n_threads, (n_items + grain - 1) / grain);
   if (workers == 1) {
-    body(0, 0, n_items);
+    if (!interruption) {
+      body(0, 0, n_items);
+      return;
+    }
+    for (std::size_t begin = 0; begin < n_items; begin += grain) {
+      interruption->poll();
+      body(0, begin, std::min(n_items, begin + grain));
+    }
     return;
   }
   std::atomic<std::size_t> next{0};
@@ -33,6 +44,7 @@ void parallel_for(std::size_t n_items, std::size_t n_threads, std::size_t grain,
       if (begin >= n_items) return;
       const std::size_t end = std::min(n_items, begin + grain);
       try {
+        if (interruption) interruption->poll();
         body(worker, begin, end);
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);
@@ -40,6 +52,7 @@ void parallel_for(std::size_t n_items, std::size_t n_threads, std::size_t grain,
           first_error_begin = begin;
           first_error = std::current_exception();
         }
+        if (interruption && interruption->stopped) return;
       }
     }
   };
@@ -48,6 +61,8 @@ void parallel_for(std::size_t n_items, std::size_t n_threads, std::size_t grain,
   for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work, t);
   work(0);
   for (auto& thread : threads) thread.join();
+  // An interruption wins over errors of documents that were reached only by chance.
+  if (interruption && interruption->stopped) throw Interrupted();
   if (first_error) std::rethrow_exception(first_error);
 }
 

@@ -90,6 +90,22 @@ khabar::TextView batch_text_view(py::handle object) {
   return text_view(object);
 }
 
+// Releases the GIL for C++ work that Ctrl-C can stop: khabar's parallel loops run Python's
+// signal handlers from this thread every 100 ms and stop with khabar::Interrupted when one
+// raised (KeyboardInterrupt), which the exception translator hands back to Python.
+class InterruptibleRelease {
+ public:
+  InterruptibleRelease()
+      : check_([] {
+          py::gil_scoped_acquire gil;
+          return PyErr_CheckSignals() != 0;
+        }) {}
+
+ private:
+  khabar::InterruptionCheck check_;  // declared first: removed after the GIL is taken back
+  py::gil_scoped_release release_;
+};
+
 // The views of a list of documents, holding references so that no document is freed while the
 // GIL is released; run() does C++ work without the GIL and numbers a failing document by its
 // index in the whole stream (`first_index` + its index in this chunk).
@@ -107,7 +123,7 @@ struct DocumentViews {
   template <class Work>
   void run(Work&& work, bool renumber = true) const {
     try {
-      py::gil_scoped_release release;
+      InterruptibleRelease release;
       work();
     } catch (const khabar::InvalidTextError& error) {
       if (!renumber) throw;
@@ -325,6 +341,9 @@ PYBIND11_MODULE(_core, m) {
       PyErr_SetString(PyExc_ValueError, error.what());
     } catch (const khabar::NotFittedError& error) {
       PyErr_SetString(not_fitted_error.ptr(), error.what());
+    } catch (const khabar::Interrupted&) {
+      // The signal handler's exception (KeyboardInterrupt) is already set.
+      if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
     }
   });
 
@@ -337,7 +356,7 @@ PYBIND11_MODULE(_core, m) {
         const std::string_view view = text_view(checked);
         std::string out;
         {
-          py::gil_scoped_release release;
+          InterruptibleRelease release;
           out = self.normalize(view);
         }
         return out;
@@ -354,7 +373,7 @@ PYBIND11_MODULE(_core, m) {
              const std::vector<khabar::TextView> views = {batch_text_view(checked)};
              khabar::InternedDocuments interned;
              {
-               py::gil_scoped_release release;
+               InterruptibleRelease release;
                interned = self.intern_many(views, 1);
              }
              const py::list lists = to_python_lists(interned);
@@ -366,7 +385,7 @@ PYBIND11_MODULE(_core, m) {
              const std::string_view view = text_view(checked);
              std::vector<khabar::Token> tokens;
              {
-               py::gil_scoped_release release;
+               InterruptibleRelease release;
                tokens = self.tokenize_with_spans(view);
              }
              return tokens_with_spans(tokens, PyUnicode_Check(text.ptr()));
@@ -457,7 +476,7 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0)
       .def("fit_frequencies", &khabar::TfidfVectorizer::fit_frequencies,
-           py::call_guard<py::gil_scoped_release>())
+           py::call_guard<InterruptibleRelease>())
       .def("transform", &transform_to_python<khabar::TfidfVectorizer>, py::arg("docs"),
            py::arg("n_threads"), py::arg("first_index") = 0);
 
@@ -474,7 +493,7 @@ PYBIND11_MODULE(_core, m) {
       .def("finish", [](khabar::TfidfVectorizer::Builder& self) {
         khabar::CsrMatrix matrix;
         {
-          py::gil_scoped_release release;
+          InterruptibleRelease release;
           matrix = self.finish();
         }
         return csr_to_python(std::move(matrix));
@@ -500,7 +519,7 @@ PYBIND11_MODULE(_core, m) {
       "cosine_similarity",
       [](const CsrArrays& x, const CsrArrays& y, std::size_t n_threads) {
         const auto xv = sparse_view(x), yv = sparse_view(y);
-        py::gil_scoped_release release;
+        InterruptibleRelease release;
         return khabar::cosine_similarity(xv, yv, n_threads);
       },
       py::arg("x"), py::arg("y"), py::arg("n_threads"));
@@ -511,7 +530,7 @@ PYBIND11_MODULE(_core, m) {
         const auto xv = sparse_view(x), yv = sparse_view(y);
         khabar::Neighbours neighbours;
         {
-          py::gil_scoped_release release;
+          InterruptibleRelease release;
           neighbours = khabar::top_k_similar(xv, yv, k, threshold, exclude_self, n_threads);
         }
         return neighbours_to_python(std::move(neighbours));
@@ -576,7 +595,7 @@ PYBIND11_MODULE(_core, m) {
           [](const khabar::NearDuplicates& self, std::size_t n_threads) {
             std::vector<khabar::DuplicatePair> pairs;
             {
-              py::gil_scoped_release release;
+              InterruptibleRelease release;
               pairs = self.pairs(n_threads);
             }
             std::vector<std::int64_t> first, second;
@@ -596,7 +615,7 @@ PYBIND11_MODULE(_core, m) {
              const khabar::TextView view = batch_text_view(checked);
              std::vector<khabar::DuplicatePair> hits;
              {
-               py::gil_scoped_release release;
+               InterruptibleRelease release;
                hits = self.query(view);
              }
              py::list out;
@@ -616,7 +635,7 @@ PYBIND11_MODULE(_core, m) {
         const bool a_chars = PyUnicode_Check(a.ptr()), b_chars = PyUnicode_Check(b.ptr());
         std::vector<khabar::Passage> passages;
         {
-          py::gil_scoped_release release;
+          InterruptibleRelease release;
           passages = khabar::shared_passages(av, bv, min_words, tokenizer);
         }
         py::list out;
@@ -642,7 +661,7 @@ PYBIND11_MODULE(_core, m) {
       [](const khabar::TfidfVectorizer& model, const std::string& annotations) {
         std::string bytes;
         {
-          py::gil_scoped_release release;
+          InterruptibleRelease release;
           bytes = khabar::serialize_model(model, annotations);
         }
         return py::bytes(bytes);
@@ -654,20 +673,20 @@ PYBIND11_MODULE(_core, m) {
         const std::string_view bytes = text_view(data);
         std::optional<khabar::LoadedModel> loaded;
         {
-          py::gil_scoped_release release;
+          InterruptibleRelease release;
           loaded.emplace(khabar::deserialize_model(bytes));
         }
         return py::make_tuple(std::move(loaded->vectorizer), loaded->annotations_json);
       },
       py::arg("data"));
   m.def("save_model", &khabar::save_model, py::arg("model"), py::arg("path"),
-        py::arg("annotations"), py::call_guard<py::gil_scoped_release>());
+        py::arg("annotations"), py::call_guard<InterruptibleRelease>());
   m.def(
       "load_model",
       [](const std::string& path) {
         std::optional<khabar::LoadedModel> loaded;
         {
-          py::gil_scoped_release release;
+          InterruptibleRelease release;
           loaded.emplace(khabar::load_model(path));
         }
         return py::make_tuple(std::move(loaded->vectorizer), loaded->annotations_json);

@@ -45,4 +45,11 @@ class NotFittedError : public std::logic_error {
   using std::logic_error::logic_error;
 };
 
+/// Thrown when an InterruptionCheck asked a computation to stop. Python: KeyboardInterrupt
+/// (or whatever exception the signal handler raised).
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted") {}
+};
+
 }  // namespace khabar

@@ -5,6 +5,7 @@
 #include "khabar/document_frequencies.hpp"
 #include "khabar/errors.hpp"
 #include "khabar/hashing.hpp"
+#include "khabar/interruption.hpp"
 #include "khabar/model_file.hpp"
 #include "khabar/near_duplicates.hpp"
 #include "khabar/normalizer.hpp"

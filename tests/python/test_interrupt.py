@@ -1,0 +1,80 @@
+"""Ctrl-C during a long C++ call: a KeyboardInterrupt within a second, and objects still usable.
+
+A real SIGINT is sent to the process while the call runs with the GIL released; every call here
+would take many seconds if it were not stopped.
+"""
+
+import os
+import signal
+import threading
+import time
+
+import khabar
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+DELAY = 0.3  # seconds before the signal
+LATENCY = 1.0  # the issue's bound on reacting to it
+
+
+@pytest.fixture(scope="module")
+def many_docs(sochi_texts):
+    return sochi_texts * 20_000  # ~600 MB of text, without copying the strings
+
+
+def interrupted_after(call):
+    """Seconds from the SIGINT to the KeyboardInterrupt raised by ``call``."""
+    sent = []
+
+    def send():
+        time.sleep(DELAY)
+        sent.append(time.perf_counter())
+        os.kill(os.getpid(), signal.SIGINT)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            call()
+        return time.perf_counter() - sent[0]
+    finally:
+        sender.join()
+
+
+CALLS = {
+    "Tokenizer.count_tokens": lambda d: khabar.Tokenizer().count_tokens(d, n_threads=1),
+    "Tokenizer.tokenize_many": lambda d: khabar.Tokenizer().tokenize_many(d),
+    "TfidfVectorizer.fit_transform": lambda d: khabar.TfidfVectorizer().fit_transform(d),
+    "CountVectorizer.fit": lambda d: khabar.CountVectorizer().fit(d),
+    "HashingVectorizer.transform": lambda d: khabar.HashingVectorizer().transform(d),
+    "BM25.fit": lambda d: khabar.BM25().fit(d),
+}
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_ctrl_c_stops_a_long_call_within_a_second(name, many_docs):
+    assert interrupted_after(lambda: CALLS[name](many_docs)) < LATENCY
+
+
+def test_ctrl_c_stops_top_k_similar():
+    X = sp.random(40_000, 2_000, density=0.02, format="csr", random_state=0)
+    assert interrupted_after(lambda: khabar.top_k_similar(X, k=10, n_threads=2)) < LATENCY
+
+
+def test_objects_are_usable_after_an_interrupted_call(many_docs, sochi_texts):
+    vectorizer = khabar.TfidfVectorizer().fit(sochi_texts)
+    expected = vectorizer.transform(sochi_texts)
+    assert interrupted_after(lambda: vectorizer.transform(many_docs)) < LATENCY
+    assert (vectorizer.transform(sochi_texts) != expected).nnz == 0
+
+    near = khabar.NearDuplicates().fit(sochi_texts)
+    signatures = near.signatures_.copy()
+    assert interrupted_after(lambda: near.partial_fit(many_docs)) < LATENCY
+    np.testing.assert_array_equal(near.signatures_, signatures)  # nothing half-added
+    near.partial_fit(sochi_texts[:1])
+    assert near.pairs()[["i", "j"]].values.tolist() == [[0, 5]]  # the re-added first article
+
+    tokenizer = khabar.Tokenizer(stopwords="arabic")
+    assert interrupted_after(lambda: tokenizer.tokenize_many(many_docs)) < LATENCY
+    assert tokenizer.tokenize_many(sochi_texts) == [tokenizer.tokenize(t) for t in sochi_texts]
