@@ -311,15 +311,23 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
             raise ValueError(f"the model was saved by {saved_class}, not {cls.__name__}")
         params = saved.get("params") if isinstance(saved, dict) else None
         if isinstance(params, dict):
-            params["ngram_range"] = tuple(params.get("ngram_range", (1, 1)))
-            if "dtype" in params:
-                params["dtype"] = np.dtype(params["dtype"]).type
-            params = {k: v for k, v in params.items() if k in cls._get_param_names()}
-            vectorizer = cls(**params)
+            # The file is untrusted: parameters that fit would refuse are refused here too.
+            try:
+                params["ngram_range"] = tuple(params.get("ngram_range", (1, 1)))
+                if "dtype" in params:
+                    params["dtype"] = np.dtype(params["dtype"]).type
+                params = {k: v for k, v in params.items() if k in cls._get_param_names()}
+                vectorizer = cls(**params)
+                vectorizer._check_params()
+                vectorizer._core_options()
+            except (TypeError, ValueError) as error:
+                raise ValueError(
+                    f"invalid model file: the saved {cls.__name__} parameters are invalid: "
+                    f"{error}"
+                ) from error
         else:  # written by C++ without Python parameters: the defaults, fitted state from file
             vectorizer = cls()
-        if model.has_fixed_vocabulary:
-            vectorizer.vocabulary = model.features()
+        vectorizer.vocabulary = model.features() if model.has_fixed_vocabulary else None
         vectorizer._set_fitted(model)
         return vectorizer
 
