@@ -194,6 +194,14 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
     def __sklearn_is_fitted__(self) -> bool:
         return getattr(self, "_model", None) is not None
 
+    def __sklearn_tags__(self) -> Any:
+        # As scikit-learn's text vectorizers: the input is an iterable of documents, not a
+        # 2-D array (check_estimator then skips the numeric checks, as it does for theirs).
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
     def _fitted_model(self) -> _core.TfidfVectorizer:
         model = getattr(self, "_model", None)
         if model is None:
@@ -322,8 +330,7 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
                 vectorizer._core_options()
             except (TypeError, ValueError) as error:
                 raise ValueError(
-                    f"invalid model file: the saved {cls.__name__} parameters are invalid: "
-                    f"{error}"
+                    f"invalid model file: the saved {cls.__name__} parameters are invalid: {error}"
                 ) from error
         else:  # written by C++ without Python parameters: the defaults, fitted state from file
             vectorizer = cls()
@@ -616,3 +623,10 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
 
     def __sklearn_is_fitted__(self) -> bool:
         return True
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = False  # stateless, as scikit-learn's HashingVectorizer
+        return tags
