@@ -317,7 +317,12 @@ TEST(ModelFile, CountsInTheParametersMustBeNonNegativeIntegers) {
   expect_rejected(assemble(s), "invalid model file parameters");
 }
 
-#if !defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KHABAR_TEST_UNDER_ASAN 1
+#endif
+#endif
+#if !defined(__SANITIZE_ADDRESS__) && !defined(KHABAR_TEST_UNDER_ASAN)
 // In a child allowed 256 MB more address space, every hostile file is refused with a
 // ModelFormatError: no declared length leads to an allocation (std::bad_alloc) or a crash.
 // (AddressSanitizer reserves terabytes of shadow memory, so this runs in the plain build.)
