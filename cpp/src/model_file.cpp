@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -20,6 +22,11 @@ namespace {
 using nlohmann::json;
 
 constexpr char kMagic[8] = {'K', 'H', 'A', 'B', 'A', 'R', 'V', 'Z'};
+
+// Deepest JSON nesting accepted in the parameters: khabar writes 4 levels. nlohmann::json
+// parses iteratively but dumps recursively, so a file of a million nested brackets (a few MB)
+// would otherwise overflow the stack.
+constexpr int kMaxJsonDepth = 64;
 
 std::uint64_t fnv1a(std::string_view bytes) {
   std::uint64_t hash = 0xcbf29ce484222325ull;
@@ -139,6 +146,24 @@ json options_to_json(const VectorizerOptions& o) {
           {"dtype", dtype}};
 }
 
+// A count or size: a JSON integer >= 0. nlohmann would convert -1 to 2^64 - 1 and 1e300 with
+// undefined behaviour.
+std::size_t size_from_json(const json& value, const char* what) {
+  if (!value.is_number_unsigned())
+    throw ModelFormatError(std::string("invalid model file: ") + what +
+                           " is not an integer >= 0: " + value.dump());
+  return value.get<std::size_t>();
+}
+
+json parse_parameters(std::string_view text) {
+  return json::parse(text.begin(), text.end(), [](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxJsonDepth)
+      throw ModelFormatError("invalid model file: the parameters nest deeper than " +
+                             std::to_string(kMaxJsonDepth) + " levels");
+    return true;
+  });
+}
+
 VectorizerOptions options_from_json(const json& j) {
   VectorizerOptions o;
   const json& t = j.at("tokenizer");
@@ -160,11 +185,12 @@ VectorizerOptions options_from_json(const json& j) {
   if (!stemmer.is_null() && stemmer.get<std::string>() != "light10")
     throw ModelFormatError("invalid model file: unknown stemmer " + stemmer.dump());
   o.tokenizer.stemmer = stemmer.is_null() ? Stemmer::none : Stemmer::light10;
-  o.tokenizer.min_length = t.at("min_length").get<std::size_t>();
-  const auto range = t.at("ngram_range").get<std::vector<std::size_t>>();
-  if (range.size() != 2) throw ModelFormatError("invalid model file: ngram_range needs two values");
-  o.tokenizer.ngram_min = range[0];
-  o.tokenizer.ngram_max = range[1];
+  o.tokenizer.min_length = size_from_json(t.at("min_length"), "min_length");
+  const json& range = t.at("ngram_range");
+  if (!range.is_array() || range.size() != 2)
+    throw ModelFormatError("invalid model file: ngram_range needs two values");
+  o.tokenizer.ngram_min = size_from_json(range[0], "ngram_range");
+  o.tokenizer.ngram_max = size_from_json(range[1], "ngram_range");
   const auto analyzer = t.at("analyzer").get<std::string>();
   if (analyzer == "char")
     o.tokenizer.analyzer = Analyzer::character;
@@ -184,7 +210,8 @@ VectorizerOptions options_from_json(const json& j) {
   };
   o.min_df = limit(j.at("min_df"));
   o.max_df = limit(j.at("max_df"));
-  if (!j.at("max_features").is_null()) o.max_features = j.at("max_features").get<std::size_t>();
+  if (!j.at("max_features").is_null())
+    o.max_features = size_from_json(j.at("max_features"), "max_features");
   o.binary = j.at("binary").get<bool>();
   o.use_idf = j.at("use_idf").get<bool>();
   o.smooth_idf = j.at("smooth_idf").get<bool>();
@@ -244,10 +271,14 @@ std::string serialize_model(const TfidfVectorizer& vectorizer, std::string_view 
 
 LoadedModel deserialize_model(std::string_view bytes) {
   Reader header(bytes);
-  if (header.take(sizeof kMagic, "the magic number") != std::string_view(kMagic, sizeof kMagic))
+  // A file shorter than the magic number is reported as truncated only if it starts like one.
+  const std::size_t magic_present = std::min(bytes.size(), sizeof kMagic);
+  if (bytes.substr(0, magic_present) != std::string_view(kMagic, magic_present))
     throw ModelFormatError("not a khabar model file (wrong magic number)");
+  header.take(sizeof kMagic, "the magic number");
   const std::uint32_t version = header.u32("the format version");
-  if (version == 0 || version > kModelFormatVersion)
+  if (version == 0) throw ModelFormatError("invalid model file: format version 0");
+  if (version > kModelFormatVersion)
     throw ModelFormatError("model file format version " + std::to_string(version) +
                            " is not supported by this khabar (it reads version " +
                            std::to_string(kModelFormatVersion) + "); upgrade khabar");
@@ -267,13 +298,14 @@ LoadedModel deserialize_model(std::string_view bytes) {
   VectorizerOptions options;
   std::string annotations;
   try {
-    const json document = json::parse(parameters);
+    const json document = parse_parameters(parameters);
     options = options_from_json(document.at("options"));
     annotations = document.at("annotations").dump();
   } catch (const json::exception& error) {
     throw ModelFormatError(std::string("invalid model file parameters: ") + error.what());
   }
   const std::uint64_t n = reader.item_count("the number of terms");
+  if (n == 0) throw ModelFormatError("invalid model file: the vocabulary is empty");
   const std::uint64_t term_bytes = reader.u64("the term bytes length");
   const std::string_view terms_blob = reader.take(term_bytes, "the terms");
   std::vector<std::string> terms;
@@ -329,28 +361,35 @@ LoadedModel deserialize_model(std::string_view bytes) {
 void save_model(const TfidfVectorizer& vectorizer, const std::string& path,
                 std::string_view annotations_json) {
   const std::string bytes = serialize_model(vectorizer, annotations_json);
-  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
+  // A name of its own per call (process id and a counter, created exclusively): two threads
+  // saving to one path must not write into the same temporary file.
+  static std::atomic<std::uint64_t> saves{0};
+  std::string temporary;
+  int fd = -1;
+  while (fd < 0) {
+    temporary = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(saves++);
+    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST)
+      throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
+  }
+  auto fail = [&](const char* what, const std::string& target) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    std::remove(temporary.c_str());
+    throw std::runtime_error(what + target + ": " + std::strerror(error));
+  };
   std::size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      std::remove(temporary.c_str());
-      throw std::runtime_error("cannot write " + temporary + ": " + reason);
-    }
+    if (n <= 0) fail("cannot write ", temporary);
     written += static_cast<std::size_t>(n);
   }
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temporary.c_str());
-    throw std::runtime_error("cannot save model to " + path + ": " + reason);
-  }
+  if (::fsync(fd) != 0) fail("cannot save model to ", path);
+  const int closed = ::close(fd);
+  fd = -1;
+  if (closed != 0 || std::rename(temporary.c_str(), path.c_str()) != 0)
+    fail("cannot save model to ", path);
 }
 
 LoadedModel load_model(const std::string& path) {

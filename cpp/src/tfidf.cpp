@@ -53,10 +53,7 @@ class CountingPass {
         columns_(columns),
         n_threads_(n_threads),
         keep_rows_(keep_rows),
-        workers_(detail::resolve_thread_count(n_threads, SIZE_MAX)) {
-    if (columns_)
-      for (auto& worker : workers_) worker.counts.resize(columns_->size());
-  }
+        workers_(detail::resolve_thread_count(n_threads, SIZE_MAX)) {}
 
   void add(const std::vector<TextView>& docs) {
     const std::size_t first_block = blocks_.size();
@@ -104,6 +101,11 @@ class CountingPass {
   void count_range(const std::vector<TextView>& docs, std::size_t worker_index, std::size_t begin,
                    std::size_t end, std::size_t first_block, std::size_t first_document) {
     WorkerTerms& worker = workers_[worker_index];
+    // Counts by column are sized by the first block a worker gets, not up front for every
+    // worker: transforming 3 documents with n_threads=64 and a million-term vocabulary would
+    // otherwise zero 64 tables of 24 MB.
+    if (columns_ && worker.counts.size() != columns_->size())
+      worker.counts.resize(columns_->size());
     TokenList tokens;
     std::vector<std::uint32_t> ids;
     for (std::size_t block_begin = begin; block_begin < end; block_begin += kBlockDocuments) {

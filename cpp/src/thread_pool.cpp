@@ -7,6 +7,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -14,7 +15,7 @@ namespace khabar::detail {
 
 std::size_t resolve_thread_count(std::size_t n_threads, std::size_t n_items) {
   if (n_threads == 0) n_threads = std::max(1u, std::thread::hardware_concurrency());
-  return std::max<std::size_t>(1, std::min(n_threads, n_items));
+  return std::max<std::size_t>(1, std::min({n_threads, n_items, kMaxThreads}));
 }
 
 void parallel_for(std::size_t n_items, std::size_t n_threads, std::size_t grain,
@@ -58,7 +59,13 @@ void parallel_for(std::size_t n_items, std::size_t n_threads, std::size_t grain,
   };
   std::vector<std::thread> threads;
   threads.reserve(workers - 1);
-  for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work, t);
+  for (std::size_t t = 1; t < workers; ++t) {
+    try {
+      threads.emplace_back(work, t);
+    } catch (const std::system_error&) {
+      break;  // ranges are handed out dynamically: fewer threads still cover them all
+    }
+  }
   work(0);
   for (auto& thread : threads) thread.join();
   // An interruption wins over errors of documents that were reached only by chance.

@@ -195,6 +195,14 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
     def __sklearn_is_fitted__(self) -> bool:
         return getattr(self, "_model", None) is not None
 
+    def __sklearn_tags__(self) -> Any:
+        # As scikit-learn's text vectorizers: the input is an iterable of documents, not a
+        # 2-D array (check_estimator then skips the numeric checks, as it does for theirs).
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
     def _fitted_model(self) -> _core.TfidfVectorizer:
         model = getattr(self, "_model", None)
         if model is None:
@@ -312,15 +320,22 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
             raise ValueError(f"the model was saved by {saved_class}, not {cls.__name__}")
         params = saved.get("params") if isinstance(saved, dict) else None
         if isinstance(params, dict):
-            params["ngram_range"] = tuple(params.get("ngram_range", (1, 1)))
-            if "dtype" in params:
-                params["dtype"] = np.dtype(params["dtype"]).type
-            params = {k: v for k, v in params.items() if k in cls._get_param_names()}
-            vectorizer = cls(**params)
+            # The file is untrusted: parameters that fit would refuse are refused here too.
+            try:
+                params["ngram_range"] = tuple(params.get("ngram_range", (1, 1)))
+                if "dtype" in params:
+                    params["dtype"] = np.dtype(params["dtype"]).type
+                params = {k: v for k, v in params.items() if k in cls._get_param_names()}
+                vectorizer = cls(**params)
+                vectorizer._check_params()
+                vectorizer._core_options()
+            except (TypeError, ValueError) as error:
+                raise ValueError(
+                    f"invalid model file: the saved {cls.__name__} parameters are invalid: {error}"
+                ) from error
         else:  # written by C++ without Python parameters: the defaults, fitted state from file
             vectorizer = cls()
-        if model.has_fixed_vocabulary:
-            vectorizer.vocabulary = model.features()
+        vectorizer.vocabulary = model.features() if model.has_fixed_vocabulary else None
         vectorizer._set_fitted(model)
         return vectorizer
 
@@ -615,3 +630,10 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
 
     def __sklearn_is_fitted__(self) -> bool:
         return True
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = False  # stateless, as scikit-learn's HashingVectorizer
+        return tags

@@ -3,9 +3,19 @@
 #include <khabar/errors.hpp>
 #include <khabar/model_file.hpp>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -72,18 +82,31 @@ TEST(ModelFile, SaveIsAtomicAndLoadReadsIt) {
   EXPECT_THROW(khabar::load_model(path), std::runtime_error);
 }
 
-TEST(ModelFile, EveryTruncationIsRejected) {
+TEST(ModelFile, EveryTruncationIsRejectedAsTruncated) {
   const std::string bytes = khabar::serialize_model(fitted());
   for (std::size_t length = 0; length < bytes.size(); ++length)
-    EXPECT_THROW(khabar::deserialize_model(bytes.substr(0, length)), ModelFormatError) << length;
+    expect_rejected(bytes.substr(0, length), "truncated");
 }
 
-TEST(ModelFile, EveryBitFlipIsRejected) {
+// Which check a damaged byte at `offset` must trip: the header fields are checked before the
+// checksum (a newer format may checksum differently), everything after by the checksum.
+std::string check_for_byte(std::size_t offset) {
+  if (offset < 8) return "not a khabar model file (wrong magic number)";
+  if (offset < 12) return "format version";
+  if (offset < 16) return "reserved field is not 0";
+  return "checksum mismatch";
+}
+
+TEST(ModelFile, EveryBitFlipIsRejectedByTheRightCheck) {
   const std::string bytes = khabar::serialize_model(fitted());
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    std::string damaged = bytes;
-    damaged[i] = static_cast<char>(damaged[i] ^ 0x10);
-    EXPECT_THROW(khabar::deserialize_model(damaged), ModelFormatError) << i;
+    // Every bit of the header and of the lengths after it, one bit of the rest.
+    for (int bit = 0; bit < (i < 24 ? 8 : 1); ++bit) {
+      std::string damaged = bytes;
+      damaged[i] = static_cast<char>(damaged[i] ^ (1 << bit));
+      SCOPED_TRACE("byte " + std::to_string(i) + " bit " + std::to_string(bit));
+      expect_rejected(damaged, check_for_byte(i));
+    }
   }
 }
 
@@ -93,7 +116,15 @@ TEST(ModelFile, NamesWhatIsWrong) {
   expect_rejected("NOTKHABAR" + bytes.substr(9), "wrong magic number");
   std::string future = without_checksum(bytes);
   future[8] = 2;
-  expect_rejected(with_checksum(future), "format version 2 is not supported");
+  expect_rejected(with_checksum(future),
+                  "model file format version 2 is not supported by this khabar (it reads "
+                  "version 1); upgrade khabar");
+  future[8] = future[9] = future[10] = future[11] = static_cast<char>(0xFF);
+  expect_rejected(with_checksum(future), "format version 4294967295 is not supported");
+  future[8] = future[9] = future[10] = future[11] = 0;
+  expect_rejected(with_checksum(future), "invalid model file: format version 0");
+  expect_rejected("PK\x03\x04", "not a khabar model file");  // shorter than the magic number
+  expect_rejected("KHAB", "truncated model file: the magic number");
   std::string flipped = bytes;
   flipped[30] ^= 1;
   expect_rejected(flipped, "checksum mismatch");
@@ -117,6 +148,224 @@ TEST(ModelFile, HugeDeclaredLengthsAreRefusedBeforeAllocating) {
   expect_rejected(with_checksum(forged), "exceeds the file size");
 }
 
+// The sections of a model file, to forge files with a valid checksum but hostile contents.
+struct Sections {
+  std::string header;      // magic, version, reserved
+  std::string parameters;  // the JSON
+  std::string rest;        // number of terms .. idf
+};
+
+std::uint64_t u64_at(const std::string& bytes, std::size_t at) {
+  std::uint64_t value = 0;
+  for (int i = 7; i >= 0; --i)
+    value = (value << 8) | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
+  return value;
+}
+
+std::string u64(std::uint64_t value) {
+  std::string out;
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+  return out;
+}
+
+Sections sections_of(const std::string& bytes) {
+  const std::string body = without_checksum(bytes);
+  const auto length = static_cast<std::size_t>(u64_at(body, 16));
+  return {body.substr(0, 16), body.substr(24, length), body.substr(24 + length)};
+}
+
+std::string assemble(const Sections& s) {
+  return with_checksum(s.header + u64(s.parameters.size()) + s.parameters + s.rest);
+}
+
+// The term section for `terms` with the given idf (none when empty).
+std::string term_section(const std::vector<std::string>& terms, const std::vector<double>& idf) {
+  std::string blob, ends;
+  for (const auto& term : terms) {
+    blob += term;
+    ends += u64(blob.size());
+  }
+  std::string out = u64(terms.size()) + u64(blob.size()) + blob + ends + '\0';
+  out.push_back(idf.empty() ? 0 : 1);
+  for (double value : idf) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    out += u64(bits);
+  }
+  return out;
+}
+
+TEST(ModelFile, TheForgingHelpersReproduceARealFile) {
+  const auto vectorizer = fitted();
+  const std::string bytes = khabar::serialize_model(vectorizer);
+  const Sections s = sections_of(bytes);
+  std::vector<std::string> terms;
+  for (std::size_t i = 0; i < vectorizer.n_features(); ++i)
+    terms.emplace_back(vectorizer.feature(i));
+  EXPECT_EQ(s.rest, term_section(terms, vectorizer.idf()));
+  EXPECT_EQ(assemble(s), bytes);
+}
+
+TEST(ModelFile, HostileLengthsWithAValidChecksumAreRefused) {
+  const auto vectorizer = fitted();
+  const Sections real = sections_of(khabar::serialize_model(vectorizer));
+  const std::vector<double> idf = vectorizer.idf();
+  const std::vector<std::string> terms = {"تركيا", "روسيا", "سوريا"};
+  const std::string file = assemble(real);
+  // The parameters length: beyond the file, the maximum, the file size exactly.
+  for (std::uint64_t length :
+       {std::uint64_t{1} << 62, ~std::uint64_t{0}, static_cast<std::uint64_t>(file.size())}) {
+    std::string forged = without_checksum(file);
+    forged.replace(16, 8, u64(length));
+    expect_rejected(with_checksum(forged), "truncated model file: the parameters needs " +
+                                               std::to_string(length) + " bytes at offset 24");
+  }
+  // The number of terms: 2^60 and 2^64 - 1 (8 bytes of offsets each could not fit), or just
+  // one more than the offsets present.
+  Sections s = real;
+  for (std::uint64_t n : {std::uint64_t{1} << 60, ~std::uint64_t{0}}) {
+    s.rest = u64(n) + real.rest.substr(8);
+    expect_rejected(assemble(s), "invalid model file: the number of terms (" + std::to_string(n) +
+                                     ") exceeds the file size");
+  }
+  s.rest = u64(terms.size() + 1) + real.rest.substr(8);
+  expect_rejected(assemble(s), "invalid model file");
+  // The term bytes length.
+  for (std::uint64_t b : {std::uint64_t{1} << 60, ~std::uint64_t{0}}) {
+    s.rest = real.rest.substr(0, 8) + u64(b) + real.rest.substr(16);
+    expect_rejected(assemble(s), "truncated model file: the terms needs " + std::to_string(b));
+  }
+  // Term offsets past the term bytes, decreasing, or not covering them.
+  std::string blob = terms[0] + terms[1] + terms[2];
+  auto with_offsets = [&](std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+    Sections out = real;
+    out.rest = u64(3) + u64(blob.size()) + blob + u64(a) + u64(b) + u64(c) + '\0' + '\1' +
+               real.rest.substr(real.rest.size() - 24);
+    return assemble(out);
+  };
+  expect_rejected(with_offsets(10, 20, ~std::uint64_t{0}), "term offsets are not increasing");
+  expect_rejected(with_offsets(10, 5, 30), "term offsets are not increasing");
+  expect_rejected(with_offsets(10, 20, 29), "term offsets do not cover the term bytes");
+  EXPECT_NO_THROW(khabar::deserialize_model(with_offsets(10, 20, 30)));
+  // An idf cut short, bytes after it, flags other than 0 and 1, no terms at all.
+  s.rest = real.rest.substr(0, real.rest.size() - 8);
+  expect_rejected(assemble(s), "truncated model file: idf");
+  s.rest = real.rest + "x";
+  expect_rejected(assemble(s), "1 unexpected bytes after the idf");
+  s.rest = term_section(terms, idf);
+  s.rest[s.rest.size() - 8 * idf.size() - 1] = 2;
+  expect_rejected(assemble(s), "the idf flag is neither 0 nor 1");
+  s.rest = term_section({}, {});
+  expect_rejected(assemble(s), "invalid model file: the vocabulary is empty");
+  s.rest = term_section(terms, {});
+  expect_rejected(assemble(s), "idf does not match the vocabulary");
+  s.rest = term_section({"سوريا", "سوريا", "روسيا"}, idf);
+  expect_rejected(assemble(s), "Duplicate term in vocabulary");
+  s.rest = term_section({"سوريا", "\xC3\x28", "روسيا"}, idf);
+  expect_rejected(assemble(s), "a term is not valid UTF-8");
+  s.rest = term_section(terms, {1.0, std::nan(""), 1.0});
+  expect_rejected(assemble(s), "idf is NaN");
+}
+
+TEST(ModelFile, DeeplyNestedParametersAreRefusedNotRecursedInto) {
+  // A million nested arrays in the annotations: parsing and dumping them recursively would
+  // overflow the stack.
+  Sections s = sections_of(khabar::serialize_model(fitted()));
+  const std::size_t at = s.parameters.find("\"annotations\":{}");
+  ASSERT_NE(at, std::string::npos) << s.parameters;
+  const std::size_t depth = 1000000;
+  s.parameters.replace(at, 16,
+                       "\"annotations\":" + std::string(depth, '[') + std::string(depth, ']'));
+  expect_rejected(assemble(s), "the parameters nest deeper than 64 levels");
+  // A modest depth is fine.
+  s = sections_of(khabar::serialize_model(fitted(), "{\"a\": [[[[[[[[1]]]]]]]]}"));
+  EXPECT_NO_THROW(khabar::deserialize_model(assemble(s)));
+}
+
+TEST(ModelFile, CountsInTheParametersMustBeNonNegativeIntegers) {
+  const Sections real = sections_of(khabar::serialize_model(fitted()));
+  const std::pair<const char*, const char*> cases[] = {
+      {"\"min_length\":1", "\"min_length\":-1"},
+      {"\"min_length\":1", "\"min_length\":1e300"},
+      {"\"min_length\":1", "\"min_length\":\"1\""},
+      {"\"ngram_range\":[1,1]", "\"ngram_range\":[1,-1]"},
+      {"\"ngram_range\":[1,1]", "\"ngram_range\":[1.5,2]"},
+      {"\"max_features\":null", "\"max_features\":-5"},
+  };
+  for (const auto& [from, to] : cases) {
+    Sections s = real;
+    const std::size_t at = s.parameters.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    s.parameters.replace(at, std::strlen(from), to);
+    SCOPED_TRACE(to);
+    expect_rejected(assemble(s), "is not an integer >= 0");
+  }
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    Sections out = real;
+    out.parameters.replace(out.parameters.find(from), from.size(), to);
+    return assemble(out);
+  };
+  expect_rejected(replaced("\"ngram_range\":[1,1]", "\"ngram_range\":[1]"),
+                  "ngram_range needs two values");
+  expect_rejected(replaced("\"ngram_range\":[1,1]", "\"ngram_range\":[2,1]"),
+                  "invalid model file: ngram_range must satisfy");
+  Sections s = real;
+  s = real;
+  s.parameters = "{\"options\": 5}";
+  expect_rejected(assemble(s), "invalid model file parameters");
+  s.parameters = "not json";
+  expect_rejected(assemble(s), "invalid model file parameters");
+}
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KHABAR_TEST_UNDER_ASAN 1
+#endif
+#endif
+#if !defined(__SANITIZE_ADDRESS__) && !defined(KHABAR_TEST_UNDER_ASAN)
+// In a child allowed 256 MB more address space, every hostile file is refused with a
+// ModelFormatError: no declared length leads to an allocation (std::bad_alloc) or a crash.
+// (AddressSanitizer reserves terabytes of shadow memory, so this runs in the plain build.)
+TEST(ModelFile, HostileFilesAllocateNothingLarge) {
+  const Sections real = sections_of(khabar::serialize_model(fitted()));
+  std::vector<std::string> hostile;
+  for (std::uint64_t n : {std::uint64_t{1} << 60, ~std::uint64_t{0}, std::uint64_t{1} << 28}) {
+    Sections s = real;
+    s.rest = u64(n) + real.rest.substr(8);
+    hostile.push_back(assemble(s));
+    s.rest = real.rest.substr(0, 8) + u64(n) + real.rest.substr(16);
+    hostile.push_back(assemble(s));
+    std::string forged = without_checksum(assemble(real));
+    forged.replace(16, 8, u64(n));
+    hostile.push_back(with_checksum(forged));
+  }
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // 256 MB above what the process already maps (pages, from /proc/self/statm).
+    std::size_t mapped_pages = 0;
+    std::ifstream("/proc/self/statm") >> mapped_pages;
+    const rlim_t bytes = mapped_pages * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE)) + (256u << 20);
+    const rlimit limit{bytes, bytes};
+    ::setrlimit(RLIMIT_AS, &limit);
+    int refused = 0;
+    for (const auto& bytes : hostile) {
+      try {
+        khabar::deserialize_model(bytes);
+      } catch (const ModelFormatError&) {
+        ++refused;
+      } catch (...) {
+      }
+    }
+    ::_exit(refused == static_cast<int>(hostile.size()) ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child crashed (signal " << WTERMSIG(status) << ")";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "a hostile file was not refused with ModelFormatError";
+}
+#endif
+
 TEST(ModelFile, InvalidParametersAreReported) {
   const std::string body = without_checksum(khabar::serialize_model(fitted()));
   std::string forged = body;
@@ -124,6 +373,45 @@ TEST(ModelFile, InvalidParametersAreReported) {
   ASSERT_NE(at, std::string::npos);
   forged.replace(at, 4, "\"l9\"");
   expect_rejected(with_checksum(forged), "unknown norm");
+}
+
+TEST(ModelFile, ThreadsSavingToOnePathEachWriteAWholeFile) {
+  // Each save has its own temporary file: the file left is one whole model, and no save fails
+  // because another thread renamed their shared temporary file away.
+  const auto path = (std::filesystem::temp_directory_path() /
+                     ("khabar_test_concurrent_" + std::to_string(::getpid()) + ".kbr"))
+                        .string();
+  std::vector<khabar::TfidfVectorizer> models;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 8; ++i) {
+    std::string text;
+    for (int j = 0; j < 2000; ++j) text += "كلمة" + std::to_string(i * 10000 + j) + " ";
+    khabar::TfidfVectorizer vectorizer;
+    vectorizer.fit({text});
+    expected.push_back(khabar::serialize_model(vectorizer));
+    models.push_back(std::move(vectorizer));
+  }
+  for (int round = 0; round < 5; ++round) {
+    std::vector<std::thread> threads;
+    std::vector<int> failures(models.size(), 0);
+    for (std::size_t i = 0; i < models.size(); ++i)
+      threads.emplace_back([&, i] {
+        try {
+          khabar::save_model(models[i], path);
+        } catch (const std::exception&) {
+          failures[i] = 1;
+        }
+      });
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(std::count(failures.begin(), failures.end(), 1), 0);
+    std::ifstream in(path, std::ios::binary);
+    const std::string saved((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(std::find(expected.begin(), expected.end(), saved), expected.end());
+  }
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::temp_directory_path()))
+    EXPECT_EQ(entry.path().string().rfind(path + ".tmp-", 0), std::string::npos) << entry.path();
+  std::remove(path.c_str());
 }
 
 TEST(ModelFile, UnfittedVectorizerCannotBeSaved) {

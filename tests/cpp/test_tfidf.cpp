@@ -176,6 +176,32 @@ TEST(Tfidf, IdenticalForAnyThreadCountAndChunking) {
   EXPECT_EQ(values(m), values(expected));
 }
 
+TEST(Tfidf, MoreThreadsThanDocuments) {
+  // n_threads far above the number of documents (and above kMaxThreads) gives the same result,
+  // learned or fixed vocabulary, for 3, 1 and 0 documents.
+  const auto all = docs();
+  const std::vector<khabar::TextView> one = {all[0]}, none;
+  for (bool fixed : {false, true}) {
+    TfidfVectorizer reference;
+    if (fixed) reference.set_fixed_vocabulary({"سوريا", "مصر", "روسيا"});
+    const CsrMatrix expected = reference.fit_transform(all, 1);
+    for (std::size_t threads : {std::size_t{64}, std::size_t{100000}}) {
+      TfidfVectorizer vectorizer;
+      if (fixed) vectorizer.set_fixed_vocabulary({"سوريا", "مصر", "روسيا"});
+      const CsrMatrix m = vectorizer.fit_transform(all, threads);
+      EXPECT_EQ(m.indptr, expected.indptr);
+      EXPECT_EQ(m.indices, expected.indices);
+      EXPECT_EQ(values(m), values(expected));
+      EXPECT_EQ(vectorizer.idf(), reference.idf());
+      EXPECT_EQ(values(vectorizer.transform(one, threads)), values(reference.transform(one, 1)));
+      const CsrMatrix empty = vectorizer.transform(none, threads);
+      EXPECT_EQ(empty.rows, 0u);
+      EXPECT_EQ(empty.indptr, (std::vector<std::int64_t>{0}));
+      EXPECT_TRUE(vectorizer.count(all, threads) == reference.count(all, 1));
+    }
+  }
+}
+
 TEST(Tfidf, MergedFrequenciesFitLikeTheWhole) {
   TfidfVectorizer vectorizer;
   const auto all = docs();

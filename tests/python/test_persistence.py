@@ -1,6 +1,15 @@
 from __future__ import annotations
 
+import json
+import os
 import pickle
+import signal
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
 
 import khabar
 import numpy as np
@@ -66,20 +75,314 @@ def test_a_file_written_without_python_parameters_loads(tmp_path, fitted, sochi_
     assert (loaded.transform(sochi_texts) != fitted.transform(sochi_texts)).nnz == 0
 
 
-def test_every_truncation_and_corruption_is_a_value_error():
-    small = khabar.TfidfVectorizer().fit(["سوريا روسيا", "تركيا"]).to_bytes()
+# --- model files are untrusted input ---------------------------------------------------------
+
+
+def fnv1a(data: bytes) -> int:
+    """FNV-1a 64 from its definition (Fowler, Noll, Vo), to forge files with a valid checksum."""
+    h = 0xCBF29CE484222325
+    for byte in data:
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def sections(model: bytes) -> tuple[bytes, bytes, bytes]:
+    """(magic + version + reserved, parameters JSON, everything after it up to the checksum)."""
+    (length,) = struct.unpack_from("<Q", model, 16)
+    return model[:16], model[24 : 24 + length], model[24 + length : -8]
+
+
+def assemble(header: bytes, parameters: bytes, rest: bytes, length: int | None = None) -> bytes:
+    body = header + struct.pack("<Q", len(parameters) if length is None else length)
+    body += parameters + rest
+    return body + struct.pack("<Q", fnv1a(body))
+
+
+@pytest.fixture(scope="module")
+def small() -> bytes:
+    return khabar.TfidfVectorizer().fit(["سوريا روسيا", "تركيا"]).to_bytes()
+
+
+def test_the_forging_helpers_reproduce_a_real_file(small):
+    assert assemble(*sections(small)) == small
+    header, parameters, rest = sections(small)
+    assert header == b"KHABARVZ\x01\x00\x00\x00\x00\x00\x00\x00"
+    assert json.loads(parameters)["annotations"]["class"] == "TfidfVectorizer"
+    n_terms, term_bytes = struct.unpack_from("<QQ", rest)
+    assert (n_terms, term_bytes) == (3, len("تركيا روسيا سوريا".replace(" ", "").encode()))
+
+
+def test_every_truncation_says_truncated(small):
     for length in range(len(small)):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="truncated"):
             khabar.TfidfVectorizer.from_bytes(small[:length])
+
+
+def expected_check(offset: int) -> str:
+    """The check a damaged byte must trip: header fields first, then the checksum."""
+    if offset < 8:
+        return r"not a khabar model file \(wrong magic number\)"
+    if offset < 12:
+        return "format version"
+    if offset < 16:
+        return "reserved field is not 0"
+    return r"corrupt or truncated \(checksum mismatch\)"
+
+
+def test_every_bit_flip_is_caught_by_the_right_check(small):
     for i in range(len(small)):
-        damaged = bytearray(small)
-        damaged[i] ^= 0x01
-        with pytest.raises(ValueError):
-            khabar.TfidfVectorizer.from_bytes(bytes(damaged))
-    with pytest.raises(ValueError, match="wrong magic number"):
+        for bit in range(8) if i < 24 else (i % 8,):
+            damaged = bytearray(small)
+            damaged[i] ^= 1 << bit
+            with pytest.raises(ValueError, match=expected_check(i)):
+                khabar.TfidfVectorizer.from_bytes(bytes(damaged))
+
+
+def test_wrong_magic_future_version_and_not_bytes(tmp_path, small):
+    with pytest.raises(ValueError, match="not a khabar model file"):
         khabar.TfidfVectorizer.from_bytes(b"PK\x03\x04" + small[4:])
+    with pytest.raises(ValueError, match="not a khabar model file"):
+        khabar.TfidfVectorizer.from_bytes(b"PK")
+    # A pickle is not a model file: it is refused, never unpickled.
+    with pytest.raises(ValueError, match="not a khabar model file"):
+        khabar.TfidfVectorizer.from_bytes(pickle.dumps(khabar.TfidfVectorizer()))
+    header, parameters, rest = sections(small)
+    for version, shown in ((2, "2"), (0xFFFFFFFF, "4294967295")):
+        future = assemble(header[:8] + struct.pack("<I", version) + header[12:], parameters, rest)
+        path = tmp_path / f"v{version}.khabar"
+        path.write_bytes(future)
+        message = (
+            f"model file format version {shown} is not supported by this khabar "
+            r"\(it reads version 1\); upgrade khabar"
+        )
+        with pytest.raises(ValueError, match=message):
+            khabar.TfidfVectorizer.load(path)
+        with pytest.raises(ValueError, match=message):
+            khabar.TfidfVectorizer.from_bytes(future)
     with pytest.raises(TypeError):
         khabar.TfidfVectorizer.from_bytes("not bytes")
+
+
+def hostile_files(small: bytes) -> dict[str, tuple[bytes, str]]:
+    """Files with a valid checksum but hostile lengths or parameters, and the message each must
+    raise. Only the length checks stand between them and a multi-GB allocation or a crash."""
+    header, parameters, rest = sections(small)
+    (n_terms,) = struct.unpack_from("<Q", rest)
+    size = len(small)
+    files = {}
+    for name, length in (("2**62", 2**62), ("2**64-1", 2**64 - 1), ("the file size", size)):
+        files[f"parameters length {name}"] = (
+            assemble(header, parameters, rest, length=length),
+            f"truncated model file: the parameters needs {length} bytes at offset 24",
+        )
+    for name, n in (("2**60", 2**60), ("2**64-1", 2**64 - 1), ("2**28", 2**28)):
+        files[f"{name} terms"] = (
+            assemble(header, parameters, struct.pack("<Q", n) + rest[8:]),
+            rf"invalid model file: the number of terms \({n}\) exceeds the file size",
+        )
+        files[f"{name} term bytes"] = (
+            assemble(header, parameters, rest[:8] + struct.pack("<Q", n) + rest[16:]),
+            f"truncated model file: the terms needs {n} bytes",
+        )
+    files["idf cut short"] = (
+        assemble(header, parameters, rest[:-8]),
+        "truncated model file: idf",
+    )
+    files["no terms"] = (
+        assemble(header, parameters, struct.pack("<QQ", 0, 0) + b"\x00\x00"),
+        "invalid model file: the vocabulary is empty",
+    )
+    assert n_terms == 3
+    depth = 100_000
+    nested = parameters.replace(b'"class":"TfidfVectorizer"', b'"x":' + b"[" * depth + b"]" * depth)
+    files["100,000 nested arrays"] = (
+        assemble(header, nested, rest),
+        "invalid model file: the parameters nest deeper than 64 levels",
+    )
+    negative = parameters.replace(b'"min_length":1,"ngram_range"', b'"min_length":-1,"ngram_range"')
+    assert negative != parameters
+    files["min_length -1"] = (
+        assemble(header, negative, rest),
+        "invalid model file: min_length is not an integer >= 0: -1",
+    )
+    return files
+
+
+def test_hostile_lengths_with_a_valid_checksum_are_refused(small):
+    for name, (data, message) in hostile_files(small).items():
+        with pytest.raises(ValueError, match=message):
+            khabar.TfidfVectorizer.from_bytes(data)
+        assert name
+
+
+HOSTILE_LOADS = """
+import pickle, resource, sys
+import numpy as np
+import khabar
+
+files = pickle.loads(sys.stdin.buffer.read())
+# 1 GB more address space than this process already maps: a multi-GB allocation would fail.
+with open("/proc/self/statm") as statm:
+    mapped = int(statm.read().split()[0]) * resource.getpagesize()
+limit = mapped + 2**30
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+for name, data in files.items():
+    try:
+        khabar.TfidfVectorizer.from_bytes(data)
+    except ValueError:
+        continue
+    except BaseException as error:
+        sys.exit(f"{name}: {type(error).__name__}: {error}")
+    sys.exit(f"{name}: accepted")
+try:  # the limit is in force
+    np.ones(2**31, dtype=np.uint8)
+except MemoryError:
+    print("all refused")
+"""
+
+
+def test_hostile_files_allocate_nothing_large():
+    small = khabar.TfidfVectorizer().fit(["سوريا روسيا", "تركيا"]).to_bytes()
+    files = {name: data for name, (data, _) in hostile_files(small).items()}
+    done = subprocess.run(
+        [sys.executable, "-c", HOSTILE_LOADS],
+        input=pickle.dumps(files),
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().strip() == "all refused"
+
+
+def test_the_saved_python_parameters_are_checked_too(small):
+    header, parameters, rest = sections(small)
+    document = json.loads(parameters)
+
+    def with_params(**params):
+        forged = json.loads(json.dumps(document))
+        forged["annotations"]["params"].update(params)
+        return assemble(header, json.dumps(forged).encode(), rest)
+
+    cases = [
+        ({"ngram_range": 5}, "'int' object is not iterable"),
+        ({"norm": "l7"}, "norm must be None, 'l1' or 'l2', got 'l7'"),
+        ({"dtype": "object"}, "dtype must be one of"),
+        ({"min_df": 3.5}, "min_df must be an int >= 0 or a float in"),
+        ({"n_threads": -1}, "n_threads must be an int >= 0"),
+        ({"stemmer": "porter"}, "stemmer"),
+    ]
+    for params, message in cases:
+        with pytest.raises(ValueError, match="invalid model file: the saved TfidfVectorizer") as e:
+            khabar.TfidfVectorizer.from_bytes(with_params(**params))
+        assert message in str(e.value)
+    # A vocabulary in the parameters of a model that learned its own is not believed.
+    loaded = khabar.TfidfVectorizer.from_bytes(with_params(vocabulary=["x"]))
+    assert loaded.vocabulary is None and loaded.vocabulary_ == {"تركيا": 0, "روسيا": 1, "سوريا": 2}
+
+
+# --- saving is atomic ----------------------------------------------------------------------------
+
+SAVER = """
+import os, sys
+import khabar
+
+path, n_terms = sys.argv[1], int(sys.argv[2])
+# A model of ~50 MB: long distinct terms make the file large and cheap to build.
+terms = [f"{i:08d}" + "x" * 1000 for i in range(n_terms)]
+vec = khabar.CountVectorizer(vocabulary=terms).fit(["a"])
+print(len(vec.to_bytes()), flush=True)
+for _ in sys.stdin:  # one save per line, each in a fork that the test stops and kills
+    pid = os.fork()
+    if pid == 0:
+        vec.save(path)
+        os._exit(0)
+    print(pid, flush=True)
+    print(os.waitpid(pid, 0)[1], flush=True)
+"""
+
+
+def process_state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0]
+
+
+def wait_for_temporary(pid: int, target: Path, written: Callable[[int], bool]) -> Path | None:
+    """The temporary file of process `pid` beside `target` once `written(its size)` holds, or
+    None if `target` changed first (the save finished before we looked)."""
+    original = target.stat()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        now = target.stat()
+        if (now.st_ino, now.st_size, now.st_mtime_ns) != (
+            original.st_ino,
+            original.st_size,
+            original.st_mtime_ns,
+        ):
+            return None
+        for temporary in target.parent.glob(f"{target.name}.tmp-{pid}-*"):
+            try:
+                if written(temporary.stat().st_size):
+                    return temporary
+            except FileNotFoundError:  # renamed this instant
+                pass
+    raise AssertionError("the save never wrote a temporary file")
+
+
+def kill_saving(pid: int, target: Path, moment: str, full_size: int) -> int | None:
+    """SIGKILLs process `pid` while it saves over `target`: "opened" as soon as the temporary
+    file exists, "writing" while it is partly written, "fsync" once it is complete but not yet
+    renamed (the process is stopped first to check). Returns the bytes the temporary file then
+    holds, or None when the save finished before the kill (the caller tries again)."""
+    conditions = {
+        "opened": lambda size: True,
+        "writing": lambda size: 0 < size < full_size,
+        "fsync": lambda size: size == full_size,
+    }
+    temporary = wait_for_temporary(pid, target, conditions[moment])
+    if temporary is not None and moment == "fsync":
+        os.kill(pid, signal.SIGSTOP)
+        while process_state(pid) not in ("T", "t"):
+            time.sleep(0.001)
+        if not temporary.exists():  # renamed before it stopped
+            temporary = None
+    os.kill(pid, signal.SIGKILL)
+    return temporary.stat().st_size if temporary is not None else None
+
+
+def test_a_save_killed_midway_leaves_the_old_file_intact(tmp_path, sochi_texts):
+    path = tmp_path / "model.khabar"
+    old = khabar.TfidfVectorizer().fit(sochi_texts)
+    old_bytes = old.to_bytes()
+    killed_at = {}
+    with subprocess.Popen(
+        [sys.executable, "-c", SAVER, str(path), "50000"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as saver:
+        full_size = int(saver.stdout.readline())
+        for moment in ("opened", "writing", "fsync"):
+            for _attempt in range(5):
+                old.save(path)
+                for leftover in tmp_path.glob("model.khabar.tmp-*"):
+                    leftover.unlink()
+                saver.stdin.write("\n")
+                saver.stdin.flush()
+                pid = int(saver.stdout.readline())
+                written = kill_saving(pid, path, moment, full_size)
+                assert int(saver.stdout.readline()) == signal.SIGKILL  # the fork's wait status
+                if written is None:  # finished before the kill: a whole new file replaced it
+                    assert path.stat().st_size == full_size
+                    continue
+                killed_at[moment] = written
+                # The old file is intact and still the old model; the new one never replaced it.
+                assert path.read_bytes() == old_bytes
+                same_model(khabar.TfidfVectorizer.load(path), old, sochi_texts[:5])
+                break
+    # Each moment was reached (a busy machine may let a write run on before the kill lands, so
+    # only the stopped fsync moment has an exact size).
+    assert list(killed_at) == ["opened", "writing", "fsync"], killed_at
+    assert killed_at["fsync"] == full_size
 
 
 def test_unfitted_cannot_be_saved(tmp_path):
