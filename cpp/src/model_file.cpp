@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <system_error>
 
 #include "khabar/errors.hpp"
 #include "utf.hpp"
@@ -370,13 +371,13 @@ void save_model(const TfidfVectorizer& vectorizer, const std::string& path,
     temporary = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(saves++);
     fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0 && errno != EEXIST)
-      throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
+      throw std::system_error(errno, std::generic_category(), "cannot write " + temporary);
   }
   auto fail = [&](const char* what, const std::string& target) {
     const int error = errno;
     if (fd >= 0) ::close(fd);
     std::remove(temporary.c_str());
-    throw std::runtime_error(what + target + ": " + std::strerror(error));
+    throw std::system_error(error, std::generic_category(), what + target);
   };
   std::size_t written = 0;
   while (written < bytes.size()) {
@@ -394,7 +395,8 @@ void save_model(const TfidfVectorizer& vectorizer, const std::string& path,
 
 LoadedModel load_model(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open model file " + path);
+  if (!in)
+    throw std::system_error(errno, std::generic_category(), "cannot open model file " + path);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return deserialize_model(bytes);
 }

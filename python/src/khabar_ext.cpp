@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <tuple>
 #include <variant>
 #include <vector>
@@ -341,6 +342,11 @@ PYBIND11_MODULE(_core, m) {
       PyErr_SetString(PyExc_ValueError, error.what());
     } catch (const khabar::NotFittedError& error) {
       PyErr_SetString(not_fitted_error.ptr(), error.what());
+    } catch (const std::system_error& error) {
+      // OSError(errno, message) becomes FileNotFoundError, PermissionError... as Python's own.
+      const py::object os_error = py::reinterpret_borrow<py::object>(PyExc_OSError)(
+          error.code().value(), std::string(error.what()));
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(os_error.ptr())), os_error.ptr());
     } catch (const khabar::Interrupted&) {
       // The signal handler's exception (KeyboardInterrupt) is already set.
       if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);

@@ -47,7 +47,9 @@ std::string serialize_model(const TfidfVectorizer& vectorizer,
 LoadedModel deserialize_model(std::string_view bytes);
 
 /// Writes the model atomically: to a temporary file in the same folder, flushed to disk, then
-/// renamed over `path`, so that a crash mid-write leaves any previous file intact.
+/// renamed over `path`, so that a crash mid-write leaves any previous file intact (a process
+/// killed mid-write leaves its `path.tmp-*` file behind). I/O failures throw std::system_error
+/// with the errno (Python: the matching OSError subclass).
 void save_model(const TfidfVectorizer& vectorizer, const std::string& path,
                 std::string_view annotations_json = "{}");
 LoadedModel load_model(const std::string& path);
