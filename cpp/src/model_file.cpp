@@ -138,6 +138,15 @@ json options_to_json(const VectorizerOptions& o) {
           {"dtype", dtype}};
 }
 
+// A count written as a JSON unsigned integer. nlohmann's get<std::size_t>() would also accept a
+// negative integer (wrapping it) or a float (converting it, undefined behaviour when out of range).
+std::size_t count_from_json(const json& value, const char* what) {
+  if (!value.is_number_unsigned())
+    throw ModelFormatError(std::string("invalid model file: ") + what +
+                           " is not a non-negative integer: " + value.dump());
+  return value.get<std::size_t>();
+}
+
 VectorizerOptions options_from_json(const json& j) {
   VectorizerOptions o;
   const json& t = j.at("tokenizer");
@@ -159,11 +168,12 @@ VectorizerOptions options_from_json(const json& j) {
   if (!stemmer.is_null() && stemmer.get<std::string>() != "light10")
     throw ModelFormatError("invalid model file: unknown stemmer " + stemmer.dump());
   o.tokenizer.stemmer = stemmer.is_null() ? Stemmer::none : Stemmer::light10;
-  o.tokenizer.min_length = t.at("min_length").get<std::size_t>();
-  const auto range = t.at("ngram_range").get<std::vector<std::size_t>>();
-  if (range.size() != 2) throw ModelFormatError("invalid model file: ngram_range needs two values");
-  o.tokenizer.ngram_min = range[0];
-  o.tokenizer.ngram_max = range[1];
+  o.tokenizer.min_length = count_from_json(t.at("min_length"), "min_length");
+  const json& range = t.at("ngram_range");
+  if (!range.is_array() || range.size() != 2)
+    throw ModelFormatError("invalid model file: ngram_range needs two values");
+  o.tokenizer.ngram_min = count_from_json(range[0], "ngram_range");
+  o.tokenizer.ngram_max = count_from_json(range[1], "ngram_range");
   const auto analyzer = t.at("analyzer").get<std::string>();
   if (analyzer == "char")
     o.tokenizer.analyzer = Analyzer::character;
@@ -178,7 +188,8 @@ VectorizerOptions options_from_json(const json& j) {
   };
   o.min_df = limit(j.at("min_df"));
   o.max_df = limit(j.at("max_df"));
-  if (!j.at("max_features").is_null()) o.max_features = j.at("max_features").get<std::size_t>();
+  if (!j.at("max_features").is_null())
+    o.max_features = count_from_json(j.at("max_features"), "max_features");
   o.binary = j.at("binary").get<bool>();
   o.use_idf = j.at("use_idf").get<bool>();
   o.smooth_idf = j.at("smooth_idf").get<bool>();
