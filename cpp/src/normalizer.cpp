@@ -175,12 +175,47 @@ void Normalizer::normalize(std::u16string_view text, std::u16string& out, Source
   const icu::UnicodeString alias(false, text.data(), static_cast<int32_t>(text.size()));
   if (nfkc_->spanQuickCheckYes(alias, status) == alias.length() && U_SUCCESS(status)) {
     apply_character_map(text, out, nullptr, map);
-    return;
+  } else {
+    std::u16string composed;
+    SourceMap composed_map;
+    apply_nfkc(text, composed, map ? &composed_map : nullptr);
+    apply_character_map(composed, out, map ? &composed_map : nullptr, map);
   }
-  std::u16string composed;
-  SourceMap composed_map;
-  apply_nfkc(text, composed, map ? &composed_map : nullptr);
-  apply_character_map(composed, out, map ? &composed_map : nullptr, map);
+  renormalize(out, map);
+}
+
+// The character map can leave text that NFKC would change again: a letter it maps may compose
+// with a combining mark it keeps (with diacritics kept, ی + hamza above becomes ي + hamza above,
+// canonically ئ U+0626), and a character it drops may have separated a letter from a mark that
+// now composes with it (e + tatweel + U+0301 becomes e + U+0301, canonically é) or put marks out
+// of canonical order. Such a result is not in NFKC, differs from that of canonically equivalent
+// text and changes when normalized again, so NFKC and the map are applied until the text is in
+// NFKC. This ends: the map's output for a character of NFKC text has NFKC_Quick_Check Yes or
+// Maybe, never No (checked over all code points; for case folding the only change of combining
+// class is U+0345 → U+03B9), so a further round can only compose, which shortens the text, or
+// reorder marks, which the map then leaves in NFKC. Text that takes map_if_nfkc_inert (most
+// news text) never gets here; for the rest the check is one more pass.
+void Normalizer::renormalize(std::u16string& out, SourceMap* map) const {
+  while (true) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString alias(false, out.data(), static_cast<int32_t>(out.size()));
+    const bool normalized = nfkc_->isNormalized(alias, status);
+    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+    if (normalized) return;
+    std::u16string composed, again;
+    SourceMap composed_map, again_map;
+    apply_nfkc(out, composed, map ? &composed_map : nullptr);
+    apply_character_map(composed, again, map ? &composed_map : nullptr, map ? &again_map : nullptr);
+    if (map) {
+      // again_map locates units of `again` in `out`; `map` locates those in the source text.
+      for (std::size_t i = 0; i < again.size(); ++i) {
+        again_map.begin[i] = map->begin[static_cast<std::size_t>(again_map.begin[i])];
+        again_map.end[i] = map->end[static_cast<std::size_t>(again_map.end[i] - 1)];
+      }
+      *map = std::move(again_map);
+    }
+    out = std::move(again);
+  }
 }
 
 // NFKC applied chunk by chunk between normalization boundaries (where text normalizes

@@ -414,6 +414,39 @@ TEST(ModelFile, ThreadsSavingToOnePathEachWriteAWholeFile) {
   std::remove(path.c_str());
 }
 
+// The fitted model's file with `from` replaced by `to` in its parameters, lengths and checksum
+// updated.
+std::string with_parameter(const std::string& from, const std::string& to) {
+  const std::string body = without_checksum(khabar::serialize_model(fitted()));
+  std::uint64_t length = 0;
+  for (int i = 7; i >= 0; --i)
+    length = (length << 8) | static_cast<unsigned char>(body[16 + static_cast<std::size_t>(i)]);
+  std::string parameters = body.substr(24, static_cast<std::size_t>(length));
+  const std::size_t at = parameters.find(from);
+  EXPECT_NE(at, std::string::npos) << from << " not in " << parameters;
+  if (at != std::string::npos) parameters.replace(at, from.size(), to);
+  std::string forged = body.substr(0, 16);
+  for (int i = 0; i < 8; ++i)
+    forged.push_back(static_cast<char>((parameters.size() >> (8 * i)) & 0xFF));
+  return with_checksum(forged + parameters + body.substr(24 + static_cast<std::size_t>(length)));
+}
+
+TEST(ModelFile, CountsMustBeNonNegativeIntegers) {
+  // A float was converted to std::size_t (undefined behaviour out of range: UBSan in
+  // fuzz_model_file) and a negative integer wrapped around.
+  for (const std::string value : {"1e300", "-1", "2.5", "\"3\""})
+    expect_rejected(with_parameter("\"min_length\":1", "\"min_length\":" + value),
+                    "min_length is not an integer >= 0");
+  expect_rejected(with_parameter("\"ngram_range\":[1,1]", "\"ngram_range\":[1,-1.5]"),
+                  "ngram_range is not an integer >= 0");
+  expect_rejected(with_parameter("\"ngram_range\":[1,1]", "\"ngram_range\":{\"a\":1}"),
+                  "ngram_range needs two values");
+  expect_rejected(with_parameter("\"max_features\":null", "\"max_features\":1e30"),
+                  "max_features is not an integer >= 0");
+  EXPECT_NO_THROW(
+      khabar::deserialize_model(with_parameter("\"max_features\":null", "\"max_features\":7")));
+}
+
 TEST(ModelFile, UnfittedVectorizerCannotBeSaved) {
   EXPECT_THROW(khabar::serialize_model(khabar::TfidfVectorizer()), khabar::NotFittedError);
 }

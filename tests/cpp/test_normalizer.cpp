@@ -202,4 +202,33 @@ TEST(Normalizer, IsIdempotentOnNewsText) {
   EXPECT_EQ(normalize(normalize(text)), normalize(text));
 }
 
+// The character map can bring a letter and a mark together that NFKC composes (found by
+// fuzz_tokenize's idempotence check); the result is normalized again until it is in NFKC.
+TEST(Normalizer, ComposesWhatTheCharacterMapBringsTogether) {
+  const NormalizerOptions keep_marks = without(&NormalizerOptions::diacritics);
+  // Farsi yeh + hamza above has no composition; the Arabic yeh it becomes does: ئ.
+  EXPECT_EQ(normalize("\u06CC\u0654", keep_marks), "\u0626");
+  NormalizerOptions hamza = keep_marks;
+  hamza.hamza = true;
+  EXPECT_EQ(normalize("\u06CC\u0654", hamza), "\u064A");
+  EXPECT_EQ(normalize("\u0671\u0654", keep_marks), "\u0627");  // alef wasla → ا, then أ → ا
+  // Dropping a tatweel or a bidi mark joins e and the acute accent: é.
+  EXPECT_EQ(normalize("e\u0640\u0301"), "\u00E9");
+  EXPECT_EQ(normalize("e\u200E\u0301"), "\u00E9");
+  for (const std::string text : {"\u06CC\u0654", "e\u0640\u0301", "e\u200E\u0301\u0345"}) {
+    const std::string once = normalize(text, keep_marks);
+    EXPECT_EQ(normalize(once, keep_marks), once) << text;
+  }
+}
+
+TEST(Normalizer, SourceMapFollowsTheSecondRound) {
+  const Normalizer normalizer;
+  std::u16string out;
+  khabar::SourceMap map;
+  normalizer.normalize(u"ب e\u0640\u0301 ت", out, &map);
+  ASSERT_EQ(out, u"ب \u00E9 ت");
+  EXPECT_EQ(map.begin, (std::vector<std::int32_t>{0, 1, 2, 5, 6}));
+  EXPECT_EQ(map.end, (std::vector<std::int32_t>{1, 2, 5, 6, 7}));
+}
+
 }  // namespace

@@ -40,7 +40,8 @@ struct SourceMap {
 
 /// Arabic-aware text normalizer. Immutable after construction, so one instance may be used from
 /// many threads at once. Always removes bidi controls, BOM, ZWJ and soft hyphen, and turns ZWNJ
-/// into a space (a word separator: UAX #29 would otherwise join the two words).
+/// into a space (a word separator: UAX #29 would otherwise join the two words). The result is
+/// a fixed point: normalizing it again with the same options changes nothing.
 class Normalizer {
  public:
   explicit Normalizer(NormalizerOptions options = {});
@@ -62,6 +63,7 @@ class Normalizer {
   void apply_nfkc(std::u16string_view text, std::u16string& out, SourceMap* map) const;
   void apply_character_map(std::u16string_view text, std::u16string& out,
                            const SourceMap* input_map, SourceMap* map) const;
+  void renormalize(std::u16string& out, SourceMap* map) const;
   bool map_if_nfkc_inert(std::string_view utf8, std::u16string& out) const;
   bool map_if_nfkc_inert(std::u16string_view utf16, std::u16string& out) const;
   std::uint32_t map_code_point(std::uint32_t c) const;
