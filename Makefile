@@ -41,7 +41,7 @@ $(VENV)/.build-tools: | apt
 # incrementally in build/python (scikit-build-core's persistent build-dir, hence
 # --no-build-isolation) when a source changes.
 $(VENV)/.dependencies: $(VENV)/.build-tools pyproject.toml
-	$(PY) -m pip install -q --no-build-isolation ".[test,bench]"
+	$(PY) -m pip install -q --no-build-isolation ".[test,bench,dask]"
 	touch $@
 
 $(INSTALLED): $(VENV)/.dependencies $(PACKAGE_SOURCES)
