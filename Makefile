@@ -71,7 +71,8 @@ py-test: apt $(INSTALLED)
 test: cpp-test cpp-test-sanitized py-test
 
 bench: apt $(INSTALLED)
-	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py
+	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
+	  && ../$(PY) bench_dask.py
 
 lint: $(VENV)/.build-tools
 	$(PY) -m pip install -q ruff clang-format
