@@ -57,7 +57,7 @@ $(VENV)/.build-tools: | apt
 # incrementally in build/python (scikit-build-core's persistent build-dir, hence
 # --no-build-isolation) when a source changes.
 $(VENV)/.dependencies: $(VENV)/.build-tools pyproject.toml
-	$(PY) -m pip install -q --no-build-isolation ".[test,bench]"
+	$(PY) -m pip install -q --no-build-isolation ".[test,bench,dask]"
 	touch $@
 
 $(INSTALLED): $(VENV)/.dependencies $(PACKAGE_SOURCES)
@@ -87,7 +87,8 @@ py-test: apt $(INSTALLED)
 test: cpp-test cpp-test-sanitized py-test
 
 bench: apt $(INSTALLED)
-	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py
+	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
+	  && ../$(PY) bench_dask.py
 
 lint: $(VENV)/.build-tools
 	$(PY) -m pip install -q ruff clang-format

@@ -14,6 +14,12 @@ std::size_t DocumentFrequencies::add(std::string_view term, std::int64_t documen
   return id;
 }
 
+void DocumentFrequencies::reserve(std::size_t terms) {
+  terms_.reserve(terms);
+  document_frequency_.reserve(terms);
+  total_count_.reserve(terms);
+}
+
 DocumentFrequencies& DocumentFrequencies::merge(const DocumentFrequencies& other) {
   terms_.reserve(size() + other.size());
   for (std::size_t i = 0; i < other.size(); ++i)

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <system_error>
@@ -23,6 +24,8 @@ namespace {
 using nlohmann::json;
 
 constexpr char kMagic[8] = {'K', 'H', 'A', 'B', 'A', 'R', 'V', 'Z'};
+constexpr char kFrequenciesMagic[8] = {'K', 'H', 'A', 'B', 'A', 'R', 'D', 'F'};
+constexpr std::uint32_t kFrequenciesFormatVersion = 1;
 
 // Deepest JSON nesting accepted in the parameters: khabar writes 4 levels. nlohmann::json
 // parses iteratively but dumps recursively, so a file of a million nested brackets (a few MB)
@@ -49,11 +52,12 @@ void put_u32(std::string& out, std::uint32_t value) {
 // Reads fields in order, refusing to read past the end.
 class Reader {
  public:
-  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+  explicit Reader(std::string_view bytes, const char* kind = "model file")
+      : bytes_(bytes), kind_(kind) {}
 
   std::string_view take(std::uint64_t n, const char* what) {
     if (n > bytes_.size() - position_)
-      throw ModelFormatError(std::string("truncated model file: ") + what + " needs " +
+      throw ModelFormatError(std::string("truncated ") + kind_ + ": " + what + " needs " +
                              std::to_string(n) + " bytes at offset " + std::to_string(position_) +
                              ", " + std::to_string(bytes_.size() - position_) + " remain");
     const std::string_view out = bytes_.substr(position_, static_cast<std::size_t>(n));
@@ -77,23 +81,96 @@ class Reader {
   std::uint8_t flag(const char* what) {
     const auto value = static_cast<std::uint8_t>(take(1, what)[0]);
     if (value > 1)
-      throw ModelFormatError(std::string("invalid model file: ") + what + " is neither 0 nor 1");
+      throw ModelFormatError(std::string("invalid ") + kind_ + ": " + what + " is neither 0 nor 1");
     return value;
   }
   // A count of 8-byte items that must fit in what remains, checked before any allocation.
   std::uint64_t item_count(const char* what) {
     const std::uint64_t n = u64(what);
     if (n > (bytes_.size() - position_) / 8)
-      throw ModelFormatError(std::string("invalid model file: ") + what + " (" + std::to_string(n) +
-                             ") exceeds the file size");
+      throw ModelFormatError(std::string("invalid ") + kind_ + ": " + what + " (" +
+                             std::to_string(n) + ") exceeds the file size");
     return n;
   }
   std::size_t position() const noexcept { return position_; }
 
  private:
   std::string_view bytes_;
+  const char* kind_;
   std::size_t position_ = 0;
 };
+
+// Terms back to back followed by their end offsets, as both formats store them.
+void put_terms(std::string& out, std::size_t n,
+               const std::function<std::string_view(std::size_t)>& term) {
+  put_u64(out, n);
+  std::size_t term_bytes = 0;
+  for (std::size_t i = 0; i < n; ++i) term_bytes += term(i).size();
+  put_u64(out, term_bytes);
+  for (std::size_t i = 0; i < n; ++i) out += term(i);
+  std::size_t end = 0;
+  for (std::size_t i = 0; i < n; ++i) put_u64(out, end += term(i).size());
+}
+
+// The terms written by put_terms, each checked to be valid UTF-8.
+std::vector<std::string_view> read_terms(Reader& reader, const char* kind) {
+  const std::uint64_t n = reader.item_count("the number of terms");
+  const std::uint64_t term_bytes = reader.u64("the term bytes length");
+  const std::string_view terms_blob = reader.take(term_bytes, "the terms");
+  std::vector<std::string_view> terms;
+  terms.reserve(static_cast<std::size_t>(n));
+  std::uint64_t begin = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::uint64_t end = reader.u64("the term offsets");
+    if (end < begin || end > term_bytes)
+      throw ModelFormatError(std::string("invalid ") + kind +
+                             ": term offsets are not increasing within the term bytes");
+    terms.push_back(
+        terms_blob.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)));
+    begin = end;
+  }
+  if (begin != term_bytes)
+    throw ModelFormatError(std::string("invalid ") + kind +
+                           ": term offsets do not cover the term bytes");
+  std::u16string scratch;
+  for (const auto& term : terms) {
+    try {
+      detail::decode_utf8(term, scratch);
+    } catch (const InvalidTextError&) {
+      throw ModelFormatError(std::string("invalid ") + kind + ": a term is not valid UTF-8");
+    }
+  }
+  return terms;
+}
+
+// Checks magic, version and reserved field; returns the bytes before the checksum once the
+// checksum matches, with `header_size` set to where the header ends.
+std::string_view checked_body(std::string_view bytes, const char (&magic)[8],
+                              std::uint32_t supported_version, const char* kind,
+                              std::size_t& header_size) {
+  Reader header(bytes, kind);
+  // A file shorter than the magic number is reported as truncated only if it starts like one.
+  const std::size_t magic_present = std::min(bytes.size(), sizeof magic);
+  if (bytes.substr(0, magic_present) != std::string_view(magic, magic_present))
+    throw ModelFormatError(std::string("not a khabar ") + kind + " (wrong magic number)");
+  header.take(sizeof magic, "the magic number");
+  const std::uint32_t version = header.u32("the format version");
+  if (version == 0) throw ModelFormatError(std::string("invalid ") + kind + ": format version 0");
+  if (version > supported_version)
+    throw ModelFormatError(std::string(kind) + " format version " + std::to_string(version) +
+                           " is not supported by this khabar (it reads version " +
+                           std::to_string(supported_version) + "); upgrade khabar");
+  if (header.u32("the reserved field") != 0)
+    throw ModelFormatError(std::string("invalid ") + kind + ": reserved field is not 0");
+  if (bytes.size() < 8 + header.position())
+    throw ModelFormatError(std::string("truncated ") + kind + ": no checksum");
+  const std::string_view body = bytes.substr(0, bytes.size() - 8);
+  Reader trailer(bytes.substr(bytes.size() - 8), kind);
+  if (trailer.u64("the checksum") != fnv1a(body))
+    throw ModelFormatError(std::string(kind) + " is corrupt or truncated (checksum mismatch)");
+  header_size = header.position();
+  return body;
+}
 
 const char* analyzer_name(Analyzer analyzer) {
   switch (analyzer) {
@@ -250,14 +327,7 @@ std::string serialize_model(const TfidfVectorizer& vectorizer, std::string_view 
   put_u32(out, 0);
   put_u64(out, parameters.size());
   out += parameters;
-  const std::size_t n = vectorizer.n_features();
-  put_u64(out, n);
-  std::size_t term_bytes = 0;
-  for (std::size_t i = 0; i < n; ++i) term_bytes += vectorizer.feature(i).size();
-  put_u64(out, term_bytes);
-  for (std::size_t i = 0; i < n; ++i) out += vectorizer.feature(i);
-  std::size_t end = 0;
-  for (std::size_t i = 0; i < n; ++i) put_u64(out, end += vectorizer.feature(i).size());
+  put_terms(out, vectorizer.n_features(), [&](std::size_t i) { return vectorizer.feature(i); });
   out.push_back(vectorizer.has_fixed_vocabulary() ? 1 : 0);
   const auto& idf = vectorizer.idf();
   out.push_back(idf.empty() ? 0 : 1);
@@ -271,29 +341,11 @@ std::string serialize_model(const TfidfVectorizer& vectorizer, std::string_view 
 }
 
 LoadedModel deserialize_model(std::string_view bytes) {
-  Reader header(bytes);
-  // A file shorter than the magic number is reported as truncated only if it starts like one.
-  const std::size_t magic_present = std::min(bytes.size(), sizeof kMagic);
-  if (bytes.substr(0, magic_present) != std::string_view(kMagic, magic_present))
-    throw ModelFormatError("not a khabar model file (wrong magic number)");
-  header.take(sizeof kMagic, "the magic number");
-  const std::uint32_t version = header.u32("the format version");
-  if (version == 0) throw ModelFormatError("invalid model file: format version 0");
-  if (version > kModelFormatVersion)
-    throw ModelFormatError("model file format version " + std::to_string(version) +
-                           " is not supported by this khabar (it reads version " +
-                           std::to_string(kModelFormatVersion) + "); upgrade khabar");
-  if (header.u32("the reserved field") != 0)
-    throw ModelFormatError("invalid model file: reserved field is not 0");
-  if (bytes.size() < 8 + header.position())
-    throw ModelFormatError("truncated model file: no checksum");
-  const std::string_view body = bytes.substr(0, bytes.size() - 8);
-  Reader trailer(bytes.substr(bytes.size() - 8));
-  if (trailer.u64("the checksum") != fnv1a(body))
-    throw ModelFormatError("model file is corrupt or truncated (checksum mismatch)");
-
+  std::size_t header_size = 0;
+  const std::string_view body =
+      checked_body(bytes, kMagic, kModelFormatVersion, "model file", header_size);
   Reader reader(body);
-  reader.take(header.position(), "the header");
+  reader.take(header_size, "the header");
   const std::uint64_t parameters_length = reader.u64("the parameters length");
   const std::string_view parameters = reader.take(parameters_length, "the parameters");
   VectorizerOptions options;
@@ -305,24 +357,10 @@ LoadedModel deserialize_model(std::string_view bytes) {
   } catch (const json::exception& error) {
     throw ModelFormatError(std::string("invalid model file parameters: ") + error.what());
   }
-  const std::uint64_t n = reader.item_count("the number of terms");
+  const std::vector<std::string_view> views = read_terms(reader, "model file");
+  const std::vector<std::string> terms(views.begin(), views.end());
+  const std::uint64_t n = terms.size();
   if (n == 0) throw ModelFormatError("invalid model file: the vocabulary is empty");
-  const std::uint64_t term_bytes = reader.u64("the term bytes length");
-  const std::string_view terms_blob = reader.take(term_bytes, "the terms");
-  std::vector<std::string> terms;
-  terms.reserve(static_cast<std::size_t>(n));
-  std::uint64_t begin = 0;
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const std::uint64_t end = reader.u64("the term offsets");
-    if (end < begin || end > term_bytes)
-      throw ModelFormatError(
-          "invalid model file: term offsets are not increasing within the term bytes");
-    terms.emplace_back(
-        terms_blob.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)));
-    begin = end;
-  }
-  if (begin != term_bytes)
-    throw ModelFormatError("invalid model file: term offsets do not cover the term bytes");
   const bool fixed = reader.flag("the fixed-vocabulary flag");
   const bool has_idf = reader.flag("the idf flag");
   std::vector<double> idf;
@@ -340,14 +378,6 @@ LoadedModel deserialize_model(std::string_view bytes) {
     throw ModelFormatError(
         "invalid model file: " + std::to_string(body.size() - reader.position()) +
         " unexpected bytes after the idf");
-  std::u16string scratch;
-  for (const auto& term : terms) {
-    try {
-      detail::decode_utf8(term, scratch);
-    } catch (const InvalidTextError&) {
-      throw ModelFormatError("invalid model file: a term is not valid UTF-8");
-    }
-  }
   try {
     TfidfVectorizer vectorizer(options);
     vectorizer.restore(terms, std::move(idf), fixed);
@@ -399,6 +429,54 @@ LoadedModel load_model(const std::string& path) {
     throw std::system_error(errno, std::generic_category(), "cannot open model file " + path);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return deserialize_model(bytes);
+}
+
+std::string serialize_frequencies(const DocumentFrequencies& frequencies) {
+  std::string out(kFrequenciesMagic, sizeof kFrequenciesMagic);
+  put_u32(out, kFrequenciesFormatVersion);
+  put_u32(out, 0);
+  put_u64(out, frequencies.n_documents());
+  const std::size_t n = frequencies.size();
+  out.reserve(out.size() + 24 * n + 16);
+  put_terms(out, n, [&](std::size_t i) { return frequencies.term(i); });
+  for (std::size_t i = 0; i < n; ++i)
+    put_u64(out, static_cast<std::uint64_t>(frequencies.document_frequency(i)));
+  for (std::size_t i = 0; i < n; ++i)
+    put_u64(out, static_cast<std::uint64_t>(frequencies.total_count(i)));
+  put_u64(out, fnv1a(out));
+  return out;
+}
+
+DocumentFrequencies deserialize_frequencies(std::string_view bytes) {
+  constexpr const char* kind = "document frequencies";
+  std::size_t header_size = 0;
+  const std::string_view body =
+      checked_body(bytes, kFrequenciesMagic, kFrequenciesFormatVersion, kind, header_size);
+  Reader reader(body, kind);
+  reader.take(header_size, "the header");
+  const std::uint64_t n_documents = reader.u64("the number of documents");
+  const std::vector<std::string_view> terms = read_terms(reader, kind);
+  if (terms.size() > (body.size() - reader.position()) / 16)
+    throw ModelFormatError("truncated document frequencies: counts");
+  std::vector<std::int64_t> documents(terms.size()), counts(terms.size());
+  for (auto& value : documents) value = static_cast<std::int64_t>(reader.u64("the frequencies"));
+  for (auto& value : counts) value = static_cast<std::int64_t>(reader.u64("the counts"));
+  if (reader.position() != body.size())
+    throw ModelFormatError(
+        "invalid document frequencies: " + std::to_string(body.size() - reader.position()) +
+        " unexpected bytes after the counts");
+  DocumentFrequencies frequencies;
+  frequencies.add_documents(static_cast<std::size_t>(n_documents));
+  frequencies.reserve(terms.size());
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (documents[i] < 0 || static_cast<std::uint64_t>(documents[i]) > n_documents ||
+        counts[i] < documents[i])
+      throw ModelFormatError(
+          "invalid document frequencies: a term's counts contradict the number of documents");
+    if (frequencies.add(terms[i], documents[i], counts[i]) != i)
+      throw ModelFormatError("invalid document frequencies: a term is listed twice");
+  }
+  return frequencies;
 }
 
 }  // namespace khabar

@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <random>
+#include <string>
 #include <unordered_map>
 
 #include "khabar/errors.hpp"
@@ -140,8 +141,78 @@ void NearDuplicates::sign(const std::vector<std::uint64_t>& shingles,
                       signature, options_.num_perm);
 }
 
-std::uint64_t NearDuplicates::band_key(const std::uint32_t* signature, std::size_t band) const {
-  return fnv1a(signature + band * rows_, rows_) ^ (band * 0x9e3779b97f4a7c15ull);
+std::uint64_t lsh_band_key(const std::uint32_t* signature, std::size_t band,
+                           std::size_t rows_per_band) noexcept {
+  return fnv1a(signature + band * rows_per_band, rows_per_band) ^ (band * 0x9e3779b97f4a7c15ull);
+}
+
+double shingle_jaccard(const std::uint64_t* x, std::size_t x_size, const std::uint64_t* y,
+                       std::size_t y_size) noexcept {
+  if (x_size == 0 && y_size == 0) return 0.0;
+  std::size_t common = 0;
+  for (std::size_t i = 0, j = 0; i < x_size && j < y_size;) {
+    if (x[i] == y[j]) {
+      ++common;
+      ++i;
+      ++j;
+    } else if (x[i] < y[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(x_size + y_size - common);
+}
+
+namespace {
+
+void check_shingle_sets(const ShingleSetsView& sets, const char* name) {
+  if (sets.size > 0 && sets.offsets[0] != 0)
+    throw InvalidOptionError(std::string(name) + ": offsets must start at 0");
+  for (std::size_t d = 0; d < sets.size; ++d)
+    if (sets.offsets[d + 1] < sets.offsets[d])
+      throw InvalidOptionError(std::string(name) + ": offsets must not decrease");
+  if (sets.size > 0 && static_cast<std::uint64_t>(sets.offsets[sets.size]) != sets.n_hashes)
+    throw InvalidOptionError(std::string(name) + ": offsets must end at the number of hashes");
+}
+
+void check_documents(const std::int64_t* documents, std::size_t n, std::size_t size,
+                     const char* name) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (documents[i] < 0 || static_cast<std::uint64_t>(documents[i]) >= size)
+      throw InvalidOptionError(std::string(name) + " " + std::to_string(documents[i]) +
+                               " is not among the " + std::to_string(size) + " shingle sets");
+}
+
+}  // namespace
+
+std::vector<double> shingle_jaccard(const ShingleSetsView& a, const std::int64_t* first,
+                                    const ShingleSetsView& b, const std::int64_t* second,
+                                    std::size_t n_pairs, std::size_t n_threads) {
+  check_shingle_sets(a, "first shingle sets");
+  check_shingle_sets(b, "second shingle sets");
+  check_documents(first, n_pairs, a.size, "first document");
+  check_documents(second, n_pairs, b.size, "second document");
+  std::vector<double> out(n_pairs);
+  detail::parallel_for(
+      n_pairs, n_threads, 256, [&](std::size_t, std::size_t begin, std::size_t end) {
+        for (std::size_t c = begin; c < end; ++c) {
+          const auto x = static_cast<std::size_t>(first[c]);
+          const auto y = static_cast<std::size_t>(second[c]);
+          out[c] = shingle_jaccard(
+              a.hashes + a.offsets[x], static_cast<std::size_t>(a.offsets[x + 1] - a.offsets[x]),
+              b.hashes + b.offsets[y], static_cast<std::size_t>(b.offsets[y + 1] - b.offsets[y]));
+        }
+      });
+  return out;
+}
+
+std::vector<std::uint64_t> NearDuplicates::band_keys() const {
+  std::vector<std::uint64_t> keys(size() * bands_);
+  for (std::size_t d = 0; d < size(); ++d)
+    for (std::size_t band = 0; band < bands_; ++band)
+      keys[d * bands_ + band] = lsh_band_key(signature(d), band, rows_);
+  return keys;
 }
 
 void NearDuplicates::add(const std::vector<TextView>& docs, std::size_t n_threads) {
@@ -172,20 +243,7 @@ void NearDuplicates::add(const std::vector<TextView>& docs, std::size_t n_thread
 double NearDuplicates::jaccard(std::size_t a, std::size_t b) const {
   const auto& x = shingles_[a];
   const auto& y = shingles_[b];
-  if (x.empty() && y.empty()) return 0.0;
-  std::size_t common = 0;
-  for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
-    if (x[i] == y[j]) {
-      ++common;
-      ++i;
-      ++j;
-    } else if (x[i] < y[j]) {
-      ++i;
-    } else {
-      ++j;
-    }
-  }
-  return static_cast<double>(common) / static_cast<double>(x.size() + y.size() - common);
+  return shingle_jaccard(x.data(), x.size(), y.data(), y.size());
 }
 
 std::vector<DuplicatePair> NearDuplicates::pairs(std::size_t n_threads) const {
@@ -194,7 +252,7 @@ std::vector<DuplicatePair> NearDuplicates::pairs(std::size_t n_threads) const {
   for (std::size_t band = 0; band < bands_; ++band) {
     std::unordered_map<std::uint64_t, std::vector<std::size_t>> buckets;
     for (std::size_t d = 0; d < size(); ++d)
-      if (!shingles_[d].empty()) buckets[band_key(signature(d), band)].push_back(d);
+      if (!shingles_[d].empty()) buckets[lsh_band_key(signature(d), band, rows_)].push_back(d);
     for (const auto& [key, docs] : buckets)
       for (std::size_t i = 0; i < docs.size(); ++i)
         for (std::size_t j = i + 1; j < docs.size(); ++j) candidates.emplace_back(docs[i], docs[j]);
@@ -228,19 +286,7 @@ std::vector<DuplicatePair> NearDuplicates::query(TextView text) const {
                              this->signature(d) + band * rows_);
     if (!candidate) continue;
     const auto& y = shingles_[d];
-    std::size_t common = 0;
-    for (std::size_t i = 0, j = 0; i < shingles.size() && j < y.size();) {
-      if (shingles[i] == y[j]) {
-        ++common;
-        ++i;
-        ++j;
-      } else if (shingles[i] < y[j])
-        ++i;
-      else
-        ++j;
-    }
-    const double similarity =
-        static_cast<double>(common) / static_cast<double>(shingles.size() + y.size() - common);
+    const double similarity = shingle_jaccard(shingles.data(), shingles.size(), y.data(), y.size());
     if (similarity >= options_.threshold) out.push_back({d, d, similarity});
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {

@@ -95,21 +95,29 @@ class DocumentFrequencies:
     def __repr__(self) -> str:
         return f"DocumentFrequencies(n_documents={self.n_documents}, terms={len(self)})"
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {
-            "n_documents": self.n_documents,
-            "terms": self._core.terms(),
-            "document_frequencies": self._core.document_frequencies(),
-            "total_counts": self._core.total_counts(),
-        }
+    def to_bytes(self) -> bytes:
+        """The counts in khabar's versioned binary form (checked on reading, like model
+        files): how partial counts travel between Dask workers, and how pickle stores them."""
+        return self._core.to_bytes()
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self._core = _core.DocumentFrequencies()
-        self._core.add_documents(int(state["n_documents"]))
-        for term, df, count in zip(
-            state["terms"], state["document_frequencies"], state["total_counts"], strict=True
-        ):
-            self._core.add(term, int(df), int(count))
+    @classmethod
+    def from_bytes(cls, data: bytes) -> DocumentFrequencies:
+        """Counts from :meth:`to_bytes` output; damaged or truncated bytes raise ValueError.
+
+        >>> df = TfidfVectorizer().count_frequencies(["بوتين في سوتشي"])
+        >>> DocumentFrequencies.from_bytes(df.to_bytes()) == df
+        True
+        """
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"expected bytes, got {type(data).__name__}")
+        return cls(_core.DocumentFrequencies.from_bytes(bytes(data)))
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        return (_frequencies_from_bytes, (self.to_bytes(),))
+
+
+def _frequencies_from_bytes(data: bytes) -> DocumentFrequencies:
+    return DocumentFrequencies.from_bytes(data)
 
 
 class _TextVectorizer(TransformerMixin, BaseEstimator):

@@ -257,6 +257,17 @@ khabar::SparseRowsView sparse_view(const CsrArrays& csr) {
                                 indptr.data(), indices.data(), data.data());
 }
 
+// A no-copy view of shingle sets given as (hashes uint64, offsets int64) arrays.
+using ShingleArrays = std::pair<py::array_t<std::uint64_t, py::array::c_style>,
+                                py::array_t<std::int64_t, py::array::c_style>>;
+
+khabar::ShingleSetsView shingle_sets_view(const ShingleArrays& sets) {
+  const auto& [hashes, offsets] = sets;
+  if (offsets.size() < 1) throw py::value_error("shingle set offsets need at least one entry");
+  return {hashes.data(), static_cast<std::size_t>(hashes.size()), offsets.data(),
+          static_cast<std::size_t>(offsets.size() - 1)};
+}
+
 py::tuple neighbours_to_python(khabar::Neighbours&& neighbours) {
   return py::make_tuple(py::cast(std::move(neighbours.indices)),
                         py::cast(std::move(neighbours.scores)));
@@ -452,7 +463,25 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "copy",
           [](const khabar::DocumentFrequencies& self) { return khabar::DocumentFrequencies(self); })
-      .def("__eq__", &khabar::DocumentFrequencies::operator==);
+      .def("__eq__", &khabar::DocumentFrequencies::operator==)
+      .def("to_bytes",
+           [](const khabar::DocumentFrequencies& self) {
+             std::string bytes;
+             {
+               py::gil_scoped_release release;
+               bytes = khabar::serialize_frequencies(self);
+             }
+             return py::bytes(bytes);
+           })
+      .def_static("from_bytes", [](const py::bytes& data) {
+        const std::string_view bytes = text_view(data);
+        khabar::DocumentFrequencies frequencies;
+        {
+          py::gil_scoped_release release;
+          frequencies = khabar::deserialize_frequencies(bytes);
+        }
+        return frequencies;
+      });
 
   py::class_<khabar::TfidfVectorizer>(m, "TfidfVectorizer")
       .def(py::init([](const py::dict& options) {
@@ -628,7 +657,45 @@ PYBIND11_MODULE(_core, m) {
              for (const auto& h : hits) out.append(py::make_tuple(h.first, h.jaccard));
              return out;
            })
-      .def("jaccard", &khabar::NearDuplicates::jaccard);
+      .def("jaccard", &khabar::NearDuplicates::jaccard)
+      .def("shingle_sets",
+           [](const khabar::NearDuplicates& self) {
+             std::vector<std::int64_t> offsets(self.size() + 1, 0);
+             for (std::size_t d = 0; d < self.size(); ++d)
+               offsets[d + 1] = offsets[d] + static_cast<std::int64_t>(self.shingles(d).size());
+             std::vector<std::uint64_t> hashes;
+             hashes.reserve(static_cast<std::size_t>(offsets.back()));
+             for (std::size_t d = 0; d < self.size(); ++d)
+               hashes.insert(hashes.end(), self.shingles(d).begin(), self.shingles(d).end());
+             return py::make_tuple(owning_array(std::move(hashes)),
+                                   owning_array(std::move(offsets)));
+           })
+      .def("band_keys", [](const khabar::NearDuplicates& self) {
+        std::vector<std::uint64_t> keys;
+        {
+          py::gil_scoped_release release;
+          keys = self.band_keys();
+        }
+        const auto n = static_cast<py::ssize_t>(self.size());
+        return owning_array(std::move(keys)).reshape({n, static_cast<py::ssize_t>(self.bands())});
+      });
+  m.def(
+      "shingle_jaccard",
+      [](const ShingleArrays& a, const py::array_t<std::int64_t, py::array::c_style>& first,
+         const ShingleArrays& b, const py::array_t<std::int64_t, py::array::c_style>& second,
+         std::size_t n_threads) {
+        if (first.size() != second.size())
+          throw py::value_error("first and second must have the same length");
+        const auto av = shingle_sets_view(a), bv = shingle_sets_view(b);
+        std::vector<double> similarity;
+        {
+          py::gil_scoped_release release;
+          similarity = khabar::shingle_jaccard(av, first.data(), bv, second.data(),
+                                               static_cast<std::size_t>(first.size()), n_threads);
+        }
+        return owning_array(std::move(similarity));
+      },
+      py::arg("a"), py::arg("first"), py::arg("b"), py::arg("second"), py::arg("n_threads"));
   m.def("lsh_bands", &khabar::lsh_bands, py::arg("threshold"), py::arg("num_perm"),
         py::arg("false_positive_weight") = 0.5, py::arg("false_negative_weight") = 0.5);
 

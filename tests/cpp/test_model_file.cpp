@@ -451,4 +451,68 @@ TEST(ModelFile, UnfittedVectorizerCannotBeSaved) {
   EXPECT_THROW(khabar::serialize_model(khabar::TfidfVectorizer()), khabar::NotFittedError);
 }
 
+// DocumentFrequencies travel between Dask workers as bytes: the same counts come back, and
+// damaged bytes are refused as model files are.
+khabar::DocumentFrequencies counted() {
+  khabar::DocumentFrequencies frequencies = khabar::TfidfVectorizer().count(docs());
+  frequencies.add("كلمة", 0, 0);  // a term without documents survives too
+  return frequencies;
+}
+
+TEST(FrequenciesFormat, RoundTripGivesEqualCounts) {
+  const khabar::DocumentFrequencies original = counted();
+  const std::string bytes = khabar::serialize_frequencies(original);
+  EXPECT_EQ(bytes.substr(0, 8), "KHABARDF");
+  const khabar::DocumentFrequencies loaded = khabar::deserialize_frequencies(bytes);
+  EXPECT_TRUE(loaded == original);
+  EXPECT_EQ(loaded.n_documents(), 3u);
+  ASSERT_EQ(loaded.size(), 4u);
+  const auto syria = static_cast<std::size_t>(loaded.find("سوريا"));
+  EXPECT_EQ(loaded.document_frequency(syria), 2);
+  EXPECT_EQ(loaded.total_count(syria), 3);
+  EXPECT_TRUE(khabar::deserialize_frequencies(khabar::serialize_frequencies(
+                  khabar::DocumentFrequencies())) == khabar::DocumentFrequencies());
+}
+
+TEST(FrequenciesFormat, EveryTruncationAndBitFlipIsRejected) {
+  const std::string bytes = khabar::serialize_frequencies(counted());
+  for (std::size_t length = 0; length < bytes.size(); ++length)
+    EXPECT_THROW(khabar::deserialize_frequencies(bytes.substr(0, length)), ModelFormatError)
+        << length;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    std::string damaged = bytes;
+    damaged[i] = static_cast<char>(damaged[i] ^ 0x10);
+    EXPECT_THROW(khabar::deserialize_frequencies(damaged), ModelFormatError) << i;
+  }
+}
+
+void expect_frequencies_rejected(const std::string& bytes, const std::string& fragment) {
+  try {
+    khabar::deserialize_frequencies(bytes);
+    ADD_FAILURE() << "accepted; expected: " << fragment;
+  } catch (const ModelFormatError& error) {
+    EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos) << error.what();
+  }
+}
+
+TEST(FrequenciesFormat, ContradictoryCountsAndModelBytesAreRefused) {
+  khabar::DocumentFrequencies twice;
+  twice.add_documents(1);
+  twice.add("سوريا", 1, 1);
+  twice.add("روسيا", 1, 1);
+  std::string body = without_checksum(khabar::serialize_frequencies(twice));
+  // Both terms are 10 bytes: make the second one a copy of the first.
+  const std::size_t terms_at = 40;
+  body.replace(terms_at + 10, 10, body.substr(terms_at, 10));
+  expect_frequencies_rejected(with_checksum(body), "a term is listed twice");
+  khabar::DocumentFrequencies too_many;
+  too_many.add("سوريا", 2, 2);  // in 2 documents of 0
+  expect_frequencies_rejected(khabar::serialize_frequencies(too_many), "contradict");
+  expect_frequencies_rejected(khabar::serialize_model(fitted()), "wrong magic number");
+  std::string future = without_checksum(khabar::serialize_frequencies(twice));
+  future[8] = 2;
+  expect_frequencies_rejected(with_checksum(future),
+                              "document frequencies format version 2 is not supported");
+}
+
 }  // namespace

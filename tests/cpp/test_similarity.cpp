@@ -148,4 +148,45 @@ TEST(NearDuplicates, SignaturesDependOnlyOnTheSeedAndText) {
   EXPECT_TRUE(std::equal(a.signature(0), a.signature(0) + 128, b.signature(1)));
 }
 
+// What a distributed run rebuilds from exported parts: band keys that put the same documents in
+// the same buckets, and exact Jaccard from shingle sets shipped elsewhere.
+TEST(NearDuplicates, BandKeysAndShippedShingleSetsReproducePairs) {
+  std::string base;
+  for (int i = 0; i < 60; ++i) base += "كلمة" + std::to_string(i) + " ";
+  khabar::NearDuplicates index;
+  index.add({base, "نص مختلف تماما عن غيره في كل شيء اخر", base + "زيادة", ""});
+  const std::vector<std::uint64_t> keys = index.band_keys();
+  const std::size_t bands = index.bands();
+  ASSERT_EQ(keys.size(), 4 * bands);
+  for (std::size_t band = 0; band < bands; ++band) {
+    EXPECT_EQ(keys[band], khabar::lsh_band_key(index.signature(0), band, index.rows_per_band()));
+    EXPECT_NE(keys[band], keys[bands + band]);
+  }
+  // Documents 0 and 2 (Jaccard 56/57) share a bucket in some band.
+  bool shared = false;
+  for (std::size_t band = 0; band < bands; ++band) shared |= keys[band] == keys[2 * bands + band];
+  EXPECT_TRUE(shared);
+
+  std::vector<std::uint64_t> hashes;
+  std::vector<std::int64_t> offsets = {0};
+  for (std::size_t d = 0; d < index.size(); ++d) {
+    hashes.insert(hashes.end(), index.shingles(d).begin(), index.shingles(d).end());
+    offsets.push_back(static_cast<std::int64_t>(hashes.size()));
+  }
+  EXPECT_TRUE(index.shingles(3).empty());
+  const khabar::ShingleSetsView sets{hashes.data(), hashes.size(), offsets.data(), 4};
+  const std::vector<std::int64_t> first = {0, 0, 1, 3}, second = {2, 1, 1, 3};
+  const auto similarity = khabar::shingle_jaccard(sets, first.data(), sets, second.data(), 4, 2);
+  EXPECT_EQ(similarity, (std::vector<double>{index.jaccard(0, 2), 0.0, 1.0, 0.0}));
+  EXPECT_DOUBLE_EQ(similarity[0], 56.0 / 57.0);
+  const std::vector<std::int64_t> outside = {4};
+  EXPECT_THROW(khabar::shingle_jaccard(sets, outside.data(), sets, outside.data(), 1),
+               khabar::InvalidOptionError);
+  std::vector<std::int64_t> decreasing = offsets;
+  decreasing[2] = 0;
+  const khabar::ShingleSetsView broken{hashes.data(), hashes.size(), decreasing.data(), 4};
+  EXPECT_THROW(khabar::shingle_jaccard(broken, first.data(), sets, second.data(), 4),
+               khabar::InvalidOptionError);
+}
+
 }  // namespace

@@ -6,6 +6,7 @@ import doctest
 
 import khabar
 import khabar.corpus
+import khabar.dask
 import khabar.distinctive
 import khabar.near_duplicates
 import khabar.passages
@@ -27,6 +28,7 @@ MODULES = [
     khabar.distinctive,
     khabar.corpus,
     khabar.plots,
+    khabar.dask,
 ]
 
 

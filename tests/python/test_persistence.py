@@ -399,3 +399,28 @@ def test_io_failures_are_os_errors(tmp_path):
     (tmp_path / "folder.khabar").mkdir()
     with pytest.raises(IsADirectoryError):
         vec.save(tmp_path / "folder.khabar")
+
+
+def test_document_frequencies_travel_as_checked_bytes(sochi_texts):
+    vec = khabar.TfidfVectorizer(ngram_range=(1, 2))
+    frequencies = vec.count_frequencies(sochi_texts[:3]) + vec.count_frequencies(sochi_texts[3:])
+    data = frequencies.to_bytes()
+    assert data[:8] == b"KHABARDF"
+    clone = pickle.loads(pickle.dumps(frequencies))
+    assert clone == frequencies and clone.to_dict() == frequencies.to_dict()
+    assert clone.n_documents == len(sochi_texts)
+    assert khabar.DocumentFrequencies.from_bytes(data) == frequencies
+    # Fitting from the shipped counts gives the model fitted on the documents.
+    same_model(
+        khabar.TfidfVectorizer.from_frequencies(clone, ngram_range=(1, 2)),
+        vec.fit(sochi_texts),
+        sochi_texts,
+    )
+    with pytest.raises(ValueError, match="checksum mismatch"):
+        khabar.DocumentFrequencies.from_bytes(data[:20] + bytes([data[20] ^ 1]) + data[21:])
+    with pytest.raises(ValueError, match="truncated document frequencies"):
+        khabar.DocumentFrequencies.from_bytes(data[:12])
+    with pytest.raises(ValueError, match="wrong magic number"):
+        khabar.DocumentFrequencies.from_bytes(vec.to_bytes())
+    with pytest.raises(TypeError, match="expected bytes"):
+        khabar.DocumentFrequencies.from_bytes("KHABARDF")

@@ -27,6 +27,8 @@ class DocumentFrequencies {
   /// the term's index.
   std::size_t add(std::string_view term, std::int64_t documents, std::int64_t count);
   void add_documents(std::size_t n) noexcept { n_documents_ += n; }
+  /// Makes room for `terms` distinct terms in all.
+  void reserve(std::size_t terms);
   /// Adds everything `other` counted.
   DocumentFrequencies& merge(const DocumentFrequencies& other);
 

@@ -54,4 +54,23 @@ void save_model(const TfidfVectorizer& vectorizer, const std::string& path,
                 std::string_view annotations_json = "{}");
 LoadedModel load_model(const std::string& path);
 
+/// DocumentFrequencies as bytes: how partial counts travel between processes (Dask workers
+/// merging them in a tree) in one copy, and how they can be stored. Same conventions and
+/// checks as the model file; integers little-endian.
+///
+///   offset  size   field
+///   0       8      magic "KHABARDF"
+///   8       4      format version (uint32, 1)
+///   12      4      reserved, 0
+///   16      8      number of documents (uint64)
+///   24      8      number of terms N (uint64)
+///   32      8      length B of the term bytes (uint64)
+///   40      B      the terms, UTF-8, back to back
+///   .       8 N    end offset of each term within the term bytes (uint64, increasing)
+///   .       8 N    document frequency of each term (int64)
+///   .       8 N    total count of each term (int64)
+///   end-8   8      FNV-1a 64-bit hash of every byte before it
+std::string serialize_frequencies(const DocumentFrequencies& frequencies);
+DocumentFrequencies deserialize_frequencies(std::string_view bytes);
+
 }  // namespace khabar

@@ -32,6 +32,33 @@ std::pair<std::size_t, std::size_t> lsh_bands(double threshold, std::size_t num_
                                               double false_positive_weight = 0.5,
                                               double false_negative_weight = 0.5);
 
+/// The LSH bucket key of band `band` of a MinHash signature (rows band·r .. band·r + r − 1):
+/// FNV-1a of the rows' bytes, mixed with the band number. Documents share a bucket of a band
+/// when their keys for that band are equal.
+std::uint64_t lsh_band_key(const std::uint32_t* signature, std::size_t band,
+                           std::size_t rows_per_band) noexcept;
+
+/// Exact Jaccard similarity of two sorted, distinct sets of shingle hashes; 0 when both are
+/// empty.
+double shingle_jaccard(const std::uint64_t* a, std::size_t a_size, const std::uint64_t* b,
+                       std::size_t b_size) noexcept;
+
+/// The shingle sets of many documents back to back, each sorted and distinct: document d's
+/// hashes are hashes[offsets[d]] .. hashes[offsets[d + 1] − 1].
+struct ShingleSetsView {
+  const std::uint64_t* hashes = nullptr;
+  std::size_t n_hashes = 0;
+  const std::int64_t* offsets = nullptr;  ///< size + 1 entries, from 0, increasing, to n_hashes
+  std::size_t size = 0;
+};
+
+/// Exact Jaccard similarity of the pairs (a's document first[i], b's document second[i]): how a
+/// distributed run verifies candidates once both shingle sets have reached one worker. Throws
+/// InvalidOptionError for offsets or document numbers out of range.
+std::vector<double> shingle_jaccard(const ShingleSetsView& a, const std::int64_t* first,
+                                    const ShingleSetsView& b, const std::int64_t* second,
+                                    std::size_t n_pairs, std::size_t n_threads = 0);
+
 /// Near-duplicate detection: MinHash signatures (Broder 1997) over word shingles of the
 /// normalized tokens, candidate pairs from LSH bands (chosen for recall, see lsh_bands), each
 /// candidate verified by the exact
@@ -62,10 +89,15 @@ class NearDuplicates {
   /// Exact Jaccard similarity of two added documents' shingle sets.
   double jaccard(std::size_t a, std::size_t b) const;
 
+  /// Document d's shingle hashes, sorted and distinct (empty for a document without tokens,
+  /// which takes part in no pair).
+  const std::vector<std::uint64_t>& shingles(std::size_t d) const noexcept { return shingles_[d]; }
+  /// The LSH bucket keys of every document: size() × bands(), row-major (lsh_band_key).
+  std::vector<std::uint64_t> band_keys() const;
+
  private:
   std::vector<std::uint64_t> shingle_hashes(TextView text, TokenList& tokens) const;
   void sign(const std::vector<std::uint64_t>& shingles, std::uint32_t* signature) const;
-  std::uint64_t band_key(const std::uint32_t* signature, std::size_t band) const;
 
   NearDuplicateOptions options_;
   Tokenizer tokenizer_;
