@@ -65,7 +65,7 @@ def run_dask(workers: int) -> dict:
     nnz = dask.delayed(lambda block: block.nnz, pure=True)
     with (
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster),
     ):

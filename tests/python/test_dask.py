@@ -39,7 +39,7 @@ PARAMS = {"min_df": 2, "max_df": 0.5, "sublinear_tf": True}
 def client():
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster) as client,
     ):
