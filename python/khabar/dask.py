@@ -153,7 +153,7 @@ def fit_tfidf(
     n_threads: int = 1,
     compute: bool = True,
     **params: Any,
-) -> Any:
+) -> TfidfVectorizer | Delayed:
     """A :class:`khabar.TfidfVectorizer` fitted on the documents of a Dask collection.
 
     Each partition's DocumentFrequencies are counted on a worker; they are merged in a tree
