@@ -280,6 +280,7 @@ class Corpus:
         import pandas as pd
 
         X, names = self.matrix, self.vectorizer.get_feature_names_out()
+        ids, titles = self.ids, self.titles  # each access copies a column
         rows = []
         for i in range(X.shape[0]):
             start, end = X.indptr[i], X.indptr[i + 1]
@@ -287,8 +288,8 @@ class Corpus:
             for rank, k in enumerate(order, 1):
                 rows.append(
                     (
-                        self.ids[i],
-                        self.titles[i],
+                        ids[i],
+                        titles[i],
                         rank,
                         names[X.indices[start + k]],
                         X.data[start + k],
@@ -350,8 +351,9 @@ class Corpus:
             candidates = found.fit(self.texts).pairs()
             pairs = list(zip(candidates["i"].tolist(), candidates["j"].tolist(), strict=True))
         rows = []
+        texts = self.texts  # one list, not one per pair (the column is copied on each access)
         for a, b in pairs:
-            for p in shared_passages(self.texts[a], self.texts[b], min_words=min_words):
+            for p in shared_passages(texts[a], texts[b], min_words=min_words):
                 rows.append(
                     (a, b, p.n_words, p.text_a, p.text_b, p.a_start, p.a_end, p.b_start, p.b_end)
                 )
