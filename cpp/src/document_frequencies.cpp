@@ -1,6 +1,19 @@
 #include "khabar/document_frequencies.hpp"
 
+#include <stdexcept>
+
 namespace khabar {
+
+DocumentFrequencies::DocumentFrequencies(std::size_t n_documents, TermIndex terms,
+                                         std::vector<std::int64_t> document_frequency,
+                                         std::vector<std::int64_t> total_count)
+    : n_documents_(n_documents),
+      terms_(std::move(terms)),
+      document_frequency_(std::move(document_frequency)),
+      total_count_(std::move(total_count)) {
+  if (document_frequency_.size() != terms_.size() || total_count_.size() != terms_.size())
+    throw std::invalid_argument("DocumentFrequencies: one count of each kind per term");
+}
 
 std::size_t DocumentFrequencies::add(std::string_view term, std::int64_t documents,
                                      std::int64_t count) {

@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "radix_sort.hpp"
+
 namespace khabar {
 
 std::uint64_t TermIndex::hash_of(std::string_view term) noexcept {
@@ -42,6 +44,40 @@ void TermIndex::rehash(std::size_t slot_count) {
     slots[i] = slot;
   }
   slots_ = std::move(slots);
+}
+
+std::int64_t TermIndex::assign_distinct(std::string arena, std::vector<std::size_t> ends) {
+  if (ends.size() >= std::numeric_limits<std::uint32_t>::max() - 1)
+    throw std::length_error("more than 2^32 - 2 distinct terms");
+  arena_ = std::move(arena);
+  ends_ = std::move(ends);
+  std::size_t slot_count = 16;
+  while (slot_count < 2 * size()) slot_count *= 2;
+  slots_.assign(slot_count, Slot{});
+  const std::size_t mask = slot_count - 1;
+  // Terms placed in the order of their home slots sweep the table once, where placing them
+  // in id order would miss the cache on every term of a large vocabulary.
+  // (Beyond 2^32 slots the home slot no longer fits beside the id: then in id order.)
+  const bool by_home = slot_count <= (std::size_t{1} << 32);
+  std::vector<std::uint64_t> order(size()), scratch;
+  for (std::size_t id = 0; id < size(); ++id)
+    order[id] = by_home ? (hash_of(term(id)) & mask) << 32 | id : id;
+  if (by_home) detail::radix_sort(order, scratch, 32, detail::bits_for(slot_count));
+  for (std::uint64_t entry : order) {
+    const auto id = static_cast<std::uint32_t>(entry);
+    const Key key = key_of(term(id));
+    std::size_t i = key.hash & mask;
+    for (; slots_[i].id_plus_one; i = (i + 1) & mask) {
+      if (matches(slots_[i], key)) {
+        const std::int64_t repeated = std::max<std::int64_t>(id, slots_[i].id_plus_one - 1);
+        *this = TermIndex{};
+        return repeated;
+      }
+    }
+    slots_[i] = Slot{
+        key.hash, id + 1, static_cast<std::uint32_t>(key.term.size()), {key.head[0], key.head[1]}};
+  }
+  return kAbsent;
 }
 
 std::int64_t TermIndex::find(std::string_view term) const noexcept { return find(key_of(term)); }

@@ -6,12 +6,18 @@
 #endif
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "csr_assembly.hpp"
 #include "khabar/errors.hpp"
+#include "radix_sort.hpp"
+#include "sorted_counts.hpp"
 #include "thread_pool.hpp"
+#include "utf.hpp"
 
 namespace khabar {
 namespace {
@@ -20,7 +26,9 @@ namespace {
 constexpr std::size_t kBlockDocuments = 64;
 
 // One thread's numbering of the terms it met, with their counts. With a fixed vocabulary the
-// numbering is the vocabulary's columns and `terms` stays empty.
+// numbering is the vocabulary's columns and `terms` stays empty. Words are numbered by their
+// UTF-16 form, the tokenizer's own, and encoded as UTF-8 once per distinct term when the
+// workers' counts are merged, not once per occurrence.
 struct TermCounts {
   std::int64_t document_frequency = 0;
   std::int64_t total_count = 0;
@@ -53,6 +61,7 @@ class CountingPass {
         columns_(columns),
         n_threads_(n_threads),
         keep_rows_(keep_rows),
+        utf16_terms_(!columns && tokenizer.options().analyzer == Analyzer::word),
         workers_(detail::resolve_thread_count(n_threads, SIZE_MAX)) {}
 
   void add(const std::vector<TextView>& docs) {
@@ -75,29 +84,92 @@ class CountingPass {
   std::vector<Block>& blocks() noexcept { return blocks_; }
   const std::vector<WorkerTerms>& workers() const noexcept { return workers_; }
 
-  /// The merged counts of all workers; with `positions`, also where each worker's term ids
-  /// landed in the merged table.
-  DocumentFrequencies frequencies(
+  /// The merged counts of all workers, terms in code point order whatever the number of
+  /// threads; with `positions`, also where each worker's term ids landed in them. Each
+  /// worker's terms are encoded and sorted on its own thread, then the sorted runs are merged
+  /// pairwise, the merges of a round in parallel: no hash insert per merged term.
+  detail::SortedCounts merged_counts(
       std::vector<std::vector<std::int64_t>>* positions = nullptr) const {
-    DocumentFrequencies merged;
-    merged.add_documents(n_documents_);
-    if (positions) positions->assign(workers_.size(), {});
-    for (std::size_t w = 0; w < workers_.size(); ++w) {
-      const WorkerTerms& worker = workers_[w];
-      if (positions) (*positions)[w].assign(worker.counts.size(), TermIndex::kAbsent);
-      for (std::size_t id = 0; id < worker.counts.size(); ++id) {
-        const TermCounts& term = worker.counts[id];
-        if (term.document_frequency == 0) continue;
-        const std::size_t position =
-            merged.add(columns_ ? columns_->term(id) : worker.terms.term(id),
-                       term.document_frequency, term.total_count);
-        if (positions) (*positions)[w][id] = static_cast<std::int64_t>(position);
-      }
+    std::vector<detail::SortedCounts> runs(workers_.size());
+    std::vector<std::vector<std::uint32_t>> ids(workers_.size());
+    detail::parallel_for(workers_.size(), n_threads_, 1,
+                         [&](std::size_t, std::size_t begin, std::size_t end) {
+                           for (std::size_t w = begin; w < end; ++w)
+                             runs[w] = sorted_run(w, ids[w]);
+                         });
+    std::vector<const detail::SortedCounts*> round;
+    for (const auto& run : runs) round.push_back(&run);
+    std::vector<detail::SortedCounts> merged;  // the previous round's results
+    while (round.size() > 1) {
+      std::vector<detail::SortedCounts> results(round.size() / 2);
+      detail::parallel_for(
+          results.size(), n_threads_, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i)
+              results[i] = detail::SortedCounts::merge(*round[2 * i], *round[2 * i + 1]);
+          });
+      std::vector<const detail::SortedCounts*> next;
+      for (const auto& result : results) next.push_back(&result);
+      // An odd one out moves on to the next round as it is.
+      std::optional<detail::SortedCounts> carried;
+      if (round.size() % 2) carried = *round.back();
+      merged = std::move(results);
+      if (carried) merged.push_back(std::move(*carried));
+      round.clear();
+      for (const auto& result : merged) round.push_back(&result);
     }
-    return merged;
+    detail::SortedCounts total = runs.empty()     ? detail::SortedCounts{}
+                                 : merged.empty() ? runs[0]
+                                                  : std::move(merged[0]);
+    if (positions) {
+      positions->assign(workers_.size(), {});
+      detail::parallel_for(workers_.size(), n_threads_, 1,
+                           [&](std::size_t, std::size_t begin, std::size_t end) {
+                             for (std::size_t w = begin; w < end; ++w) {
+                               auto& of_worker = (*positions)[w];
+                               of_worker.assign(workers_[w].counts.size(), TermIndex::kAbsent);
+                               const std::vector<std::int64_t> found = total.positions_of(runs[w]);
+                               for (std::size_t i = 0; i < found.size(); ++i)
+                                 of_worker[ids[w][i]] = found[i];
+                             }
+                           });
+    }
+    return total;
   }
 
+  DocumentFrequencies frequencies() const { return merged_counts().to_frequencies(); }
+
  private:
+  // One worker's counted terms as UTF-8, sorted; `ids` receives their term ids, in the order
+  // the run's origin() numbers them. The pass's documents are counted in the first run.
+  detail::SortedCounts sorted_run(std::size_t worker_index, std::vector<std::uint32_t>& ids) const {
+    const WorkerTerms& worker = workers_[worker_index];
+    std::string arena;
+    std::vector<std::size_t> ends;
+    std::vector<std::int64_t> document_frequency, total_count;
+    std::u16string units;
+    for (std::size_t id = 0; id < worker.counts.size(); ++id) {
+      const TermCounts& counts = worker.counts[id];
+      if (counts.document_frequency == 0) continue;
+      if (columns_) {
+        arena.append(columns_->term(id));
+      } else if (utf16_terms_) {
+        const std::string_view key = worker.terms.term(id);
+        units.resize(key.size() / sizeof(char16_t));
+        std::memcpy(units.data(), key.data(), key.size());
+        detail::append_utf8(units, arena);
+      } else {
+        arena.append(worker.terms.term(id));
+      }
+      ends.push_back(arena.size());
+      document_frequency.push_back(counts.document_frequency);
+      total_count.push_back(counts.total_count);
+      ids.push_back(static_cast<std::uint32_t>(id));
+    }
+    return detail::SortedCounts(worker_index == 0 ? n_documents_ : 0, std::move(arena),
+                                std::move(ends), std::move(document_frequency),
+                                std::move(total_count));
+  }
+
   void count_range(const std::vector<TextView>& docs, std::size_t worker_index, std::size_t begin,
                    std::size_t end, std::size_t first_block, std::size_t first_document) {
     WorkerTerms& worker = workers_[worker_index];
@@ -107,24 +179,29 @@ class CountingPass {
     if (columns_ && worker.counts.size() != columns_->size())
       worker.counts.resize(columns_->size());
     TokenList tokens;
+    Utf16TokenList words;
     std::vector<std::uint32_t> ids;
     for (std::size_t block_begin = begin; block_begin < end; block_begin += kBlockDocuments) {
       Block* block = keep_rows_ ? &blocks_[first_block + block_begin / kBlockDocuments] : nullptr;
       if (block) block->worker = worker_index;
       const std::size_t block_end = std::min(end, block_begin + kBlockDocuments);
       for (std::size_t d = block_begin; d < block_end; ++d) {
+        ids.clear();
         try {
-          tokenizer_.analyze(docs[d], tokens);
+          if (utf16_terms_) {
+            tokenizer_.analyze(docs[d], words);
+            worker.terms.insert_all(words, ids);
+          } else {
+            tokenizer_.analyze(docs[d], tokens);
+            if (columns_)
+              columns_->find_all(tokens, ids);
+            else
+              worker.terms.insert_all(tokens, ids);
+          }
         } catch (const InvalidTextError& error) {
           throw error.in_document(first_document + d);
         }
-        ids.clear();
-        if (columns_) {
-          columns_->find_all(tokens, ids);
-        } else {
-          worker.terms.insert_all(tokens, ids);
-          worker.counts.resize(worker.terms.size());
-        }
+        if (!columns_) worker.counts.resize(worker.terms.size());
         // Count each distinct term of the document once: a stamp per term instead of sorting.
         const std::uint32_t stamp = ++worker.documents_seen;
         worker.distinct.clear();
@@ -162,6 +239,7 @@ class CountingPass {
   const TermIndex* columns_;
   std::size_t n_threads_;
   bool keep_rows_;
+  bool utf16_terms_;
   std::vector<WorkerTerms> workers_;
   std::vector<Block> blocks_;
   std::size_t n_documents_ = 0;
@@ -185,15 +263,23 @@ double log_of_count(std::uint32_t count) {
   return count < table.size() ? table[count] : std::log(static_cast<double>(count));
 }
 
+// A row entry as one integer, column above count, so that sorting a row by column compares
+// single integers.
+using RowEntry = std::uint64_t;
+RowEntry entry_of(std::int64_t column, std::uint32_t count) {
+  return static_cast<RowEntry>(column) << 32 | count;
+}
+std::int32_t column_of_entry(RowEntry entry) { return static_cast<std::int32_t>(entry >> 32); }
+std::uint32_t count_of(RowEntry entry) { return static_cast<std::uint32_t>(entry); }
+
 // Weighs one row in place, in scikit-learn's order of operations: binary, sublinear tf, idf,
 // then the norm.
 void weigh_row(const VectorizerOptions& options, const std::vector<double>& idf,
-               const std::pair<std::int32_t, std::uint32_t>* entries, double* values,
-               std::size_t n) {
+               const RowEntry* entries, double* values, std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) {
-    const std::uint32_t count = options.binary ? 1 : entries[k].second;
+    const std::uint32_t count = options.binary ? 1 : count_of(entries[k]);
     double value = options.sublinear_tf ? log_of_count(count) + 1.0 : static_cast<double>(count);
-    if (options.use_idf) value *= idf[static_cast<std::size_t>(entries[k].first)];
+    if (options.use_idf) value *= idf[static_cast<std::size_t>(column_of_entry(entries[k]))];
     values[k] = value;
   }
   detail::normalize_row(options.norm, values, n);
@@ -209,6 +295,7 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
   auto column_of = [&](const Block& block, std::uint32_t id) -> std::int64_t {
     return remap.empty() ? id : remap[block.worker][id];
   };
+  const unsigned column_bits = detail::bits_for(n_columns);
   std::vector<std::size_t> first_row(blocks.size() + 1, 0);
   for (std::size_t b = 0; b < blocks.size(); ++b)
     first_row[b + 1] = first_row[b] + blocks[b].row_ends.size();
@@ -249,7 +336,7 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
         using Value = typename std::decay_t<decltype(values)>::value_type;
         detail::parallel_for(
             blocks.size(), n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
-              std::vector<std::pair<std::int32_t, std::uint32_t>> entries;
+              std::vector<RowEntry> entries, scratch;
               std::vector<double> weights;
               for (std::size_t b = begin; b < end; ++b) {
                 Block& block = blocks[b];
@@ -259,20 +346,22 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
                   for (std::uint32_t k = row_begin; k < block.row_ends[r]; ++k) {
                     const std::int64_t column = column_of(block, block.ids[k]);
                     if (column != TermIndex::kAbsent)
-                      entries.emplace_back(static_cast<std::int32_t>(column), block.counts[k]);
+                      entries.push_back(entry_of(column, block.counts[k]));
                   }
                   row_begin = block.row_ends[r];
-                  if (!remap.empty()) std::sort(entries.begin(), entries.end());
+                  // A row has a few hundred distinct columns: radix sorting them takes half the
+                  // time comparison sorting did.
+                  if (!remap.empty()) detail::radix_sort(entries, scratch, 32, column_bits);
                   weights.resize(entries.size());
                   if (options.value_type == ValueType::int64) {
                     for (std::size_t k = 0; k < entries.size(); ++k)
-                      weights[k] = options.binary ? 1.0 : static_cast<double>(entries[k].second);
+                      weights[k] = options.binary ? 1.0 : static_cast<double>(count_of(entries[k]));
                   } else {
                     weigh_row(options, idf, entries.data(), weights.data(), entries.size());
                   }
                   auto at = static_cast<std::size_t>(matrix.indptr[first_row[b] + r]);
                   for (std::size_t k = 0; k < entries.size(); ++k, ++at) {
-                    matrix.indices[at] = entries[k].first;
+                    matrix.indices[at] = column_of_entry(entries[k]);
                     values[at] = static_cast<Value>(weights[k]);
                   }
                 }
@@ -302,13 +391,18 @@ void validate(const VectorizerOptions& options) {
 
 // Columns numbered in the order of `terms`, which must be distinct.
 TermIndex index_of_distinct(const std::vector<std::string>& terms) {
-  TermIndex index;
-  index.reserve(terms.size());
+  std::string arena;
+  std::vector<std::size_t> ends;
+  ends.reserve(terms.size());
   for (const auto& term : terms) {
-    const std::size_t size_before = index.size();
-    if (index.insert(term) != size_before)
-      throw InvalidOptionError("Duplicate term in vocabulary: '" + term + "'");
+    arena.append(term);
+    ends.push_back(arena.size());
   }
+  TermIndex index;
+  const std::int64_t repeated = index.assign_distinct(std::move(arena), std::move(ends));
+  if (repeated != TermIndex::kAbsent)
+    throw InvalidOptionError("Duplicate term in vocabulary: '" +
+                             terms[static_cast<std::size_t>(repeated)] + "'");
   return index;
 }
 
@@ -324,8 +418,10 @@ double inverse_document_frequency(std::int64_t document_frequency, std::size_t n
 
 namespace detail {
 
-// select_vocabulary as positions in `frequencies`, in column order.
-std::vector<std::size_t> select_vocabulary_positions(const DocumentFrequencies& frequencies,
+// select_vocabulary as positions in `frequencies`, in column order. `Counts` is
+// DocumentFrequencies or SortedCounts.
+template <class Counts>
+std::vector<std::size_t> select_vocabulary_positions(const Counts& frequencies,
                                                      const VectorizerOptions& options) {
   const double max_documents = options.max_df.documents(frequencies.n_documents());
   const double min_documents = options.min_df.documents(frequencies.n_documents());
@@ -357,7 +453,9 @@ std::vector<std::size_t> select_vocabulary_positions(const DocumentFrequencies& 
   if (kept.empty())
     throw InvalidOptionError(
         "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
-  std::sort(kept.begin(), kept.end(), by_term);
+  // Counts merged by khabar hold their terms sorted already.
+  if (!std::is_sorted(kept.begin(), kept.end(), by_term))
+    detail::sort_by_bytes(kept, [&](std::size_t i) { return frequencies.term(i); });
   return kept;
 }
 
@@ -402,18 +500,31 @@ void TfidfVectorizer::fit_frequencies(const DocumentFrequencies& frequencies) {
       positions[column] = frequencies.find(vocabulary_.term(column));
     compute_idf(frequencies, positions);
   } else {
-    const std::vector<std::size_t> selected =
-        detail::select_vocabulary_positions(frequencies, options_);
-    TermIndex index;
-    index.reserve(selected.size());
-    for (std::size_t position : selected) index.insert(frequencies.term(position));
-    vocabulary_ = std::move(index);
-    compute_idf(frequencies, std::vector<std::int64_t>(selected.begin(), selected.end()));
+    learn_vocabulary(frequencies);
   }
   fitted_ = true;
 }
 
-void TfidfVectorizer::compute_idf(const DocumentFrequencies& frequencies,
+template <class Counts>
+std::vector<std::size_t> TfidfVectorizer::learn_vocabulary(const Counts& frequencies) {
+  std::vector<std::size_t> selected = detail::select_vocabulary_positions(frequencies, options_);
+  std::string arena;
+  std::vector<std::size_t> ends;
+  ends.reserve(selected.size());
+  for (std::size_t position : selected) {
+    arena.append(frequencies.term(position));
+    ends.push_back(arena.size());
+  }
+  TermIndex index;
+  if (index.assign_distinct(std::move(arena), std::move(ends)) != TermIndex::kAbsent)
+    throw std::logic_error("frequencies repeat a term");
+  vocabulary_ = std::move(index);
+  compute_idf(frequencies, std::vector<std::int64_t>(selected.begin(), selected.end()));
+  return selected;
+}
+
+template <class Counts>
+void TfidfVectorizer::compute_idf(const Counts& frequencies,
                                   const std::vector<std::int64_t>& positions) {
   idf_.clear();
   if (!options_.use_idf) return;
@@ -476,20 +587,19 @@ CsrMatrix TfidfVectorizer::Builder::finish() {
   const std::unique_ptr<State> state = std::move(state_);
   TfidfVectorizer& vectorizer = *vectorizer_;
   std::vector<std::vector<std::int64_t>> remap;
-  {
-    const DocumentFrequencies frequencies =
-        state->pass.frequencies(vectorizer.fixed_vocabulary_ ? nullptr : &remap);
-    vectorizer.fit_frequencies(frequencies);
-    if (!vectorizer.fixed_vocabulary_) {
-      // Worker id -> merged position -> column (positions of pruned terms have none).
-      std::vector<std::int64_t> column_of_position(frequencies.size(), TermIndex::kAbsent);
-      for (std::size_t column = 0; column < vectorizer.vocabulary_.size(); ++column)
-        column_of_position[static_cast<std::size_t>(frequencies.find(
-            vectorizer.vocabulary_.term(column)))] = static_cast<std::int64_t>(column);
-      for (auto& ids : remap)
-        for (auto& id : ids)
-          if (id != TermIndex::kAbsent) id = column_of_position[static_cast<std::size_t>(id)];
-    }
+  if (vectorizer.fixed_vocabulary_) {
+    vectorizer.fit_frequencies(state->pass.frequencies());
+  } else {
+    const detail::SortedCounts counts = state->pass.merged_counts(&remap);
+    // Worker id -> merged position -> column (positions of pruned terms have none).
+    const std::vector<std::size_t> selected = vectorizer.learn_vocabulary(counts);
+    vectorizer.fitted_ = true;
+    std::vector<std::int64_t> column_of_position(counts.size(), TermIndex::kAbsent);
+    for (std::size_t column = 0; column < selected.size(); ++column)
+      column_of_position[selected[column]] = static_cast<std::int64_t>(column);
+    for (auto& ids : remap)
+      for (auto& id : ids)
+        if (id != TermIndex::kAbsent) id = column_of_position[static_cast<std::size_t>(id)];
   }  // the merged frequencies are freed here, before the matrix is built
   state->pass.release_terms();
   release_free_memory();

@@ -65,20 +65,28 @@ void validate(const TokenizerOptions& options) {
 
 }  // namespace
 
-void TokenList::push_back_joined(const std::u16string_view* pieces, std::size_t count) {
+template <class Char>
+void BasicTokenList<Char>::push_back_joined(const std::u16string_view* pieces, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
-    if (i) chars_.push_back(' ');
-    detail::append_utf8(pieces[i], chars_);
+    if (i) chars_.push_back(Char(' '));
+    if constexpr (std::is_same_v<Char, char16_t>)
+      chars_.append(pieces[i]);
+    else
+      detail::append_utf8(pieces[i], chars_);
   }
   ends_.push_back(chars_.size());
 }
 
-std::vector<std::string> TokenList::to_vector() const {
-  std::vector<std::string> out;
+template <class Char>
+std::vector<std::basic_string<Char>> BasicTokenList<Char>::to_vector() const {
+  std::vector<std::basic_string<Char>> out;
   out.reserve(size());
   for (std::size_t i = 0; i < size(); ++i) out.emplace_back((*this)[i]);
   return out;
 }
+
+template class BasicTokenList<char>;
+template class BasicTokenList<char16_t>;
 
 Tokenizer::Tokenizer(TokenizerOptions options)
     : options_(std::move(options)), normalizer_(options_.normalizer) {
@@ -116,14 +124,9 @@ void Tokenizer::rebuild_stopword_index() {
   for (const auto& word : normalized_stopwords_) stopword_index_.insert(word);
 }
 
-void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>* spans) const {
-  tokens.clear();
-  if (spans) spans->clear();
-  if (spans && options_.analyzer != Analyzer::word)
-    throw InvalidOptionError("token spans are defined for the word analyzer only");
-  if (spans && text.is_utf16()) throw InvalidOptionError("token spans need UTF-8 text");
+std::u16string_view Tokenizer::normalized_text(TextView text, bool with_spans) const {
   Workspace& ws = thread_workspace();
-  const bool traced = spans && options_.normalize;
+  const bool traced = with_spans && options_.normalize;
   const bool replace = options_.errors == TextErrors::replace;
   if (text.is_utf16()) {
     std::u16string_view units = text.utf16();
@@ -135,90 +138,113 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
       detail::validate_utf16(units);
       ws.normalized.assign(units);
     }
-  } else if (options_.normalize && !spans && !replace) {
+  } else if (options_.normalize && !with_spans && !replace) {
     normalizer_.normalize(text.utf8(), ws.normalized);
   } else {
     // The fused UTF-8 path of the normalizer is strict; replacement happens while decoding.
-    detail::decode_utf8(text.utf8(), ws.decoded, spans ? &ws.byte_of_unit : nullptr,
+    detail::decode_utf8(text.utf8(), ws.decoded, with_spans ? &ws.byte_of_unit : nullptr,
                         options_.errors);
     if (options_.normalize)
       normalizer_.normalize(ws.decoded, ws.normalized, traced ? &ws.source_map : nullptr);
     else
       ws.normalized = ws.decoded;
   }
-  const std::u16string_view normalized(ws.normalized);
+  return ws.normalized;
+}
 
-  if (options_.analyzer != Analyzer::word) {
-    // scikit-learn's _char_ngrams / _char_wb_ngrams, on code points of the normalized text.
-    ws.code_points.clear();
-    bool previous_space = false;
-    for (std::size_t i = 0; i < normalized.size();) {
-      UChar32 c;
-      U16_NEXT_UNSAFE(normalized.data(), i, c);
-      const bool space = is_python_space(c);
-      if (space && previous_space) {  // re.sub(r"\s\s+", " ") collapses runs to one space
-        ws.code_points.back() = U' ';
-        continue;
-      }
-      previous_space = space;
-      ws.code_points.push_back(static_cast<char32_t>(c));
-    }
-    ws.text_utf8.clear();
-    ws.byte_of_code_point.clear();
-    for (char32_t c : ws.code_points) {
-      ws.byte_of_code_point.push_back(ws.text_utf8.size());
-      char buffer[4];
-      std::int32_t length = 0;
-      U8_APPEND_UNSAFE(buffer, length, c);
-      ws.text_utf8.append(buffer, static_cast<std::size_t>(length));
-    }
-    ws.byte_of_code_point.push_back(ws.text_utf8.size());
-    const std::string_view utf8(ws.text_utf8);
-    auto piece = [&](std::size_t first, std::size_t count) {
-      const std::size_t begin = ws.byte_of_code_point[first];
-      return utf8.substr(begin, ws.byte_of_code_point[first + count] - begin);
-    };
-    const std::size_t length = ws.code_points.size();
-    if (options_.analyzer == Analyzer::character) {
-      for (std::size_t n = options_.ngram_min; n <= options_.ngram_max && n <= length; ++n)
-        for (std::size_t i = 0; i + n <= length; ++i) tokens.push_back(piece(i, n));
-      return;
-    }
-    // char_wb: each whitespace-separated word padded with one space on each side.
-    std::string padded;
-    std::size_t i = 0;
-    while (i < length) {
-      while (i < length && is_python_space(static_cast<UChar32>(ws.code_points[i]))) ++i;
-      if (i == length) break;
-      std::size_t word_end = i;
-      while (word_end < length && !is_python_space(static_cast<UChar32>(ws.code_points[word_end])))
-        ++word_end;
-      padded.assign(" ");
-      padded.append(piece(i, word_end - i));
-      padded.push_back(' ');
-      // Code point offsets within the padded word, to cut n-grams by characters not bytes.
-      std::vector<std::size_t> offsets{0};
-      for (std::size_t k = i; k <= word_end; ++k)
-        offsets.push_back(1 + ws.byte_of_code_point[k] - ws.byte_of_code_point[i]);
-      offsets.push_back(padded.size());
-      const std::size_t padded_length = offsets.size() - 1;
-      auto emit = [&](std::size_t offset, std::size_t n) {
-        const std::size_t last = std::min(offset + n, padded_length);
-        tokens.push_back(
-            std::string_view(padded).substr(offsets[offset], offsets[last] - offsets[offset]));
-      };
-      for (std::size_t n = options_.ngram_min; n <= options_.ngram_max; ++n) {
-        std::size_t offset = 0;
-        emit(offset, n);
-        while (offset + n < padded_length) emit(++offset, n);
-        // As in scikit-learn: a word no longer than n is counted once, not once per larger n.
-        if (offset == 0) break;
-      }
-      i = word_end;
-    }
+void Tokenizer::analyze(TextView text, Utf16TokenList& tokens) const {
+  tokens.clear();
+  if (options_.analyzer != Analyzer::word)
+    throw InvalidOptionError("UTF-16 tokens are defined for the word analyzer only");
+  word_tokens(normalized_text(text, false), tokens, nullptr);
+}
+
+void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>* spans) const {
+  tokens.clear();
+  if (spans) spans->clear();
+  if (spans && options_.analyzer != Analyzer::word)
+    throw InvalidOptionError("token spans are defined for the word analyzer only");
+  if (spans && text.is_utf16()) throw InvalidOptionError("token spans need UTF-8 text");
+  const std::u16string_view normalized = normalized_text(text, spans != nullptr);
+  if (options_.analyzer == Analyzer::word) {
+    word_tokens(normalized, tokens, spans);
     return;
   }
+  Workspace& ws = thread_workspace();
+  // scikit-learn's _char_ngrams / _char_wb_ngrams, on code points of the normalized text.
+  ws.code_points.clear();
+  bool previous_space = false;
+  for (std::size_t i = 0; i < normalized.size();) {
+    UChar32 c;
+    U16_NEXT_UNSAFE(normalized.data(), i, c);
+    const bool space = is_python_space(c);
+    if (space && previous_space) {  // re.sub(r"\s\s+", " ") collapses runs to one space
+      ws.code_points.back() = U' ';
+      continue;
+    }
+    previous_space = space;
+    ws.code_points.push_back(static_cast<char32_t>(c));
+  }
+  ws.text_utf8.clear();
+  ws.byte_of_code_point.clear();
+  for (char32_t c : ws.code_points) {
+    ws.byte_of_code_point.push_back(ws.text_utf8.size());
+    char buffer[4];
+    std::int32_t length = 0;
+    U8_APPEND_UNSAFE(buffer, length, c);
+    ws.text_utf8.append(buffer, static_cast<std::size_t>(length));
+  }
+  ws.byte_of_code_point.push_back(ws.text_utf8.size());
+  const std::string_view utf8(ws.text_utf8);
+  auto piece = [&](std::size_t first, std::size_t count) {
+    const std::size_t begin = ws.byte_of_code_point[first];
+    return utf8.substr(begin, ws.byte_of_code_point[first + count] - begin);
+  };
+  const std::size_t length = ws.code_points.size();
+  if (options_.analyzer == Analyzer::character) {
+    for (std::size_t n = options_.ngram_min; n <= options_.ngram_max && n <= length; ++n)
+      for (std::size_t i = 0; i + n <= length; ++i) tokens.push_back(piece(i, n));
+    return;
+  }
+  // char_wb: each whitespace-separated word padded with one space on each side.
+  std::string padded;
+  std::size_t i = 0;
+  while (i < length) {
+    while (i < length && is_python_space(static_cast<UChar32>(ws.code_points[i]))) ++i;
+    if (i == length) break;
+    std::size_t word_end = i;
+    while (word_end < length && !is_python_space(static_cast<UChar32>(ws.code_points[word_end])))
+      ++word_end;
+    padded.assign(" ");
+    padded.append(piece(i, word_end - i));
+    padded.push_back(' ');
+    // Code point offsets within the padded word, to cut n-grams by characters not bytes.
+    std::vector<std::size_t> offsets{0};
+    for (std::size_t k = i; k <= word_end; ++k)
+      offsets.push_back(1 + ws.byte_of_code_point[k] - ws.byte_of_code_point[i]);
+    offsets.push_back(padded.size());
+    const std::size_t padded_length = offsets.size() - 1;
+    auto emit = [&](std::size_t offset, std::size_t n) {
+      const std::size_t last = std::min(offset + n, padded_length);
+      tokens.push_back(
+          std::string_view(padded).substr(offsets[offset], offsets[last] - offsets[offset]));
+    };
+    for (std::size_t n = options_.ngram_min; n <= options_.ngram_max; ++n) {
+      std::size_t offset = 0;
+      emit(offset, n);
+      while (offset + n < padded_length) emit(++offset, n);
+      // As in scikit-learn: a word no longer than n is counted once, not once per larger n.
+      if (offset == 0) break;
+    }
+    i = word_end;
+  }
+}
 
+template <class Char>
+void Tokenizer::word_tokens(std::u16string_view normalized, BasicTokenList<Char>& tokens,
+                            std::vector<TokenSpan>* spans) const {
+  Workspace& ws = thread_workspace();
+  const bool traced = spans && options_.normalize;
   icu::BreakIterator& breaks = ws.breaks();
   UErrorCode status = U_ZERO_ERROR;
   UText utext = UTEXT_INITIALIZER;

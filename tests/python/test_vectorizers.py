@@ -193,6 +193,25 @@ def test_bit_identical_for_any_thread_count(sochi_texts, n_threads):
     assert np.array_equal(vec.transform(docs).data, reference.data)
 
 
+def test_vocabulary_beyond_65536_terms_equals_scikit_learn():
+    # Over 2^16 columns and rows of over 32 terms: rows are then sorted by radix passes over
+    # three bytes of the column, and the workers' sorted term runs merge with many overlaps.
+    rng = np.random.default_rng(2017)
+    # Letters ب .. غ (U+0628 .. U+063A), which normalization leaves as they are.
+    letters = rng.integers(0x0628, 0x063B, size=(120_000, 8)).tolist()
+    lengths = rng.integers(3, 9, size=120_000).tolist()
+    words = ["".join(map(chr, row[:n])) for row, n in zip(letters, lengths, strict=True)]
+    picks = rng.integers(0, len(words), size=(2_000, 120)).tolist()
+    sizes = rng.integers(20, 120, size=2_000).tolist()
+    docs = [" ".join(words[i] for i in row[:n]) for row, n in zip(picks, sizes, strict=True)]
+    ours = khabar.TfidfVectorizer(sublinear_tf=True, n_threads=2)
+    X = assert_same_fit(ours, sklearn_twin(ours), docs)
+    assert X.shape[1] > 2**16 and X.has_sorted_indices
+    one_thread = khabar.TfidfVectorizer(sublinear_tf=True, n_threads=1).fit_transform(docs)
+    assert np.array_equal(X.indices, one_thread.indices)
+    assert np.array_equal(X.data, one_thread.data)
+
+
 def test_generators_stream_in_chunks_with_progress(sochi_texts, capsys):
     docs = sochi_texts * 2000  # 10,000 documents: three chunks
     expected = khabar.TfidfVectorizer().fit_transform(docs)

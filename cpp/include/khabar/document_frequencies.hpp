@@ -15,6 +15,12 @@ namespace khabar {
 /// count parts of a corpus and the results combine into the counts of the whole.
 class DocumentFrequencies {
  public:
+  DocumentFrequencies() = default;
+  /// Counts given whole: the frequencies of the terms of `terms`, indexed by their ids.
+  DocumentFrequencies(std::size_t n_documents, TermIndex terms,
+                      std::vector<std::int64_t> document_frequency,
+                      std::vector<std::int64_t> total_count);
+
   std::size_t n_documents() const noexcept { return n_documents_; }
   std::size_t size() const noexcept { return terms_.size(); }
   std::string_view term(std::size_t i) const noexcept { return terms_.term(i); }

@@ -115,9 +115,14 @@ class TfidfVectorizer {
 
  private:
   friend class Builder;
+  // Selects the vocabulary from `frequencies` and computes the idf; returns the positions in
+  // `frequencies` of the columns, in column order. Counts: DocumentFrequencies, or the sorted
+  // counts fit_transform merges (the templates are instantiated in tfidf.cpp only).
+  template <class Counts>
+  std::vector<std::size_t> learn_vocabulary(const Counts& frequencies);
   // idf of each column from the frequencies at `positions` (kAbsent: document frequency 0).
-  void compute_idf(const DocumentFrequencies& frequencies,
-                   const std::vector<std::int64_t>& positions);
+  template <class Counts>
+  void compute_idf(const Counts& frequencies, const std::vector<std::int64_t>& positions);
 
   VectorizerOptions options_;
   Tokenizer tokenizer_;

@@ -34,32 +34,43 @@ struct TokenizerOptions {
 };
 
 /// Tokens of one document stored back to back in a single buffer, so that tokenizing a corpus
-/// costs no allocation per token. Views stay valid until the list is modified.
-class TokenList {
+/// costs no allocation per token. Views stay valid until the list is modified. `TokenList`
+/// holds UTF-8; `Utf16TokenList` holds the tokenizer's internal UTF-16, for consumers that only
+/// key on tokens (counting terms) and so need not encode every occurrence.
+template <class Char>
+class BasicTokenList {
  public:
+  using View = std::basic_string_view<Char>;
+
   std::size_t size() const noexcept { return ends_.size(); }
   bool empty() const noexcept { return ends_.empty(); }
-  std::string_view operator[](std::size_t i) const noexcept {
+  View operator[](std::size_t i) const noexcept {
     const std::size_t begin = i == 0 ? 0 : ends_[i - 1];
-    return std::string_view(chars_).substr(begin, ends_[i] - begin);
+    return View(chars_).substr(begin, ends_[i] - begin);
   }
   void clear() noexcept {
     chars_.clear();
     ends_.clear();
   }
-  void push_back(std::string_view token) {
+  void push_back(View token) {
     chars_.append(token);
     ends_.push_back(chars_.size());
   }
-  /// Appends the UTF-8 encoding of the UTF-16 pieces joined by single spaces, as one token.
+  /// Appends the UTF-16 pieces joined by single spaces, as one token in this list's encoding.
   void push_back_joined(const std::u16string_view* pieces, std::size_t count);
 
-  std::vector<std::string> to_vector() const;
+  std::vector<std::basic_string<Char>> to_vector() const;
 
  private:
-  std::string chars_;
+  std::basic_string<Char> chars_;
   std::vector<std::size_t> ends_;
 };
+
+using TokenList = BasicTokenList<char>;
+using Utf16TokenList = BasicTokenList<char16_t>;
+
+extern template class BasicTokenList<char>;
+extern template class BasicTokenList<char16_t>;
 
 /// Where a token came from in the ORIGINAL text: UTF-8 byte offsets and code point offsets
 /// (Python `str` indices). A stemmed or normalized token spans the whole surface word; a word
@@ -126,9 +137,17 @@ class Tokenizer {
   /// `text` may be UTF-8 or UTF-16 (spans need UTF-8); ill-formed input throws
   /// InvalidTextError.
   void analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>* spans = nullptr) const;
+  /// The same tokens in UTF-16 (word analyzer only; InvalidOptionError otherwise).
+  void analyze(TextView text, Utf16TokenList& tokens) const;
 
  private:
   void rebuild_stopword_index();
+  // Normalized UTF-16 of `text` in this thread's workspace (spans: with the maps they need).
+  std::u16string_view normalized_text(TextView text, bool with_spans) const;
+  // The word tokens of `normalized` (n-grams included) appended to `tokens`.
+  template <class Char>
+  void word_tokens(std::u16string_view normalized, BasicTokenList<Char>& tokens,
+                   std::vector<TokenSpan>* spans) const;
   // analyze() of docs[index], attributing an InvalidTextError to document `index`.
   void analyze_document(const std::vector<TextView>& docs, std::size_t index,
                         TokenList& tokens) const;
