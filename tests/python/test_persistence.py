@@ -394,7 +394,7 @@ def test_unfitted_cannot_be_saved(tmp_path):
 
 def test_io_failures_are_os_errors(tmp_path):
     vec = khabar.TfidfVectorizer().fit(["سوريا روسيا"])
-    with pytest.raises(FileNotFoundError, match="cannot write .*missing"):
+    with pytest.raises(FileNotFoundError, match=r"cannot write .*missing"):
         vec.save(tmp_path / "missing" / "model.khabar")
     (tmp_path / "folder.khabar").mkdir()
     with pytest.raises(IsADirectoryError):
