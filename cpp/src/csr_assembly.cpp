@@ -1,9 +1,19 @@
 #include "csr_assembly.hpp"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <cmath>
 #include <type_traits>
 
 namespace khabar::detail {
+
+void release_free_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
 
 CsrMatrix assemble_rows(std::vector<RowChunk>& chunks, std::size_t n_rows, std::size_t n_columns,
                         ValueType value_type) {
@@ -22,10 +32,12 @@ CsrMatrix assemble_rows(std::vector<RowChunk>& chunks, std::size_t n_rows, std::
   auto fill = [&](auto& values) {
     using Value = typename std::decay_t<decltype(values)>::value_type;
     values.reserve(nnz);
-    for (RowChunk& chunk : chunks) {
+    for (std::size_t c = 0; c < chunks.size(); ++c) {
+      RowChunk& chunk = chunks[c];
       matrix.indices.insert(matrix.indices.end(), chunk.columns.begin(), chunk.columns.end());
       for (double v : chunk.values) values.push_back(static_cast<Value>(v));
       chunk = RowChunk{};
+      if (c % 16 == 15) release_free_memory();
     }
   };
   switch (value_type) {

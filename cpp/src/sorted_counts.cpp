@@ -33,40 +33,32 @@ SortedCounts::SortedCounts(std::size_t n_documents, std::string arena,
   sort_by_bytes(order, term_at);
   arena_.reserve(arena.size());
   ends_.reserve(n);
-  heads_.reserve(n);
   document_frequency_.reserve(n);
   total_count_.reserve(n);
   origin_.reserve(n);
   for (std::size_t i : order) {
     arena_.append(term_at(i));
     ends_.push_back(arena_.size());
-    heads_.push_back(leading_bytes(term_at(i)));
     document_frequency_.push_back(document_frequency[i]);
     total_count_.push_back(total_count[i]);
-    origin_.push_back(i);
+    origin_.push_back(static_cast<std::uint32_t>(i));
   }
-}
-
-bool SortedCounts::less(std::size_t k, const SortedCounts& other, std::size_t j) const noexcept {
-  if (heads_[k] != other.heads_[j]) return heads_[k] < other.heads_[j];
-  return term(k) < other.term(j);
 }
 
 void SortedCounts::append(const SortedCounts& from, std::size_t k) {
   arena_.append(from.term(k));
   ends_.push_back(arena_.size());
-  heads_.push_back(from.heads_[k]);
   document_frequency_.push_back(from.document_frequency_[k]);
   total_count_.push_back(from.total_count_[k]);
-  origin_.push_back(origin_.size());
+  origin_.push_back(static_cast<std::uint32_t>(origin_.size()));
 }
 
 SortedCounts SortedCounts::merge(const SortedCounts& a, const SortedCounts& b) {
   SortedCounts out;
   out.n_documents_ = a.n_documents_ + b.n_documents_;
   out.arena_.reserve(a.arena_.size() + b.arena_.size());
-  for (auto* v : {&out.ends_, &out.origin_}) v->reserve(a.size() + b.size());
-  out.heads_.reserve(a.size() + b.size());
+  out.ends_.reserve(a.size() + b.size());
+  out.origin_.reserve(a.size() + b.size());
   out.document_frequency_.reserve(a.size() + b.size());
   out.total_count_.reserve(a.size() + b.size());
   std::size_t i = 0, j = 0;

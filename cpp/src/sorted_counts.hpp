@@ -64,17 +64,17 @@ class SortedCounts {
   DocumentFrequencies to_frequencies() &&;
 
  private:
-  using Head = std::array<std::uint64_t, 2>;  // leading_bytes() of a term
-  bool less(std::size_t k, const SortedCounts& other, std::size_t j) const noexcept;
+  bool less(std::size_t k, const SortedCounts& other, std::size_t j) const noexcept {
+    return term(k) < other.term(j);
+  }
   void append(const SortedCounts& from, std::size_t k);
 
   std::size_t n_documents_ = 0;
   std::string arena_;
   std::vector<std::size_t> ends_;
-  std::vector<Head> heads_;
   std::vector<std::int64_t> document_frequency_;
   std::vector<std::int64_t> total_count_;
-  std::vector<std::size_t> origin_;
+  std::vector<std::uint32_t> origin_;  // TermIndex numbers terms in 32 bits too
 };
 
 }  // namespace khabar::detail

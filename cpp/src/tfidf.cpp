@@ -1,9 +1,6 @@
 #include "khabar/tfidf.hpp"
 
 #include <algorithm>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -43,13 +40,29 @@ struct WorkerTerms {
   std::vector<std::uint32_t> distinct;  // ids of the current document's distinct terms
 };
 
-// Rows of consecutive documents as (term id, count) pairs sorted by id, ids in the numbering of
-// the worker that counted them.
+// Rows of consecutive documents as (term id, count) pairs, ids in the numbering of the worker
+// that counted them. They hold the counts of the whole corpus until the matrix is built, so
+// each entry is kept small: a count takes one byte, and the rare count of 255 or more (a word
+// that often in one document) is kept aside by entry.
 struct Block {
+  static constexpr std::uint8_t kLarge = 255;
   std::size_t worker = 0;
   std::vector<std::uint32_t> row_ends;
   std::vector<std::uint32_t> ids;
-  std::vector<std::uint32_t> counts;
+  std::vector<std::uint8_t> counts;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> large_counts;  // (entry, count)
+
+  void add(std::uint32_t id, std::uint32_t count) {
+    if (count >= kLarge) large_counts.emplace_back(static_cast<std::uint32_t>(ids.size()), count);
+    ids.push_back(id);
+    counts.push_back(static_cast<std::uint8_t>(std::min<std::uint32_t>(count, kLarge)));
+  }
+  std::uint32_t count(std::uint32_t entry) const {
+    if (counts[entry] < kLarge) return counts[entry];
+    return std::lower_bound(large_counts.begin(), large_counts.end(),
+                            std::pair<std::uint32_t, std::uint32_t>(entry, 0))
+        ->second;
+  }
 };
 
 // Tokenizes documents once and counts their terms, optionally keeping each document's counts.
@@ -77,26 +90,32 @@ class CountingPass {
   }
 
   std::size_t n_documents() const noexcept { return n_documents_; }
-  /// Frees the workers' term tables once their ids have been mapped to columns.
-  void release_terms() {
-    for (auto& worker : workers_) worker = WorkerTerms{};
-  }
   std::vector<Block>& blocks() noexcept { return blocks_; }
-  const std::vector<WorkerTerms>& workers() const noexcept { return workers_; }
 
   /// The merged counts of all workers, terms in code point order whatever the number of
   /// threads; with `positions`, also where each worker's term ids landed in them. Each
   /// worker's terms are encoded and sorted on its own thread, then the sorted runs are merged
-  /// pairwise, the merges of a round in parallel: no hash insert per merged term.
-  detail::SortedCounts merged_counts(
-      std::vector<std::vector<std::int64_t>>* positions = nullptr) const {
+  /// pairwise, the merges of a round in parallel: no hash insert per merged term. Ends the
+  /// pass: the workers' term tables are freed once their runs are made.
+  detail::SortedCounts take_merged_counts(
+      std::vector<std::vector<std::int64_t>>* positions = nullptr) {
+    if (positions) {
+      positions->resize(workers_.size());
+      for (std::size_t w = 0; w < workers_.size(); ++w)
+        (*positions)[w].assign(workers_[w].counts.size(), TermIndex::kAbsent);
+    }
     std::vector<detail::SortedCounts> runs(workers_.size());
     std::vector<std::vector<std::uint32_t>> ids(workers_.size());
     detail::parallel_for(workers_.size(), n_threads_, 1,
                          [&](std::size_t, std::size_t begin, std::size_t end) {
-                           for (std::size_t w = begin; w < end; ++w)
-                             runs[w] = sorted_run(w, ids[w]);
+                           for (std::size_t w = begin; w < end; ++w) runs[w] = take_run(w, ids[w]);
                          });
+    if (runs.size() == 1) {  // one run: positions are its own order
+      if (positions)
+        for (std::size_t k = 0; k < runs[0].size(); ++k)
+          (*positions)[0][ids[0][runs[0].origin(k)]] = static_cast<std::int64_t>(k);
+      return std::move(runs[0]);
+    }
     std::vector<const detail::SortedCounts*> round;
     for (const auto& run : runs) round.push_back(&run);
     std::vector<detail::SortedCounts> merged;  // the previous round's results
@@ -107,8 +126,6 @@ class CountingPass {
             for (std::size_t i = begin; i < end; ++i)
               results[i] = detail::SortedCounts::merge(*round[2 * i], *round[2 * i + 1]);
           });
-      std::vector<const detail::SortedCounts*> next;
-      for (const auto& result : results) next.push_back(&result);
       // An odd one out moves on to the next round as it is.
       std::optional<detail::SortedCounts> carried;
       if (round.size() % 2) carried = *round.back();
@@ -117,32 +134,28 @@ class CountingPass {
       round.clear();
       for (const auto& result : merged) round.push_back(&result);
     }
-    detail::SortedCounts total = runs.empty()     ? detail::SortedCounts{}
-                                 : merged.empty() ? runs[0]
-                                                  : std::move(merged[0]);
+    detail::SortedCounts total = std::move(merged[0]);
     if (positions) {
-      positions->assign(workers_.size(), {});
       detail::parallel_for(workers_.size(), n_threads_, 1,
                            [&](std::size_t, std::size_t begin, std::size_t end) {
                              for (std::size_t w = begin; w < end; ++w) {
-                               auto& of_worker = (*positions)[w];
-                               of_worker.assign(workers_[w].counts.size(), TermIndex::kAbsent);
                                const std::vector<std::int64_t> found = total.positions_of(runs[w]);
                                for (std::size_t i = 0; i < found.size(); ++i)
-                                 of_worker[ids[w][i]] = found[i];
+                                 (*positions)[w][ids[w][i]] = found[i];
                              }
                            });
     }
     return total;
   }
 
-  DocumentFrequencies frequencies() const { return merged_counts().to_frequencies(); }
+  DocumentFrequencies take_frequencies() { return take_merged_counts().to_frequencies(); }
 
  private:
   // One worker's counted terms as UTF-8, sorted; `ids` receives their term ids, in the order
-  // the run's origin() numbers them. The pass's documents are counted in the first run.
-  detail::SortedCounts sorted_run(std::size_t worker_index, std::vector<std::uint32_t>& ids) const {
-    const WorkerTerms& worker = workers_[worker_index];
+  // the run's origin() numbers them. The pass's documents are counted in the first run. The
+  // worker's table is freed before the sort, which needs memory of its own.
+  detail::SortedCounts take_run(std::size_t worker_index, std::vector<std::uint32_t>& ids) {
+    WorkerTerms& worker = workers_[worker_index];
     std::string arena;
     std::vector<std::size_t> ends;
     std::vector<std::int64_t> document_frequency, total_count;
@@ -165,6 +178,7 @@ class CountingPass {
       total_count.push_back(counts.total_count);
       ids.push_back(static_cast<std::uint32_t>(id));
     }
+    worker = WorkerTerms{};
     return detail::SortedCounts(worker_index == 0 ? n_documents_ : 0, std::move(arena),
                                 std::move(ends), std::move(document_frequency),
                                 std::move(total_count));
@@ -221,10 +235,7 @@ class CountingPass {
           TermCounts& term = worker.counts[id];
           term.document_frequency += 1;
           term.total_count += term.count_in_document;
-          if (block) {
-            block->ids.push_back(id);
-            block->counts.push_back(term.count_in_document);
-          }
+          if (block) block->add(id, term.count_in_document);
         }
         if (block) block->row_ends.push_back(static_cast<std::uint32_t>(block->ids.size()));
       }
@@ -244,13 +255,6 @@ class CountingPass {
   std::vector<Block> blocks_;
   std::size_t n_documents_ = 0;
 };
-
-// Returns free heap pages to the operating system (glibc keeps small freed blocks otherwise).
-void release_free_memory() {
-#if defined(__GLIBC__)
-  malloc_trim(0);
-#endif
-}
 
 // ln(count) for the counts most terms have, computed once with std::log so that the values
 // are the same as calling it.
@@ -286,94 +290,56 @@ void weigh_row(const VectorizerOptions& options, const std::vector<double>& idf,
 }
 
 // The CSR matrix of counted blocks: ids mapped to columns through `remap` (per worker; empty
-// when ids already are columns), dropped when mapped to kAbsent, then weighed. Rows are sized
-// in a first pass so that the second writes straight into the result.
+// when ids already are columns), dropped when mapped to kAbsent, then weighed. Each block
+// becomes its rows on some thread and is freed at once; the rows are then copied into the
+// matrix, whose pages are touched only as they are written, so that counts, rows and result
+// are never all resident at once.
 CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size_t n_columns,
                        const std::vector<std::vector<std::int64_t>>& remap,
                        const VectorizerOptions& options, const std::vector<double>& idf,
                        std::size_t n_threads) {
-  auto column_of = [&](const Block& block, std::uint32_t id) -> std::int64_t {
-    return remap.empty() ? id : remap[block.worker][id];
-  };
   const unsigned column_bits = detail::bits_for(n_columns);
-  std::vector<std::size_t> first_row(blocks.size() + 1, 0);
-  for (std::size_t b = 0; b < blocks.size(); ++b)
-    first_row[b + 1] = first_row[b] + blocks[b].row_ends.size();
-  CsrMatrix matrix;
-  matrix.rows = n_rows;
-  matrix.cols = n_columns;
-  matrix.indptr.assign(n_rows + 1, 0);
-  detail::parallel_for(blocks.size(), n_threads, 1,
-                       [&](std::size_t, std::size_t begin, std::size_t end) {
-                         for (std::size_t b = begin; b < end; ++b) {
-                           const Block& block = blocks[b];
-                           std::uint32_t row_begin = 0;
-                           for (std::size_t r = 0; r < block.row_ends.size(); ++r) {
-                             std::int64_t kept = 0;
-                             for (std::uint32_t k = row_begin; k < block.row_ends[r]; ++k)
-                               kept += column_of(block, block.ids[k]) != TermIndex::kAbsent;
-                             matrix.indptr[first_row[b] + r + 1] = kept;
-                             row_begin = block.row_ends[r];
-                           }
-                         }
-                       });
-  for (std::size_t r = 0; r < n_rows; ++r) matrix.indptr[r + 1] += matrix.indptr[r];
-  const auto nnz = static_cast<std::size_t>(matrix.indptr[n_rows]);
-  matrix.indices.resize(nnz);
-  switch (options.value_type) {
-    case ValueType::float64:
-      matrix.data.emplace<std::vector<double>>(nnz);
-      break;
-    case ValueType::float32:
-      matrix.data.emplace<std::vector<float>>(nnz);
-      break;
-    case ValueType::int64:
-      matrix.data.emplace<std::vector<std::int64_t>>(nnz);
-      break;
-  }
-  std::visit(
-      [&](auto& values) {
-        using Value = typename std::decay_t<decltype(values)>::value_type;
-        detail::parallel_for(
-            blocks.size(), n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
-              std::vector<RowEntry> entries, scratch;
-              std::vector<double> weights;
-              for (std::size_t b = begin; b < end; ++b) {
-                Block& block = blocks[b];
-                std::uint32_t row_begin = 0;
-                for (std::size_t r = 0; r < block.row_ends.size(); ++r) {
-                  entries.clear();
-                  for (std::uint32_t k = row_begin; k < block.row_ends[r]; ++k) {
-                    const std::int64_t column = column_of(block, block.ids[k]);
-                    if (column != TermIndex::kAbsent)
-                      entries.push_back(entry_of(column, block.counts[k]));
-                  }
-                  row_begin = block.row_ends[r];
-                  // A row has a few hundred distinct columns: radix sorting them takes half the
-                  // time comparison sorting did.
-                  if (!remap.empty()) detail::radix_sort(entries, scratch, 32, column_bits);
-                  weights.resize(entries.size());
-                  if (options.value_type == ValueType::int64) {
-                    for (std::size_t k = 0; k < entries.size(); ++k)
-                      weights[k] = options.binary ? 1.0 : static_cast<double>(count_of(entries[k]));
-                  } else {
-                    weigh_row(options, idf, entries.data(), weights.data(), entries.size());
-                  }
-                  auto at = static_cast<std::size_t>(matrix.indptr[first_row[b] + r]);
-                  for (std::size_t k = 0; k < entries.size(); ++k, ++at) {
-                    matrix.indices[at] = column_of_entry(entries[k]);
-                    values[at] = static_cast<Value>(weights[k]);
-                  }
-                }
-                // The counts are no longer needed: free them as we go, and hand the pages back
-                // to the system now and then so that counts and result are not both resident.
-                block = Block{};
-                if (b % 64 == 63) release_free_memory();
-              }
-            });
-      },
-      matrix.data);
-  return matrix;
+  std::vector<detail::RowChunk> chunks(blocks.size());
+  detail::parallel_for(
+      blocks.size(), n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
+        std::vector<RowEntry> entries, scratch;
+        for (std::size_t b = begin; b < end; ++b) {
+          Block& block = blocks[b];
+          detail::RowChunk& rows = chunks[b];
+          rows.lengths.reserve(block.row_ends.size());
+          rows.columns.reserve(block.ids.size());  // exact unless terms were pruned
+          rows.values.reserve(block.ids.size());
+          std::uint32_t row_begin = 0;
+          for (const std::uint32_t row_end : block.row_ends) {
+            entries.clear();
+            for (std::uint32_t k = row_begin; k < row_end; ++k) {
+              const std::int64_t column =
+                  remap.empty() ? block.ids[k] : remap[block.worker][block.ids[k]];
+              if (column != TermIndex::kAbsent) entries.push_back(entry_of(column, block.count(k)));
+            }
+            row_begin = row_end;
+            // A row has a few hundred distinct columns: radix sorting them takes half the time
+            // comparison sorting did.
+            if (!remap.empty()) detail::radix_sort(entries, scratch, 32, column_bits);
+            rows.lengths.push_back(static_cast<std::int64_t>(entries.size()));
+            const std::size_t first = rows.values.size();
+            rows.values.resize(first + entries.size());
+            if (options.value_type == ValueType::int64) {
+              for (std::size_t k = 0; k < entries.size(); ++k)
+                rows.values[first + k] =
+                    options.binary ? 1.0 : static_cast<double>(count_of(entries[k]));
+            } else {
+              weigh_row(options, idf, entries.data(), rows.values.data() + first, entries.size());
+            }
+            for (const RowEntry entry : entries) rows.columns.push_back(column_of_entry(entry));
+          }
+          rows.columns.shrink_to_fit();
+          rows.values.shrink_to_fit();
+          block = Block{};
+          if (b % 64 == 63) detail::release_free_memory();
+        }
+      });
+  return detail::assemble_rows(chunks, n_rows, n_columns, options.value_type);
 }
 
 void validate(const VectorizerOptions& options) {
@@ -486,7 +452,7 @@ DocumentFrequencies TfidfVectorizer::count(const std::vector<TextView>& docs,
                                            std::size_t n_threads) const {
   CountingPass pass(tokenizer_, fixed_vocabulary_ ? &vocabulary_ : nullptr, n_threads, false);
   pass.add(docs);
-  return pass.frequencies();
+  return pass.take_frequencies();
 }
 
 void TfidfVectorizer::fit(const std::vector<TextView>& docs, std::size_t n_threads) {
@@ -588,9 +554,9 @@ CsrMatrix TfidfVectorizer::Builder::finish() {
   TfidfVectorizer& vectorizer = *vectorizer_;
   std::vector<std::vector<std::int64_t>> remap;
   if (vectorizer.fixed_vocabulary_) {
-    vectorizer.fit_frequencies(state->pass.frequencies());
+    vectorizer.fit_frequencies(state->pass.take_frequencies());
   } else {
-    const detail::SortedCounts counts = state->pass.merged_counts(&remap);
+    const detail::SortedCounts counts = state->pass.take_merged_counts(&remap);
     // Worker id -> merged position -> column (positions of pruned terms have none).
     const std::vector<std::size_t> selected = vectorizer.learn_vocabulary(counts);
     vectorizer.fitted_ = true;
@@ -601,8 +567,7 @@ CsrMatrix TfidfVectorizer::Builder::finish() {
       for (auto& id : ids)
         if (id != TermIndex::kAbsent) id = column_of_position[static_cast<std::size_t>(id)];
   }  // the merged frequencies are freed here, before the matrix is built
-  state->pass.release_terms();
-  release_free_memory();
+  detail::release_free_memory();
   return build_matrix(state->pass.blocks(), state->pass.n_documents(),
                       vectorizer.vocabulary_.size(), remap, vectorizer.options_, vectorizer.idf_,
                       state->n_threads);
