@@ -1,19 +1,12 @@
 #include "csr_assembly.hpp"
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include <cmath>
 #include <type_traits>
 
-namespace khabar::detail {
+#include <type_traits>
+#include "memory.hpp"
 
-void release_free_memory() {
-#if defined(__GLIBC__)
-  malloc_trim(0);
-#endif
-}
+namespace khabar::detail {
 
 CsrMatrix assemble_rows(std::vector<RowChunk>& chunks, std::size_t n_rows, std::size_t n_columns,
                         ValueType value_type) {
@@ -29,9 +22,11 @@ CsrMatrix assemble_rows(std::vector<RowChunk>& chunks, std::size_t n_rows, std::
     }
   }
   matrix.indices.reserve(nnz);
+  advise_huge_pages(matrix.indices.data(), nnz * sizeof(std::int32_t));
   auto fill = [&](auto& values) {
     using Value = typename std::decay_t<decltype(values)>::value_type;
     values.reserve(nnz);
+    advise_huge_pages(values.data(), nnz * sizeof(Value));
     for (std::size_t c = 0; c < chunks.size(); ++c) {
       RowChunk& chunk = chunks[c];
       matrix.indices.insert(matrix.indices.end(), chunk.columns.begin(), chunk.columns.end());

@@ -23,10 +23,6 @@ struct RowChunk {
 CsrMatrix assemble_rows(std::vector<RowChunk>& chunks, std::size_t n_rows, std::size_t n_columns,
                         ValueType value_type);
 
-/// Returns free heap pages to the operating system: glibc keeps freed blocks of this size in
-/// the heap, so that memory freed while a result is built would otherwise stay resident.
-void release_free_memory();
-
 /// Divides a row by its L1 or L2 norm, summed over the row in storage order as scikit-learn's
 /// normalize() does; rows of norm 0 are left alone.
 void normalize_row(Norm norm, double* values, std::size_t n);

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "memory.hpp"
 #include "radix_sort.hpp"
 
 namespace khabar {
@@ -28,6 +29,14 @@ bool TermIndex::matches(const Slot& slot, const Key& key) const noexcept {
          term(slot.id_plus_one - 1).substr(kInlineBytes) == key.term.substr(kInlineBytes);
 }
 
+std::vector<TermIndex::Slot> TermIndex::empty_slots(std::size_t slot_count) {
+  std::vector<Slot> slots;
+  slots.reserve(slot_count);
+  detail::advise_huge_pages(slots.data(), slot_count * sizeof(Slot));
+  slots.resize(slot_count);
+  return slots;
+}
+
 void TermIndex::reserve(std::size_t terms) {
   std::size_t slot_count = 16;
   while (slot_count < 2 * terms) slot_count *= 2;
@@ -35,7 +44,7 @@ void TermIndex::reserve(std::size_t terms) {
 }
 
 void TermIndex::rehash(std::size_t slot_count) {
-  std::vector<Slot> slots(slot_count);
+  std::vector<Slot> slots = empty_slots(slot_count);
   const std::size_t mask = slot_count - 1;
   for (const Slot& slot : slots_) {
     if (!slot.id_plus_one) continue;
@@ -53,7 +62,7 @@ std::int64_t TermIndex::assign_distinct(std::string arena, std::vector<std::size
   ends_ = std::move(ends);
   std::size_t slot_count = 16;
   while (slot_count < 2 * size()) slot_count *= 2;
-  slots_.assign(slot_count, Slot{});
+  slots_ = empty_slots(slot_count);
   const std::size_t mask = slot_count - 1;
   // Terms placed in the order of their home slots sweep the table once, where placing them
   // in id order would miss the cache on every term of a large vocabulary.

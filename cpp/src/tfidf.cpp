@@ -11,6 +11,7 @@
 
 #include "csr_assembly.hpp"
 #include "khabar/errors.hpp"
+#include "memory.hpp"
 #include "radix_sort.hpp"
 #include "sorted_counts.hpp"
 #include "thread_pool.hpp"
@@ -335,8 +336,7 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
           }
           rows.columns.shrink_to_fit();
           rows.values.shrink_to_fit();
-          block = Block{};
-          if (b % 64 == 63) detail::release_free_memory();
+          block = Block{};  // its memory is reused by the rows of the blocks that follow
         }
       });
   return detail::assemble_rows(chunks, n_rows, n_columns, options.value_type);

@@ -69,6 +69,7 @@ class TermIndex {
   bool matches(const Slot& slot, const Key& key) const noexcept;
   static std::uint64_t hash_of(std::string_view term) noexcept;
   void rehash(std::size_t slot_count);
+  static std::vector<Slot> empty_slots(std::size_t slot_count);
 
   std::uint32_t insert(const Key& key);
   std::int64_t find(const Key& key) const noexcept;
