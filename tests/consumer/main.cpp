@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 int main() {
@@ -19,9 +20,10 @@ int main() {
   // TF-IDF of two documents: "سوريا" occurs in both, so with a smoothed idf of 1 it weighs less
   // than "روسيا" and "تركيا" (idf 1 + ln 1.5) in each L2-normalized row.
   khabar::TfidfVectorizer vectorizer;
-  const std::vector<khabar::TextView> docs = {"سوريا روسيا", "سوريا تركيا"};
+  const std::vector<std::string_view> docs = {"سوريا روسيا", "سوريا تركيا"};
+  vectorizer.fit(docs);
   const Eigen::SparseMatrix<double, Eigen::RowMajor> matrix =
-      khabar::to_eigen(vectorizer.fit_transform(docs));
+      khabar::to_eigen(vectorizer.transform(docs));
   const double rare = 1.0 + std::log(1.5);
   const double expected_common = 1.0 / std::sqrt(1.0 + rare * rare);
   const auto common = vectorizer.column("سوريا");

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -39,6 +40,18 @@ TEST(Tfidf, VocabularyIsSortedByCodePoint) {
   EXPECT_EQ(vectorizer.feature(2), "سوريا");
   EXPECT_EQ(vectorizer.column("سوريا"), 2);
   EXPECT_EQ(vectorizer.column("مصر"), khabar::TermIndex::kAbsent);
+}
+
+TEST(Tfidf, TakesStringViewsAndStrings) {
+  const std::vector<std::string_view> views(kTexts.begin(), kTexts.end());
+  TfidfVectorizer from_views, from_strings;
+  const CsrMatrix a = from_views.fit_transform(views);
+  from_strings.fit(kTexts);
+  const CsrMatrix b = from_strings.transform(kTexts);
+  EXPECT_EQ(a.indptr, b.indptr);
+  EXPECT_EQ(a.indices, b.indices);
+  EXPECT_EQ(values(a), values(b));
+  EXPECT_EQ(from_views.transform(views).indices, a.indices);
 }
 
 TEST(Tfidf, SmoothIdfByHand) {

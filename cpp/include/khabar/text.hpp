@@ -2,6 +2,8 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 namespace khabar {
 
@@ -30,5 +32,17 @@ class TextView {
   std::u16string_view utf16_;
   bool is_utf16_ = false;
 };
+
+/// Views of documents held as std::string, std::string_view, std::u16string... (valid while
+/// `texts` lives), for the batch calls, which take TextView.
+template <class Text>
+std::vector<TextView> text_views(const std::vector<Text>& texts) {
+  return std::vector<TextView>(texts.begin(), texts.end());
+}
+
+/// Enables a batch call's overload for vectors of other text types than TextView.
+template <class Text>
+using EnableIfOtherText = std::enable_if_t<!std::is_same_v<Text, TextView> &&
+                                           std::is_convertible_v<const Text&, TextView>>;
 
 }  // namespace khabar

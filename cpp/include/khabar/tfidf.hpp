@@ -80,6 +80,20 @@ class TfidfVectorizer {
   /// not fitted.
   CsrMatrix transform(const std::vector<TextView>& docs, std::size_t n_threads = 0) const;
 
+  /// fit, fit_transform and transform of documents held as std::string_view or std::string.
+  template <class Text, class = EnableIfOtherText<Text>>
+  void fit(const std::vector<Text>& docs, std::size_t n_threads = 0) {
+    fit(text_views(docs), n_threads);
+  }
+  template <class Text, class = EnableIfOtherText<Text>>
+  CsrMatrix fit_transform(const std::vector<Text>& docs, std::size_t n_threads = 0) {
+    return fit_transform(text_views(docs), n_threads);
+  }
+  template <class Text, class = EnableIfOtherText<Text>>
+  CsrMatrix transform(const std::vector<Text>& docs, std::size_t n_threads = 0) const {
+    return transform(text_views(docs), n_threads);
+  }
+
   bool fitted() const noexcept { return fitted_; }
   std::size_t n_features() const noexcept { return vocabulary_.size(); }
   /// The term of a column.
