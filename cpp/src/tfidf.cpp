@@ -194,7 +194,7 @@ class CountingPass {
     if (columns_ && worker.counts.size() != columns_->size())
       worker.counts.resize(columns_->size());
     TokenList tokens;
-    Utf16TokenList words;
+    Utf16TokenViews words;
     std::vector<std::uint32_t> ids;
     for (std::size_t block_begin = begin; block_begin < end; block_begin += kBlockDocuments) {
       Block* block = keep_rows_ ? &blocks_[first_block + block_begin / kBlockDocuments] : nullptr;

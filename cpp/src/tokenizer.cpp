@@ -65,28 +65,20 @@ void validate(const TokenizerOptions& options) {
 
 }  // namespace
 
-template <class Char>
-void BasicTokenList<Char>::push_back_joined(const std::u16string_view* pieces, std::size_t count) {
+void TokenList::push_back_joined(const std::u16string_view* pieces, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
-    if (i) chars_.push_back(Char(' '));
-    if constexpr (std::is_same_v<Char, char16_t>)
-      chars_.append(pieces[i]);
-    else
-      detail::append_utf8(pieces[i], chars_);
+    if (i) chars_.push_back(' ');
+    detail::append_utf8(pieces[i], chars_);
   }
   ends_.push_back(chars_.size());
 }
 
-template <class Char>
-std::vector<std::basic_string<Char>> BasicTokenList<Char>::to_vector() const {
-  std::vector<std::basic_string<Char>> out;
+std::vector<std::string> TokenList::to_vector() const {
+  std::vector<std::string> out;
   out.reserve(size());
   for (std::size_t i = 0; i < size(); ++i) out.emplace_back((*this)[i]);
   return out;
 }
-
-template class BasicTokenList<char>;
-template class BasicTokenList<char16_t>;
 
 Tokenizer::Tokenizer(TokenizerOptions options)
     : options_(std::move(options)), normalizer_(options_.normalizer) {
@@ -152,11 +144,35 @@ std::u16string_view Tokenizer::normalized_text(TextView text, bool with_spans) c
   return ws.normalized;
 }
 
-void Tokenizer::analyze(TextView text, Utf16TokenList& tokens) const {
-  tokens.clear();
+void Tokenizer::analyze(TextView text, Utf16TokenViews& tokens) const {
+  tokens.views_.clear();
+  tokens.joined_.clear();
   if (options_.analyzer != Analyzer::word)
     throw InvalidOptionError("UTF-16 tokens are defined for the word analyzer only");
-  word_tokens(normalized_text(text, false), tokens, nullptr);
+  const std::u16string_view normalized = normalized_text(text, false);
+  select_words(normalized, nullptr);
+  const std::vector<std::u16string_view>& words = thread_workspace().words;
+  const std::size_t count = words.size();
+  if (options_.ngram_min == 1) tokens.views_.assign(words.begin(), words.end());
+  if (options_.ngram_max < 2 || count < 2) return;
+  // The n-grams are joined first and viewed after, so that no view outlives a reallocation.
+  std::vector<std::size_t> ends;
+  for (std::size_t n = std::max<std::size_t>(2, options_.ngram_min);
+       n <= options_.ngram_max && n <= count; ++n) {
+    for (std::size_t i = 0; i + n <= count; ++i) {
+      for (std::size_t k = i; k < i + n; ++k) {
+        if (k > i) tokens.joined_.push_back(u' ');
+        tokens.joined_.append(words[k]);
+      }
+      ends.push_back(tokens.joined_.size());
+    }
+  }
+  const std::u16string_view joined(tokens.joined_);
+  std::size_t begin = 0;
+  for (std::size_t end : ends) {
+    tokens.views_.push_back(joined.substr(begin, end - begin));
+    begin = end;
+  }
 }
 
 void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>* spans) const {
@@ -240,11 +256,9 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
   }
 }
 
-template <class Char>
-void Tokenizer::word_tokens(std::u16string_view normalized, BasicTokenList<Char>& tokens,
-                            std::vector<TokenSpan>* spans) const {
+void Tokenizer::select_words(std::u16string_view normalized,
+                             std::vector<std::pair<std::int32_t, std::int32_t>>* units) const {
   Workspace& ws = thread_workspace();
-  const bool traced = spans && options_.normalize;
   icu::BreakIterator& breaks = ws.breaks();
   UErrorCode status = U_ZERO_ERROR;
   UText utext = UTEXT_INITIALIZER;
@@ -254,7 +268,7 @@ void Tokenizer::word_tokens(std::u16string_view normalized, BasicTokenList<Char>
   if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
 
   ws.words.clear();
-  ws.word_units.clear();
+  if (units) units->clear();
   const bool stemming = options_.stemmer == Stemmer::light10;
   for (std::int32_t begin = breaks.first(), end = breaks.next(); end != icu::BreakIterator::DONE;
        begin = end, end = breaks.next()) {
@@ -266,8 +280,15 @@ void Tokenizer::word_tokens(std::u16string_view normalized, BasicTokenList<Char>
     if (stemming) word = light10_stem(word);
     if (options_.min_length > 1 && detail::count_code_points(word) < options_.min_length) continue;
     ws.words.push_back(word);
-    if (spans) ws.word_units.emplace_back(begin, end);
+    if (units) units->emplace_back(begin, end);
   }
+}
+
+void Tokenizer::word_tokens(std::u16string_view normalized, TokenList& tokens,
+                            std::vector<TokenSpan>* spans) const {
+  Workspace& ws = thread_workspace();
+  const bool traced = spans && options_.normalize;
+  select_words(normalized, spans ? &ws.word_units : nullptr);
 
   std::vector<std::size_t> char_of_unit;
   if (spans) {

@@ -198,26 +198,31 @@ TEST(SortedCounts, MergeOfManyRunsEqualsOneRunOfEverything) {
   EXPECT_TRUE(std::move(merged).to_frequencies() == expected);
 }
 
-TEST(Utf16TokenList, HoldsTheSameTokensAsUtf8) {
-  khabar::TokenizerOptions options;
-  options.ngram_max = 2;
-  const khabar::Tokenizer tokenizer(options);
+TEST(Utf16TokenViews, HoldTheSameTokensAsUtf8) {
   const std::string text = "قالَ الرئيس بوتين: «سوريا» 2017 والمحادثات في سوتشي";
-  khabar::TokenList utf8;
-  khabar::Utf16TokenList utf16;
-  tokenizer.analyze(text, utf8);
-  tokenizer.analyze(text, utf16);
-  ASSERT_EQ(utf16.size(), utf8.size());
-  ASSERT_GT(utf8.size(), 10u);
-  for (std::size_t i = 0; i < utf8.size(); ++i)
-    EXPECT_EQ(khabar::detail::to_utf8(utf16[i]), utf8[i]) << i;
+  for (auto [low, high] : {std::pair{1, 1}, std::pair{1, 3}, std::pair{2, 3}, std::pair{3, 3}}) {
+    khabar::TokenizerOptions options;
+    options.ngram_min = static_cast<std::size_t>(low);
+    options.ngram_max = static_cast<std::size_t>(high);
+    options.stopwords = {"في"};
+    const khabar::Tokenizer tokenizer(options);
+    khabar::TokenList utf8;
+    khabar::Utf16TokenViews utf16;
+    tokenizer.analyze(text, utf8);
+    tokenizer.analyze(std::u16string_view(u"قالَ الرئيس بوتين: «سوريا» 2017 والمحادثات في سوتشي"),
+                      utf16);
+    ASSERT_EQ(utf16.size(), utf8.size()) << low << "," << high;
+    ASSERT_GT(utf8.size(), 3u);
+    for (std::size_t i = 0; i < utf8.size(); ++i)
+      EXPECT_EQ(khabar::detail::to_utf8(utf16[i]), utf8[i]) << i;
+  }
 }
 
-TEST(Utf16TokenList, OnlyForTheWordAnalyzer) {
+TEST(Utf16TokenViews, OnlyForTheWordAnalyzer) {
   khabar::TokenizerOptions options;
   options.analyzer = khabar::Analyzer::character;
   const khabar::Tokenizer tokenizer(options);
-  khabar::Utf16TokenList tokens;
+  khabar::Utf16TokenViews tokens;
   EXPECT_THROW(tokenizer.analyze("سوريا", tokens), khabar::InvalidOptionError);
 }
 

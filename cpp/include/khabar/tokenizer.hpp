@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "khabar/normalizer.hpp"
@@ -34,43 +35,47 @@ struct TokenizerOptions {
 };
 
 /// Tokens of one document stored back to back in a single buffer, so that tokenizing a corpus
-/// costs no allocation per token. Views stay valid until the list is modified. `TokenList`
-/// holds UTF-8; `Utf16TokenList` holds the tokenizer's internal UTF-16, for consumers that only
-/// key on tokens (counting terms) and so need not encode every occurrence.
-template <class Char>
-class BasicTokenList {
+/// costs no allocation per token. Views stay valid until the list is modified.
+class TokenList {
  public:
-  using View = std::basic_string_view<Char>;
-
   std::size_t size() const noexcept { return ends_.size(); }
   bool empty() const noexcept { return ends_.empty(); }
-  View operator[](std::size_t i) const noexcept {
+  std::string_view operator[](std::size_t i) const noexcept {
     const std::size_t begin = i == 0 ? 0 : ends_[i - 1];
-    return View(chars_).substr(begin, ends_[i] - begin);
+    return std::string_view(chars_).substr(begin, ends_[i] - begin);
   }
   void clear() noexcept {
     chars_.clear();
     ends_.clear();
   }
-  void push_back(View token) {
+  void push_back(std::string_view token) {
     chars_.append(token);
     ends_.push_back(chars_.size());
   }
-  /// Appends the UTF-16 pieces joined by single spaces, as one token in this list's encoding.
+  /// Appends the UTF-8 encoding of the UTF-16 pieces joined by single spaces, as one token.
   void push_back_joined(const std::u16string_view* pieces, std::size_t count);
 
-  std::vector<std::basic_string<Char>> to_vector() const;
+  std::vector<std::string> to_vector() const;
 
  private:
-  std::basic_string<Char> chars_;
+  std::string chars_;
   std::vector<std::size_t> ends_;
 };
 
-using TokenList = BasicTokenList<char>;
-using Utf16TokenList = BasicTokenList<char16_t>;
+/// Word tokens as UTF-16 views, the cheapest form for consumers that only key on tokens
+/// (counting terms): a word is a view of the tokenizer's normalized text, an n-gram is joined
+/// in the list. Valid until the list is filled again or the tokenizer is called again on this
+/// thread, whichever comes first.
+class Utf16TokenViews {
+ public:
+  std::size_t size() const noexcept { return views_.size(); }
+  std::u16string_view operator[](std::size_t i) const noexcept { return views_[i]; }
 
-extern template class BasicTokenList<char>;
-extern template class BasicTokenList<char16_t>;
+ private:
+  friend class Tokenizer;
+  std::vector<std::u16string_view> views_;
+  std::u16string joined_;
+};
 
 /// Where a token came from in the ORIGINAL text: UTF-8 byte offsets and code point offsets
 /// (Python `str` indices). A stemmed or normalized token spans the whole surface word; a word
@@ -137,16 +142,20 @@ class Tokenizer {
   /// `text` may be UTF-8 or UTF-16 (spans need UTF-8); ill-formed input throws
   /// InvalidTextError.
   void analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>* spans = nullptr) const;
-  /// The same tokens in UTF-16 (word analyzer only; InvalidOptionError otherwise).
-  void analyze(TextView text, Utf16TokenList& tokens) const;
+  /// The same tokens as UTF-16 views (see Utf16TokenViews): word analyzer only,
+  /// InvalidOptionError otherwise.
+  void analyze(TextView text, Utf16TokenViews& tokens) const;
 
  private:
   void rebuild_stopword_index();
   // Normalized UTF-16 of `text` in this thread's workspace (spans: with the maps they need).
   std::u16string_view normalized_text(TextView text, bool with_spans) const;
+  // The words of `normalized` kept by the options, into this thread's workspace (with their
+  // UTF-16 ranges when `units` is given).
+  void select_words(std::u16string_view normalized,
+                    std::vector<std::pair<std::int32_t, std::int32_t>>* units) const;
   // The word tokens of `normalized` (n-grams included) appended to `tokens`.
-  template <class Char>
-  void word_tokens(std::u16string_view normalized, BasicTokenList<Char>& tokens,
+  void word_tokens(std::u16string_view normalized, TokenList& tokens,
                    std::vector<TokenSpan>* spans) const;
   // analyze() of docs[index], attributing an InvalidTextError to document `index`.
   void analyze_document(const std::vector<TextView>& docs, std::size_t index,
