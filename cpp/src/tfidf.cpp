@@ -229,9 +229,8 @@ class CountingPass {
           }
           ++term.count_in_document;
         }
-        // Rows must come out sorted by column; with a learned vocabulary the ids are remapped
-        // and sorted later anyway.
-        if (columns_ && block) std::sort(worker.distinct.begin(), worker.distinct.end());
+        // Rows are sorted by column when the matrix is built (ids of a learned vocabulary are
+        // only mapped to columns then).
         for (std::uint32_t id : worker.distinct) {
           TermCounts& term = worker.counts[id];
           term.document_frequency += 1;
@@ -321,7 +320,7 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
             row_begin = row_end;
             // A row has a few hundred distinct columns: radix sorting them takes half the time
             // comparison sorting did.
-            if (!remap.empty()) detail::radix_sort(entries, scratch, 32, column_bits);
+            detail::radix_sort(entries, scratch, 32, column_bits);
             rows.lengths.push_back(static_cast<std::int64_t>(entries.size()));
             const std::size_t first = rows.values.size();
             rows.values.resize(first + entries.size());
