@@ -72,6 +72,13 @@ void check_tokenizer(const Tokenizer& tokenizer, std::string_view text) {
     KHABAR_FUZZ_CHECK(tokenizer.tokenize(tokenizer.normalizer().normalize(text)) == tokens);
   if (options.analyzer != Analyzer::word) return;
 
+  // The UTF-16 views the vectorizers count are the same tokens.
+  Utf16TokenViews views;
+  tokenizer.analyze(std::u16string_view(units), views);
+  KHABAR_FUZZ_CHECK(views.size() == tokens.size());
+  for (std::size_t i = 0; i < views.size() && i < tokens.size(); ++i)
+    KHABAR_FUZZ_CHECK(to_utf8(views[i]) == tokens[i]);
+
   const std::vector<Token> spanned = tokenizer.tokenize_with_spans(text);
   KHABAR_FUZZ_CHECK(spanned.size() == tokens.size());
   std::vector<std::size_t> char_of_byte(text.size() + 1);
