@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf16.h>
 #include <khabar/errors.hpp>
 #include <khabar/normalizer.hpp>
 
@@ -178,6 +181,49 @@ TEST(Normalizer, SinglePassAgreesWithNfkcRoute) {
       EXPECT_EQ(via_utf8(normalizer, text), via_utf16(normalizer, text)) << text;
   }
   EXPECT_EQ(normalize("ؤ"), "ؤ");
+}
+
+// Characters NFKC changes, among others that compose, reorder or are dropped: the single pass
+// (which replaces NFKC singletons such as the no-break space itself) must give what the NFKC
+// route gives (a source map forces that route).
+TEST(Normalizer, SinglePassAgreesWithNfkcRouteForEveryCharacterNfkcChanges) {
+  const std::vector<std::u16string> contexts = {
+      u"#", u"a#b", u"\u0628#\u064E", u"#\u0301", u"\u0627#\u0654", u"##", u"\u00A0#\u0640"};
+  int tested = 0;
+  for (const NormalizerOptions& options :
+       {NormalizerOptions{}, without(&NormalizerOptions::diacritics),
+        without(&NormalizerOptions::lowercase)}) {
+    const Normalizer normalizer(options);
+    for (UChar32 c = 1; c <= 0x10FFFF; ++c) {
+      if (U_IS_SURROGATE(c) || u_getIntPropertyValue(c, UCHAR_NFKC_QUICK_CHECK) == UNORM_YES)
+        continue;
+      std::u16string units;
+      if (U16_LENGTH(c) == 1) {
+        units.push_back(static_cast<char16_t>(c));
+      } else {
+        units.push_back(U16_LEAD(c));
+        units.push_back(U16_TRAIL(c));
+      }
+      for (const std::u16string& context : contexts) {
+        std::u16string text;
+        for (char16_t unit : context) text += unit == u'#' ? units : std::u16string(1, unit);
+        std::u16string single_pass, nfkc_route;
+        khabar::SourceMap map;
+        normalizer.normalize(text, single_pass);
+        normalizer.normalize(text, nfkc_route, &map);
+        ASSERT_EQ(single_pass, nfkc_route) << "U+" << std::hex << static_cast<std::uint32_t>(c);
+        std::string utf8;
+        icu::UnicodeString(text.data(), static_cast<int32_t>(text.size())).toUTF8String(utf8);
+        normalizer.normalize(std::string_view(utf8), single_pass);
+        ASSERT_EQ(single_pass, nfkc_route)
+            << "UTF-8, U+" << std::hex << static_cast<std::uint32_t>(c);
+      }
+      ++tested;
+    }
+  }
+  EXPECT_GT(tested, 3000);
+  // The no-break space of a quarter of the ANT articles takes the single pass.
+  EXPECT_EQ(normalize("بوتين\u00A0يستقبل"), "بوتين يستقبل");
 }
 
 TEST(Normalizer, SinglePassAgreesOnTheSochiCorpus) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,11 +70,13 @@ class Normalizer {
   std::uint32_t map_code_point(std::uint32_t c) const;
   bool needs_nfkc(std::uint32_t c, std::uint32_t mapped) const;
   std::uint32_t table_entry(std::uint32_t c) const;
+  std::optional<std::uint32_t> nfkc_singleton(std::uint32_t c) const;
 
   NormalizerOptions options_;
   const icu::Normalizer2* nfkc_ = nullptr;
-  // Result of map_code_point for every BMP code point, precomputed because the per-character
-  // ICU property look-ups would otherwise dominate the cost of tokenization.
+  // Result of map_code_point for every BMP code point (of NFKC's singleton replacement for the
+  // characters nfkc_singleton names), precomputed because the per-character ICU property
+  // look-ups would otherwise dominate the cost of tokenization.
   std::vector<std::uint32_t> bmp_table_;
 };
 
