@@ -23,10 +23,10 @@ namespace {
 // Documents per unit of parallel work and per stored block of rows.
 constexpr std::size_t kBlockDocuments = 64;
 
-// One thread's numbering of the terms it met, with their counts. With a fixed vocabulary the
-// numbering is the vocabulary's columns and `terms` stays empty. Words are numbered by their
-// UTF-16 form, the tokenizer's own, and encoded as UTF-8 once per distinct term when the
-// workers' counts are merged, not once per occurrence.
+// One thread's numbering of the terms it met, with their counts. Words are numbered by their
+// UTF-16 form, the tokenizer's own, and encoded as UTF-8 once per distinct word, not once per
+// occurrence: when the workers' counts are merged, or, with a fixed vocabulary, when a word is
+// first met and looked up among the columns (the counts are then by column).
 struct TermCounts {
   std::int64_t document_frequency = 0;
   std::int64_t total_count = 0;
@@ -36,7 +36,8 @@ struct TermCounts {
 
 struct WorkerTerms {
   TermIndex terms;
-  std::vector<TermCounts> counts;  // by term id
+  std::vector<std::int64_t> column_of_word;  // with a fixed vocabulary: by id in `terms`
+  std::vector<TermCounts> counts;            // by term id, or by column
   std::uint32_t documents_seen = 0;
   std::vector<std::uint32_t> distinct;  // ids of the current document's distinct terms
 };
@@ -66,6 +67,13 @@ struct Block {
   }
 };
 
+// Appends the UTF-8 form of a word that a worker's table keys on its UTF-16 code units' bytes.
+void append_word_utf8(std::string_view key, std::u16string& units, std::string& out) {
+  units.resize(key.size() / sizeof(char16_t));
+  std::memcpy(units.data(), key.data(), key.size());
+  detail::append_utf8(units, out);
+}
+
 // Tokenizes documents once and counts their terms, optionally keeping each document's counts.
 class CountingPass {
  public:
@@ -75,7 +83,7 @@ class CountingPass {
         columns_(columns),
         n_threads_(n_threads),
         keep_rows_(keep_rows),
-        utf16_terms_(!columns && tokenizer.options().analyzer == Analyzer::word),
+        utf16_terms_(tokenizer.options().analyzer == Analyzer::word),
         workers_(detail::resolve_thread_count(n_threads, SIZE_MAX)) {}
 
   void add(const std::vector<TextView>& docs) {
@@ -167,10 +175,7 @@ class CountingPass {
       if (columns_) {
         arena.append(columns_->term(id));
       } else if (utf16_terms_) {
-        const std::string_view key = worker.terms.term(id);
-        units.resize(key.size() / sizeof(char16_t));
-        std::memcpy(units.data(), key.data(), key.size());
-        detail::append_utf8(units, arena);
+        append_word_utf8(worker.terms.term(id), units, arena);
       } else {
         arena.append(worker.terms.term(id));
       }
@@ -183,6 +188,24 @@ class CountingPass {
     return detail::SortedCounts(worker_index == 0 ? n_documents_ : 0, std::move(arena),
                                 std::move(ends), std::move(document_frequency),
                                 std::move(total_count));
+  }
+
+  // Replaces the worker's word ids by the columns of those words, dropping the words that
+  // have none; words met for the first time are looked up (in UTF-8) once.
+  void to_columns(WorkerTerms& worker, std::vector<std::uint32_t>& ids) const {
+    std::u16string units;
+    std::string utf8;
+    for (std::size_t id = worker.column_of_word.size(); id < worker.terms.size(); ++id) {
+      utf8.clear();
+      append_word_utf8(worker.terms.term(id), units, utf8);
+      worker.column_of_word.push_back(columns_->find(utf8));
+    }
+    std::size_t kept = 0;
+    for (const std::uint32_t id : ids) {
+      const std::int64_t column = worker.column_of_word[id];
+      if (column != TermIndex::kAbsent) ids[kept++] = static_cast<std::uint32_t>(column);
+    }
+    ids.resize(kept);
   }
 
   void count_range(const std::vector<TextView>& docs, std::size_t worker_index, std::size_t begin,
@@ -206,6 +229,7 @@ class CountingPass {
           if (utf16_terms_) {
             tokenizer_.analyze(docs[d], words);
             worker.terms.insert_all(words, ids);
+            if (columns_) to_columns(worker, ids);
           } else {
             tokenizer_.analyze(docs[d], tokens);
             if (columns_)
