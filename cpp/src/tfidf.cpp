@@ -26,7 +26,9 @@ constexpr std::size_t kBlockDocuments = 64;
 // One thread's numbering of the terms it met, with their counts. Words are numbered by their
 // UTF-16 form, the tokenizer's own, and encoded as UTF-8 once per distinct word, not once per
 // occurrence: when the workers' counts are merged, or, with a fixed vocabulary, when a word is
-// first met and looked up among the columns (the counts are then by column).
+// first met and looked up among the columns. Counting by these ids rather than by column keeps
+// the counts of frequent words, met first, close together. (Character n-grams are counted by
+// column with a fixed vocabulary.)
 struct TermCounts {
   std::int64_t document_frequency = 0;
   std::int64_t total_count = 0;
@@ -37,7 +39,7 @@ struct TermCounts {
 struct WorkerTerms {
   TermIndex terms;
   std::vector<std::int64_t> column_of_word;  // with a fixed vocabulary: by id in `terms`
-  std::vector<TermCounts> counts;            // by term id, or by column
+  std::vector<TermCounts> counts;            // by term id (by column for char n-grams)
   std::uint32_t documents_seen = 0;
   std::vector<std::uint32_t> distinct;  // ids of the current document's distinct terms
 };
@@ -159,6 +161,15 @@ class CountingPass {
 
   DocumentFrequencies take_frequencies() { return take_merged_counts().to_frequencies(); }
 
+  /// With a fixed vocabulary, each worker's map from the ids in its rows to columns; empty
+  /// when the ids are columns already.
+  std::vector<std::vector<std::int64_t>> columns_of_ids() const {
+    std::vector<std::vector<std::int64_t>> columns;
+    if (columns_ && utf16_terms_)
+      for (const WorkerTerms& worker : workers_) columns.push_back(worker.column_of_word);
+    return columns;
+  }
+
  private:
   // One worker's counted terms as UTF-8, sorted; `ids` receives their term ids, in the order
   // the run's origin() numbers them. The pass's documents are counted in the first run. The
@@ -173,7 +184,9 @@ class CountingPass {
       const TermCounts& counts = worker.counts[id];
       if (counts.document_frequency == 0) continue;
       if (columns_) {
-        arena.append(columns_->term(id));
+        const std::int64_t column =
+            utf16_terms_ ? worker.column_of_word[id] : static_cast<std::int64_t>(id);
+        arena.append(columns_->term(static_cast<std::size_t>(column)));
       } else if (utf16_terms_) {
         append_word_utf8(worker.terms.term(id), units, arena);
       } else {
@@ -190,9 +203,9 @@ class CountingPass {
                                 std::move(total_count));
   }
 
-  // Replaces the worker's word ids by the columns of those words, dropping the words that
-  // have none; words met for the first time are looked up (in UTF-8) once.
-  void to_columns(WorkerTerms& worker, std::vector<std::uint32_t>& ids) const {
+  // Looks up the words the worker met for the first time among the columns, and drops the
+  // ids of words that have none.
+  void keep_vocabulary_words(WorkerTerms& worker, std::vector<std::uint32_t>& ids) const {
     std::u16string units;
     std::string utf8;
     for (std::size_t id = worker.column_of_word.size(); id < worker.terms.size(); ++id) {
@@ -201,10 +214,8 @@ class CountingPass {
       worker.column_of_word.push_back(columns_->find(utf8));
     }
     std::size_t kept = 0;
-    for (const std::uint32_t id : ids) {
-      const std::int64_t column = worker.column_of_word[id];
-      if (column != TermIndex::kAbsent) ids[kept++] = static_cast<std::uint32_t>(column);
-    }
+    for (const std::uint32_t id : ids)
+      if (worker.column_of_word[id] != TermIndex::kAbsent) ids[kept++] = id;
     ids.resize(kept);
   }
 
@@ -214,7 +225,7 @@ class CountingPass {
     // Counts by column are sized by the first block a worker gets, not up front for every
     // worker: transforming 3 documents with n_threads=64 and a million-term vocabulary would
     // otherwise zero 64 tables of 24 MB.
-    if (columns_ && worker.counts.size() != columns_->size())
+    if (columns_ && !utf16_terms_ && worker.counts.size() != columns_->size())
       worker.counts.resize(columns_->size());
     TokenList tokens;
     Utf16TokenViews words;
@@ -229,7 +240,7 @@ class CountingPass {
           if (utf16_terms_) {
             tokenizer_.analyze(docs[d], words);
             worker.terms.insert_all(words, ids);
-            if (columns_) to_columns(worker, ids);
+            if (columns_) keep_vocabulary_words(worker, ids);
           } else {
             tokenizer_.analyze(docs[d], tokens);
             if (columns_)
@@ -240,7 +251,7 @@ class CountingPass {
         } catch (const InvalidTextError& error) {
           throw error.in_document(first_document + d);
         }
-        if (!columns_) worker.counts.resize(worker.terms.size());
+        if (!columns_ || utf16_terms_) worker.counts.resize(worker.terms.size());
         // Count each distinct term of the document once: a stamp per term instead of sorting.
         const std::uint32_t stamp = ++worker.documents_seen;
         worker.distinct.clear();
@@ -537,8 +548,8 @@ CsrMatrix TfidfVectorizer::transform(const std::vector<TextView>& docs,
   if (!fitted_) throw NotFittedError("this vectorizer is not fitted yet: call fit first");
   CountingPass pass(tokenizer_, &vocabulary_, n_threads, true);
   pass.add(docs);
-  return build_matrix(pass.blocks(), docs.size(), vocabulary_.size(), {}, options_, idf_,
-                      n_threads);
+  return build_matrix(pass.blocks(), docs.size(), vocabulary_.size(), pass.columns_of_ids(),
+                      options_, idf_, n_threads);
 }
 
 void TfidfVectorizer::restore(const std::vector<std::string>& terms, std::vector<double> idf,
@@ -577,6 +588,7 @@ CsrMatrix TfidfVectorizer::Builder::finish() {
   TfidfVectorizer& vectorizer = *vectorizer_;
   std::vector<std::vector<std::int64_t>> remap;
   if (vectorizer.fixed_vocabulary_) {
+    remap = state->pass.columns_of_ids();
     vectorizer.fit_frequencies(state->pass.take_frequencies());
   } else {
     const detail::SortedCounts counts = state->pass.take_merged_counts(&remap);
