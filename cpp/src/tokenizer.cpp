@@ -181,113 +181,81 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
   if (spans && options_.analyzer != Analyzer::word)
     throw InvalidOptionError("token spans are defined for the word analyzer only");
   if (spans && text.is_utf16()) throw InvalidOptionError("token spans need UTF-8 text");
-  const std::u16string_view normalized = normalized_text(text, spans != nullptr);
-  if (options_.analyzer == Analyzer::word) {
-    word_tokens(normalized, tokens, spans);
-    return;
-  }
-  Workspace& ws = thread_workspace();
-  // scikit-learn's _char_ngrams / _char_wb_ngrams, on code points of the normalized text.
-  ws.code_points.clear();
-  bool previous_space = false;
-  for (std::size_t i = 0; i < normalized.size();) {
-    UChar32 c;
-    U16_NEXT_UNSAFE(normalized.data(), i, c);
-    const bool space = is_python_space(c);
-    if (space && previous_space) {  // re.sub(r"\s\s+", " ") collapses runs to one space
-      ws.code_points.back() = U' ';
-      continue;
-    }
-    previous_space = space;
-    ws.code_points.push_back(static_cast<char32_t>(c));
-  }
-  ws.text_utf8.clear();
-  ws.byte_of_code_point.clear();
-  for (char32_t c : ws.code_points) {
-    ws.byte_of_code_point.push_back(ws.text_utf8.size());
-    char buffer[4];
-    std::int32_t length = 0;
-    U8_APPEND_UNSAFE(buffer, length, c);
-    ws.text_utf8.append(buffer, static_cast<std::size_t>(length));
-  }
-  ws.byte_of_code_point.push_back(ws.text_utf8.size());
-  const std::string_view utf8(ws.text_utf8);
-  auto piece = [&](std::size_t first, std::size_t count) {
-    const std::size_t begin = ws.byte_of_code_point[first];
-    return utf8.substr(begin, ws.byte_of_code_point[first + count] - begin);
-  };
-  const std::size_t length = ws.code_points.size();
-  if (options_.analyzer == Analyzer::character) {
-    for (std::size_t n = options_.ngram_min; n <= options_.ngram_max && n <= length; ++n)
-      for (std::size_t i = 0; i + n <= length; ++i) tokens.push_back(piece(i, n));
-    return;
-  }
-  // char_wb: each whitespace-separated word padded with one space on each side.
-  std::string padded;
-  std::size_t i = 0;
-  while (i < length) {
-    while (i < length && is_python_space(static_cast<UChar32>(ws.code_points[i]))) ++i;
-    if (i == length) break;
-    std::size_t word_end = i;
-    while (word_end < length && !is_python_space(static_cast<UChar32>(ws.code_points[word_end])))
-      ++word_end;
-    padded.assign(" ");
-    padded.append(piece(i, word_end - i));
-    padded.push_back(' ');
-    // Code point offsets within the padded word, to cut n-grams by characters not bytes.
-    std::vector<std::size_t> offsets{0};
-    for (std::size_t k = i; k <= word_end; ++k)
-      offsets.push_back(1 + ws.byte_of_code_point[k] - ws.byte_of_code_point[i]);
-    offsets.push_back(padded.size());
-    const std::size_t padded_length = offsets.size() - 1;
-    auto emit = [&](std::size_t offset, std::size_t n) {
-      const std::size_t last = std::min(offset + n, padded_length);
-      tokens.push_back(
-          std::string_view(padded).substr(offsets[offset], offsets[last] - offsets[offset]));
-    };
-    for (std::size_t n = options_.ngram_min; n <= options_.ngram_max; ++n) {
-      std::size_t offset = 0;
-      emit(offset, n);
-      while (offset + n < padded_length) emit(++offset, n);
-      // As in scikit-learn: a word no longer than n is counted once, not once per larger n.
-      if (offset == 0) break;
-    }
-    i = word_end;
-  }
-}
-
-void Tokenizer::select_words(std::u16string_view normalized,
-                             std::vector<std::pair<std::int32_t, std::int32_t>>* units) const {
-  Workspace& ws = thread_workspace();
-  icu::BreakIterator& breaks = ws.breaks();
-  UErrorCode status = U_ZERO_ERROR;
-  UText utext = UTEXT_INITIALIZER;
-  utext_openUChars(&utext, normalized.data(), static_cast<int64_t>(normalized.size()), &status);
-  breaks.setText(&utext, status);
-  utext_close(&utext);
-  if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
-
-  ws.words.clear();
-  if (units) units->clear();
-  const bool stemming = options_.stemmer == Stemmer::light10;
-  for (std::int32_t begin = breaks.first(), end = breaks.next(); end != icu::BreakIterator::DONE;
-       begin = end, end = breaks.next()) {
-    // Rule status below UBRK_WORD_NONE_LIMIT marks spaces and punctuation.
-    if (breaks.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
-    std::u16string_view word =
-        normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
-    if (!stopword_index_.empty() && stopword_index_.count(word)) continue;
-    if (stemming) word = light10_stem(word);
-    if (options_.min_length > 1 && detail::count_code_points(word) < options_.min_length) continue;
-    ws.words.push_back(word);
-    if (units) units->emplace_back(begin, end);
-  }
-}
-
-void Tokenizer::word_tokens(std::u16string_view normalized, TokenList& tokens,
-                            std::vector<TokenSpan>* spans) const {
   Workspace& ws = thread_workspace();
   const bool traced = spans && options_.normalize;
+  const std::u16string_view normalized = normalized_text(text, spans != nullptr);
+
+  if (options_.analyzer != Analyzer::word) {
+    // scikit-learn's _char_ngrams / _char_wb_ngrams, on code points of the normalized text.
+    ws.code_points.clear();
+    bool previous_space = false;
+    for (std::size_t i = 0; i < normalized.size();) {
+      UChar32 c;
+      U16_NEXT_UNSAFE(normalized.data(), i, c);
+      const bool space = is_python_space(c);
+      if (space && previous_space) {  // re.sub(r"\s\s+", " ") collapses runs to one space
+        ws.code_points.back() = U' ';
+        continue;
+      }
+      previous_space = space;
+      ws.code_points.push_back(static_cast<char32_t>(c));
+    }
+    ws.text_utf8.clear();
+    ws.byte_of_code_point.clear();
+    for (char32_t c : ws.code_points) {
+      ws.byte_of_code_point.push_back(ws.text_utf8.size());
+      char buffer[4];
+      std::int32_t length = 0;
+      U8_APPEND_UNSAFE(buffer, length, c);
+      ws.text_utf8.append(buffer, static_cast<std::size_t>(length));
+    }
+    ws.byte_of_code_point.push_back(ws.text_utf8.size());
+    const std::string_view utf8(ws.text_utf8);
+    auto piece = [&](std::size_t first, std::size_t count) {
+      const std::size_t begin = ws.byte_of_code_point[first];
+      return utf8.substr(begin, ws.byte_of_code_point[first + count] - begin);
+    };
+    const std::size_t length = ws.code_points.size();
+    if (options_.analyzer == Analyzer::character) {
+      for (std::size_t n = options_.ngram_min; n <= options_.ngram_max && n <= length; ++n)
+        for (std::size_t i = 0; i + n <= length; ++i) tokens.push_back(piece(i, n));
+      return;
+    }
+    // char_wb: each whitespace-separated word padded with one space on each side.
+    std::string padded;
+    std::size_t i = 0;
+    while (i < length) {
+      while (i < length && is_python_space(static_cast<UChar32>(ws.code_points[i]))) ++i;
+      if (i == length) break;
+      std::size_t word_end = i;
+      while (word_end < length && !is_python_space(static_cast<UChar32>(ws.code_points[word_end])))
+        ++word_end;
+      padded.assign(" ");
+      padded.append(piece(i, word_end - i));
+      padded.push_back(' ');
+      // Code point offsets within the padded word, to cut n-grams by characters not bytes.
+      std::vector<std::size_t> offsets{0};
+      for (std::size_t k = i; k <= word_end; ++k)
+        offsets.push_back(1 + ws.byte_of_code_point[k] - ws.byte_of_code_point[i]);
+      offsets.push_back(padded.size());
+      const std::size_t padded_length = offsets.size() - 1;
+      auto emit = [&](std::size_t offset, std::size_t n) {
+        const std::size_t last = std::min(offset + n, padded_length);
+        tokens.push_back(
+            std::string_view(padded).substr(offsets[offset], offsets[last] - offsets[offset]));
+      };
+      for (std::size_t n = options_.ngram_min; n <= options_.ngram_max; ++n) {
+        std::size_t offset = 0;
+        emit(offset, n);
+        while (offset + n < padded_length) emit(++offset, n);
+        // As in scikit-learn: a word no longer than n is counted once, not once per larger n.
+        if (offset == 0) break;
+      }
+      i = word_end;
+    }
+    return;
+  }
+
   select_words(normalized, spans ? &ws.word_units : nullptr);
 
   std::vector<std::size_t> char_of_unit;
@@ -320,6 +288,34 @@ void Tokenizer::word_tokens(std::u16string_view normalized, TokenList& tokens,
       tokens.push_back_joined(&ws.words[i], n);
       if (spans) spans->push_back(span_of(i, i + n - 1));
     }
+  }
+}
+
+void Tokenizer::select_words(std::u16string_view normalized,
+                             std::vector<std::pair<std::int32_t, std::int32_t>>* units) const {
+  Workspace& ws = thread_workspace();
+  icu::BreakIterator& breaks = ws.breaks();
+  UErrorCode status = U_ZERO_ERROR;
+  UText utext = UTEXT_INITIALIZER;
+  utext_openUChars(&utext, normalized.data(), static_cast<int64_t>(normalized.size()), &status);
+  breaks.setText(&utext, status);
+  utext_close(&utext);
+  if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+
+  ws.words.clear();
+  if (units) units->clear();
+  const bool stemming = options_.stemmer == Stemmer::light10;
+  for (std::int32_t begin = breaks.first(), end = breaks.next(); end != icu::BreakIterator::DONE;
+       begin = end, end = breaks.next()) {
+    // Rule status below UBRK_WORD_NONE_LIMIT marks spaces and punctuation.
+    if (breaks.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
+    std::u16string_view word =
+        normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
+    if (!stopword_index_.empty() && stopword_index_.count(word)) continue;
+    if (stemming) word = light10_stem(word);
+    if (options_.min_length > 1 && detail::count_code_points(word) < options_.min_length) continue;
+    ws.words.push_back(word);
+    if (units) units->emplace_back(begin, end);
   }
 }
 

@@ -154,9 +154,6 @@ class Tokenizer {
   // UTF-16 ranges when `units` is given).
   void select_words(std::u16string_view normalized,
                     std::vector<std::pair<std::int32_t, std::int32_t>>* units) const;
-  // The word tokens of `normalized` (n-grams included) appended to `tokens`.
-  void word_tokens(std::u16string_view normalized, TokenList& tokens,
-                   std::vector<TokenSpan>* spans) const;
   // analyze() of docs[index], attributing an InvalidTextError to document `index`.
   void analyze_document(const std::vector<TextView>& docs, std::size_t index,
                         TokenList& tokens) const;
