@@ -3,7 +3,6 @@
 #include <cmath>
 #include <type_traits>
 
-#include <type_traits>
 #include "memory.hpp"
 
 namespace khabar::detail {

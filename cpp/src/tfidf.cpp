@@ -389,17 +389,25 @@ void validate(const VectorizerOptions& options) {
     throw InvalidOptionError("max_features must be None or a positive integer");
 }
 
-// Columns numbered in the order of `terms`, which must be distinct.
-TermIndex index_of_distinct(const std::vector<std::string>& terms) {
+// Fills `index` with `count` terms, `term_of(i)` numbered i, as TermIndex::assign_distinct
+// does (and returns).
+template <class TermOf>
+std::int64_t assign_terms(TermIndex& index, std::size_t count, const TermOf& term_of) {
   std::string arena;
   std::vector<std::size_t> ends;
-  ends.reserve(terms.size());
-  for (const auto& term : terms) {
-    arena.append(term);
+  ends.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    arena.append(term_of(i));
     ends.push_back(arena.size());
   }
+  return index.assign_distinct(std::move(arena), std::move(ends));
+}
+
+// Columns numbered in the order of `terms`, which must be distinct.
+TermIndex index_of_distinct(const std::vector<std::string>& terms) {
   TermIndex index;
-  const std::int64_t repeated = index.assign_distinct(std::move(arena), std::move(ends));
+  const std::int64_t repeated =
+      assign_terms(index, terms.size(), [&](std::size_t i) { return std::string_view(terms[i]); });
   if (repeated != TermIndex::kAbsent)
     throw InvalidOptionError("Duplicate term in vocabulary: '" +
                              terms[static_cast<std::size_t>(repeated)] + "'");
@@ -508,15 +516,9 @@ void TfidfVectorizer::fit_frequencies(const DocumentFrequencies& frequencies) {
 template <class Counts>
 std::vector<std::size_t> TfidfVectorizer::learn_vocabulary(const Counts& frequencies) {
   std::vector<std::size_t> selected = detail::select_vocabulary_positions(frequencies, options_);
-  std::string arena;
-  std::vector<std::size_t> ends;
-  ends.reserve(selected.size());
-  for (std::size_t position : selected) {
-    arena.append(frequencies.term(position));
-    ends.push_back(arena.size());
-  }
+  const auto term_of_column = [&](std::size_t i) { return frequencies.term(selected[i]); };
   TermIndex index;
-  if (index.assign_distinct(std::move(arena), std::move(ends)) != TermIndex::kAbsent)
+  if (assign_terms(index, selected.size(), term_of_column) != TermIndex::kAbsent)
     throw std::logic_error("frequencies repeat a term");
   vocabulary_ = std::move(index);
   compute_idf(frequencies, std::vector<std::int64_t>(selected.begin(), selected.end()));
