@@ -32,3 +32,23 @@ class Tokenizer:
 
 def light10_stem(word: Text) -> str: ...
 def arabic_stopwords() -> list[str]: ...
+
+CsrArrays = tuple[
+    npt.NDArray[np.float64], npt.NDArray[np.int32], npt.NDArray[np.int32], tuple[int, int]
+]
+
+def assign_stories(
+    earlier_terms: CsrArrays,
+    earlier_names: CsrArrays,
+    earlier_times: npt.NDArray[np.float64],
+    earlier_stories: npt.NDArray[np.int64],
+    terms: CsrArrays,
+    names: CsrArrays,
+    times: npt.NDArray[np.float64],
+    next_story: int,
+    threshold: float,
+    window_seconds: float,
+    name_weight: float,
+    candidates: int,
+    n_threads: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int]: ...
