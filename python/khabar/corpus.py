@@ -383,9 +383,9 @@ class Corpus:
     def stories(
         self,
         window_days: float | None = 3,
-        threshold: float = 0.3,
+        threshold: float = 0.28,
         *,
-        name_weight: float = 0.3,
+        name_weight: float = 0.2,
         names: str | Iterable[str] | None = "auto",
         date: str = "date",
         by: str = "source",
@@ -395,7 +395,8 @@ class Corpus:
     ) -> Stories:
         """Articles grouped into stories, visited once in date order (see khabar.Stories for the
         score): each joins the best-scoring story with an article at most ``window_days``
-        older, if the score reaches ``threshold``, else it opens one.
+        older, if the score reaches ``threshold``, else it opens one. The defaults were chosen on
+        the ANT multi-source archive (bench/bench_stories.py).
 
         ``date`` is the metadata column of publication times (anything pandas.to_datetime
         reads; naive times are taken as UTC); every article needs one, unless

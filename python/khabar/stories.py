@@ -71,20 +71,24 @@ def name_columns(
     >>> name_columns(names, np.array([2, 3, 2, 4, 1]), 100).tolist()
     [0, 3]
     """
-    vocabulary = set(feature_names)
+    import pandas as pd
+
+    terms = pd.Series(list(feature_names), dtype=object)
+    frequency = np.asarray(document_frequency)
     limit = max(2, int(0.05 * n_documents))
-    chosen = []
-    for column, term in enumerate(feature_names):
-        if len(term) < 3 or not (2 <= document_frequency[column] <= limit):
-            continue
-        if re.search(r"[0-9a-z]", term):
-            continue
-        if term.startswith("ال"):
-            if len(term) >= 5 and term[2:] not in vocabulary:
-                chosen.append(column)
-        elif "ال" + term not in vocabulary:
-            chosen.append(column)
-    return np.asarray(chosen, dtype=np.int64)
+    definite = terms.str.startswith("ال").to_numpy()
+    plain = ~terms.str.contains(r"[0-9a-z]", regex=True).to_numpy()
+    lengths = terms.str.len().to_numpy()
+    with_article = ("ال" + terms).isin(terms).to_numpy()
+    without_article = terms.str.slice(2).isin(terms).to_numpy()
+    chosen = (
+        (lengths >= 3)
+        & (frequency >= 2)
+        & (frequency <= limit)
+        & plain
+        & np.where(definite, (lengths >= 5) & ~without_article, ~with_article)
+    )
+    return np.flatnonzero(chosen).astype(np.int64)
 
 
 def _empty_like(X: sp.csr_matrix) -> sp.csr_matrix:
