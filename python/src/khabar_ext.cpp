@@ -380,14 +380,13 @@ py::array owning_array(std::vector<T>&& values) {
 py::tuple csr_to_python(khabar::CsrMatrix&& m) {
   py::array data = std::visit([](auto& values) { return owning_array(std::move(values)); }, m.data);
   py::array indices, indptr;
-  if (m.nnz() <= static_cast<std::size_t>(INT32_MAX)) {
-    std::vector<std::int32_t> narrow(m.indptr.begin(), m.indptr.end());
-    indptr = owning_array(std::move(narrow));
+  if (auto* narrow = std::get_if<std::vector<std::int32_t>>(&m.indptr)) {
+    indptr = owning_array(std::move(*narrow));
     indices = owning_array(std::move(m.indices));
   } else {
     std::vector<std::int64_t> wide(m.indices.begin(), m.indices.end());
     indices = owning_array(std::move(wide));
-    indptr = owning_array(std::move(m.indptr));
+    indptr = owning_array(std::move(std::get<std::vector<std::int64_t>>(m.indptr)));
   }
   return py::make_tuple(data, indices, indptr, py::make_tuple(m.rows, m.cols));
 }
