@@ -36,14 +36,13 @@ void CountingPass::add(const std::vector<TextView>& docs) {
   if (keep_rows_)
     blocks_.resize(first_block + (docs.size() + kBlockDocuments - 1) / kBlockDocuments);
   parallel_for(docs.size(), n_threads_, kBlockDocuments,
-                       [&](std::size_t worker, std::size_t begin, std::size_t end) {
-                         count_range(docs, worker, begin, end, first_block, first_document);
-                       });
+               [&](std::size_t worker, std::size_t begin, std::size_t end) {
+                 count_range(docs, worker, begin, end, first_block, first_document);
+               });
   n_documents_ += docs.size();
 }
 
-SortedCounts CountingPass::take_merged_counts(
-    std::vector<std::vector<std::int64_t>>* positions) {
+SortedCounts CountingPass::take_merged_counts(std::vector<std::vector<std::int64_t>>* positions) {
   if (positions) {
     positions->resize(workers_.size());
     for (std::size_t w = 0; w < workers_.size(); ++w)
@@ -52,9 +51,9 @@ SortedCounts CountingPass::take_merged_counts(
   std::vector<SortedCounts> runs(workers_.size());
   std::vector<std::vector<std::uint32_t>> ids(workers_.size());
   parallel_for(workers_.size(), n_threads_, 1,
-                       [&](std::size_t, std::size_t begin, std::size_t end) {
-                         for (std::size_t w = begin; w < end; ++w) runs[w] = take_run(w, ids[w]);
-                       });
+               [&](std::size_t, std::size_t begin, std::size_t end) {
+                 for (std::size_t w = begin; w < end; ++w) runs[w] = take_run(w, ids[w]);
+               });
   if (runs.size() == 1) {  // one run: positions are its own order
     if (positions)
       for (std::size_t k = 0; k < runs[0].size(); ++k)
@@ -66,11 +65,11 @@ SortedCounts CountingPass::take_merged_counts(
   std::vector<SortedCounts> merged;  // the previous round's results
   while (round.size() > 1) {
     std::vector<SortedCounts> results(round.size() / 2);
-    parallel_for(
-        results.size(), n_threads_, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
-          for (std::size_t i = begin; i < end; ++i)
-            results[i] = SortedCounts::merge(*round[2 * i], *round[2 * i + 1]);
-        });
+    parallel_for(results.size(), n_threads_, 1,
+                 [&](std::size_t, std::size_t begin, std::size_t end) {
+                   for (std::size_t i = begin; i < end; ++i)
+                     results[i] = SortedCounts::merge(*round[2 * i], *round[2 * i + 1]);
+                 });
     // An odd one out moves on to the next round as it is.
     std::optional<SortedCounts> carried;
     if (round.size() % 2) carried = *round.back();
@@ -82,13 +81,13 @@ SortedCounts CountingPass::take_merged_counts(
   SortedCounts total = std::move(merged[0]);
   if (positions) {
     parallel_for(workers_.size(), n_threads_, 1,
-                         [&](std::size_t, std::size_t begin, std::size_t end) {
-                           for (std::size_t w = begin; w < end; ++w) {
-                             const std::vector<std::int64_t> found = total.positions_of(runs[w]);
-                             for (std::size_t i = 0; i < found.size(); ++i)
-                               (*positions)[w][ids[w][i]] = found[i];
-                           }
-                         });
+                 [&](std::size_t, std::size_t begin, std::size_t end) {
+                   for (std::size_t w = begin; w < end; ++w) {
+                     const std::vector<std::int64_t> found = total.positions_of(runs[w]);
+                     for (std::size_t i = 0; i < found.size(); ++i)
+                       (*positions)[w][ids[w][i]] = found[i];
+                   }
+                 });
   }
   return total;
 }
@@ -124,12 +123,12 @@ SortedCounts CountingPass::take_run(std::size_t worker_index, std::vector<std::u
     ids.push_back(static_cast<std::uint32_t>(id));
   }
   worker = WorkerTerms{};
-  return SortedCounts(worker_index == 0 ? n_documents_ : 0, std::move(arena),
-                              std::move(ends), std::move(document_frequency),
-                              std::move(total_count));
+  return SortedCounts(worker_index == 0 ? n_documents_ : 0, std::move(arena), std::move(ends),
+                      std::move(document_frequency), std::move(total_count));
 }
 
-void CountingPass::keep_vocabulary_words(WorkerTerms& worker, std::vector<std::uint32_t>& ids) const {
+void CountingPass::keep_vocabulary_words(WorkerTerms& worker,
+                                         std::vector<std::uint32_t>& ids) const {
   std::u16string units;
   std::string utf8;
   for (std::size_t id = worker.column_of_word.size(); id < worker.terms.size(); ++id) {
@@ -143,8 +142,9 @@ void CountingPass::keep_vocabulary_words(WorkerTerms& worker, std::vector<std::u
   ids.resize(kept);
 }
 
-void CountingPass::count_range(const std::vector<TextView>& docs, std::size_t worker_index, std::size_t begin,
-                 std::size_t end, std::size_t first_block, std::size_t first_document) {
+void CountingPass::count_range(const std::vector<TextView>& docs, std::size_t worker_index,
+                               std::size_t begin, std::size_t end, std::size_t first_block,
+                               std::size_t first_document) {
   WorkerTerms& worker = workers_[worker_index];
   // Counts by column are sized by the first block a worker gets, not up front for every
   // worker: transforming 3 documents with n_threads=64 and a million-term vocabulary would

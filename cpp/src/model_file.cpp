@@ -184,8 +184,9 @@ std::string serialize_model(const TfidfVectorizer& vectorizer, std::string_view 
   } catch (const json::exception& error) {
     throw InvalidOptionError(std::string("annotations must be a JSON object: ") + error.what());
   }
-  const std::string parameters =
-      json{{"options", detail::options_to_json(vectorizer.options())}, {"annotations", annotations}}.dump();
+  const std::string parameters = json{
+      {"options", detail::options_to_json(vectorizer.options())},
+      {"annotations", annotations}}.dump();
   std::string out(kMagic, sizeof kMagic);
   put_u32(out, kModelFormatVersion);
   put_u32(out, 0);
@@ -216,7 +217,8 @@ LoadedModel deserialize_model(std::string_view bytes) {
   std::string annotations;
   try {
     const json document = parse_parameters(parameters);
-    if (!document.is_object()) throw ModelFormatError("invalid model file: the parameters are not an object");
+    if (!document.is_object())
+      throw ModelFormatError("invalid model file: the parameters are not an object");
     for (const auto& item : document.items())
       if (item.key() != "options" && item.key() != "annotations")
         throw ModelFormatError("invalid model file: unknown parameter '" + item.key() + "'");

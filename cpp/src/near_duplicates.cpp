@@ -137,7 +137,8 @@ void NearDuplicates::sign(const std::vector<std::uint64_t>& shingles,
 
 std::uint64_t lsh_band_key(const std::uint32_t* signature, std::size_t band,
                            std::size_t rows_per_band) noexcept {
-  return detail::fnv1a(signature + band * rows_per_band, rows_per_band) ^ (band * 0x9e3779b97f4a7c15ull);
+  return detail::fnv1a(signature + band * rows_per_band, rows_per_band) ^
+         (band * 0x9e3779b97f4a7c15ull);
 }
 
 double shingle_jaccard(const std::uint64_t* x, std::size_t x_size, const std::uint64_t* y,

@@ -68,7 +68,8 @@ Options options_from_json(const nlohmann::json& j, const std::string& path = "")
     known.insert(name);
     const std::string where = prefix + name;
     const auto found = j.find(name);
-    if (found == j.end()) throw ModelFormatError("invalid model file: missing option '" + where + "'");
+    if (found == j.end())
+      throw ModelFormatError("invalid model file: missing option '" + where + "'");
     using Field = decltype(field);
     if constexpr (std::is_member_object_pointer_v<Field>) {
       option_value_from_json(*found, options.*field, where);

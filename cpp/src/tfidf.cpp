@@ -191,11 +191,12 @@ std::vector<std::size_t> select_vocabulary_positions(const Counts& frequencies,
 void VectorizerOptions::validate() const {
   tokenizer.validate();
   // scikit-learn: a float in [0.0, 1.0] (a proportion) or an int >= 1 (a number of documents).
-  for (const auto& [name, limit] : {std::pair<const char*, const DocumentLimit*>{"min_df", &min_df},
-                                    std::pair<const char*, const DocumentLimit*>{"max_df", &max_df}}) {
-    const bool valid = std::isfinite(limit->value) &&
-                       (limit->proportion ? limit->value >= 0.0 && limit->value <= 1.0
-                                          : limit->value >= 1.0);
+  for (const auto& [name, limit] :
+       {std::pair<const char*, const DocumentLimit*>{"min_df", &min_df},
+        std::pair<const char*, const DocumentLimit*>{"max_df", &max_df}}) {
+    const bool valid =
+        std::isfinite(limit->value) &&
+        (limit->proportion ? limit->value >= 0.0 && limit->value <= 1.0 : limit->value >= 1.0);
     if (!valid)
       throw InvalidParameterError(name,
                                   "must be a float in the range [0.0, 1.0] or an int in the range "

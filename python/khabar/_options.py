@@ -39,6 +39,12 @@ def default_dtype(options: Any) -> Any:
     return np.dtype(options.dtype).type
 
 
+#: The NumPy scalar types of the structs' default dtypes, for the estimators' signatures.
+COUNTS_DTYPE = default_dtype(COUNTS)
+VECTORIZER_DTYPE = default_dtype(VECTORIZER)
+HASHING_DTYPE = default_dtype(HASHING)
+
+
 def _set_normalize(options: Any, normalize: Any) -> None:
     if isinstance(normalize, (bool, np.bool_)):
         options.normalize = bool(normalize)

@@ -9,7 +9,7 @@ import numpy as np
 
 from khabar import _core, _options
 from khabar._batching import check_documents, document_chunks
-from khabar.tokenizer import Text, Tokenizer
+from khabar.tokenizer import Text
 
 
 class NearDuplicates:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from khabar import _core, _options
-from khabar.tokenizer import Text, Tokenizer
+from khabar.tokenizer import Text
 
 
 class BM25:

@@ -431,7 +431,7 @@ class CountVectorizer(_TextVectorizer):
         max_features: int | None = _options.COUNTS.max_features,
         vocabulary: Any = None,
         binary: bool = _options.COUNTS.binary,
-        dtype: Any = _options.default_dtype(_options.COUNTS),
+        dtype: Any = _options.COUNTS_DTYPE,
         n_threads: int = 0,
         progress: bool = False,
     ) -> None:
@@ -483,7 +483,7 @@ class TfidfVectorizer(_TextVectorizer):
         max_features: int | None = _options.VECTORIZER.max_features,
         vocabulary: Any = None,
         binary: bool = _options.VECTORIZER.binary,
-        dtype: Any = _options.default_dtype(_options.VECTORIZER),
+        dtype: Any = _options.VECTORIZER_DTYPE,
         norm: str | None = _options.VECTORIZER.norm,
         use_idf: bool = _options.VECTORIZER.use_idf,
         smooth_idf: bool = _options.VECTORIZER.smooth_idf,
@@ -547,7 +547,7 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
         binary: bool = _options.HASHING.binary,
         norm: str | None = _options.HASHING.norm,
         alternate_sign: bool = _options.HASHING.alternate_sign,
-        dtype: Any = _options.default_dtype(_options.HASHING),
+        dtype: Any = _options.HASHING_DTYPE,
         n_threads: int = 0,
         progress: bool = False,
     ) -> None:

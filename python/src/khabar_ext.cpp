@@ -10,11 +10,11 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
-#include <type_traits>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -162,8 +162,8 @@ template <class T>
 struct IsOptional<std::optional<T>> : std::true_type {};
 
 [[noreturn]] void wrong_type(const std::string& name, const char* expected, py::handle value) {
-  throw khabar::InvalidParameterError(name, std::string("must be ") + expected + ", got " +
-                                                py::repr(value).cast<std::string>());
+  throw khabar::InvalidParameterError(
+      name, std::string("must be ") + expected + ", got " + py::repr(value).cast<std::string>());
 }
 
 bool is_python_bool(py::handle value) {
@@ -224,12 +224,10 @@ T option_from_python(const std::string& name, py::handle value) {
     if (value.is_none()) return khabar::enum_from_name<T>(name, nullptr);
     if (!py::isinstance<py::str>(value))
       throw khabar::InvalidParameterError(name, "must be one of " + khabar::enum_choices<T>() +
-                                                    ", got " +
-                                                    py::repr(value).cast<std::string>());
+                                                    ", got " + py::repr(value).cast<std::string>());
     return khabar::enum_from_name<T>(name, value.cast<std::string>().c_str());
   } else if constexpr (std::is_same_v<T, khabar::DocumentLimit>) {
-    if (is_python_int(value))
-      return {static_cast<double>(value.cast<long long>()), false};
+    if (is_python_int(value)) return {static_cast<double>(value.cast<long long>()), false};
     if (!is_python_real(value))
       wrong_type(name, "a float in the range [0.0, 1.0] or an int in the range [1, inf)", value);
     return {value.cast<double>(), true};
@@ -335,7 +333,8 @@ py::class_<Options> bind_options(py::module_& m, const char* name, const char* d
   py::class_<Options> cls(m, name, doc);
   cls.def(py::init([](const py::kwargs& options) {
             Options out;
-            for (const auto& [key, value] : options) set_option(out, key.template cast<std::string>(), value);
+            for (const auto& [key, value] : options)
+              set_option(out, key.template cast<std::string>(), value);
             return out;
           }),
           "Options with their defaults, overridden by keyword (unknown names raise "
@@ -359,7 +358,8 @@ py::class_<Options> bind_options(py::module_& m, const char* name, const char* d
            options_to_dict(self).equal(options_to_dict(other.cast<const Options&>()));
   });
   cls.def("__repr__", [name](const Options& self) {
-    return std::string(name) + "(**" + py::repr(options_to_dict(self)).template cast<std::string>() + ")";
+    return std::string(name) + "(**" +
+           py::repr(options_to_dict(self)).template cast<std::string>() + ")";
   });
   cls.def("__copy__", [](const Options& self) { return Options(self); });
   cls.def("__deepcopy__", [](const Options& self, py::handle) { return Options(self); });
@@ -532,7 +532,8 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<khabar::Normalizer>(m, "Normalizer")
       .def(py::init<khabar::NormalizerOptions>(), py::arg("options"))
-      .def_property_readonly("options", [](const khabar::Normalizer& self) { return self.options(); })
+      .def_property_readonly("options",
+                             [](const khabar::Normalizer& self) { return self.options(); })
       .def("normalize", [](const khabar::Normalizer& self, py::handle text) {
         const py::object checked = well_formed(text, std::nullopt, khabar::TextErrors::strict);
         const std::string_view view = text_view(checked);
@@ -546,7 +547,8 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<khabar::Tokenizer>(m, "Tokenizer")
       .def(py::init<khabar::TokenizerOptions>(), py::arg("options"))
-      .def_property_readonly("options", [](const khabar::Tokenizer& self) { return self.options(); })
+      .def_property_readonly("options",
+                             [](const khabar::Tokenizer& self) { return self.options(); })
       .def("tokenize",
            [](const khabar::Tokenizer& self, py::handle text) {
              const py::object checked = well_formed(text, std::nullopt, errors_of(self));
@@ -648,7 +650,8 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<khabar::TfidfVectorizer>(m, "TfidfVectorizer")
       .def(py::init<khabar::VectorizerOptions>(), py::arg("options"))
-      .def_property_readonly("options", [](const khabar::TfidfVectorizer& self) { return self.options(); })
+      .def_property_readonly("options",
+                             [](const khabar::TfidfVectorizer& self) { return self.options(); })
       .def("set_fixed_vocabulary", &khabar::TfidfVectorizer::set_fixed_vocabulary)
       .def_property_readonly("fitted", &khabar::TfidfVectorizer::fitted)
       .def_property_readonly("has_fixed_vocabulary", &khabar::TfidfVectorizer::has_fixed_vocabulary)
@@ -697,7 +700,8 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<khabar::HashingVectorizer>(m, "HashingVectorizer")
       .def(py::init<khabar::HashingOptions>(), py::arg("options"))
-      .def_property_readonly("options", [](const khabar::HashingVectorizer& self) { return self.options(); })
+      .def_property_readonly("options",
+                             [](const khabar::HashingVectorizer& self) { return self.options(); })
       .def("transform", &transform_to_python<khabar::HashingVectorizer>, py::arg("docs"),
            py::arg("n_threads"), py::arg("first_index") = 0);
 
@@ -748,7 +752,8 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<khabar::NearDuplicates>(m, "NearDuplicates")
       .def(py::init<khabar::NearDuplicateOptions>(), py::arg("options"))
-      .def_property_readonly("options", [](const khabar::NearDuplicates& self) { return self.options(); })
+      .def_property_readonly("options",
+                             [](const khabar::NearDuplicates& self) { return self.options(); })
       .def_property_readonly("bands", &khabar::NearDuplicates::bands)
       .def_property_readonly("rows_per_band", &khabar::NearDuplicates::rows_per_band)
       .def("__len__", &khabar::NearDuplicates::size)

@@ -308,8 +308,9 @@ TEST(ModelFile, CountsInTheParametersMustBeNonNegativeIntegers) {
   };
   expect_rejected(replaced("\"ngram_range\":[1,1]", "\"ngram_range\":[1]"),
                   "option 'tokenizer.ngram_range' needs two values");
-  expect_rejected(replaced("\"ngram_range\":[1,1]", "\"ngram_range\":[2,1]"),
-                  "invalid model file: ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n");
+  expect_rejected(
+      replaced("\"ngram_range\":[1,1]", "\"ngram_range\":[2,1]"),
+      "invalid model file: ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n");
   Sections s = real;
   s = real;
   s.parameters = "{\"options\": 5}";
@@ -533,8 +534,8 @@ TEST(ModelFile, OptionsAreReadByNameAndEveryKeyIsAccountedFor) {
   expect_rejected(with_parameter("\"binary\":false", "\"binary\":0"),
                   "invalid model file: option 'binary' is not a boolean: 0");
   // Keys in another order are the same options: nothing is read by position.
-  const std::string swapped = with_parameter("\"diacritics\":true,\"digits\":true",
-                                             "\"digits\":false,\"diacritics\":true");
+  const std::string swapped =
+      with_parameter("\"diacritics\":true,\"digits\":true", "\"digits\":false,\"diacritics\":true");
   const khabar::LoadedModel loaded = khabar::deserialize_model(swapped);
   EXPECT_FALSE(loaded.vectorizer.options().tokenizer.normalizer.digits);
   EXPECT_TRUE(loaded.vectorizer.options().tokenizer.normalizer.diacritics);

@@ -206,8 +206,7 @@ TEST(Similarity, AVectorizersMatrixIsViewedWithoutCopying) {
   // The same cosines as through a copy into an Eigen matrix.
   const khabar::SparseRows copy = khabar::to_eigen(rows).cast<double>();
   const khabar::SparseRowsView copied(copy.rows(), copy.cols(), copy.nonZeros(),
-                                      copy.outerIndexPtr(), copy.innerIndexPtr(),
-                                      copy.valuePtr());
+                                      copy.outerIndexPtr(), copy.innerIndexPtr(), copy.valuePtr());
   EXPECT_EQ(khabar::cosine_similarity(view, view), khabar::cosine_similarity(copied, copied));
   khabar::VectorizerOptions single;
   single.value_type = khabar::ValueType::float32;

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import inspect
 
+import khabar
 import numpy as np
 import pytest
 import sklearn.feature_extraction.text as sklearn_text
-from sklearn.utils._param_validation import InvalidParameterError
-
-import khabar
 from khabar import _core
+from sklearn.utils._param_validation import InvalidParameterError
 
 PYTHON_ONLY = {"input", "vocabulary", "n_threads", "progress"}
 

@@ -267,7 +267,10 @@ def test_the_saved_python_parameters_are_checked_too(small):
         ({"ngram_range": 5}, "'int' object is not iterable"),
         ({"norm": "l7"}, "The 'norm' parameter must be one of 'l1', 'l2' or None, got 'l7'"),
         ({"dtype": "object"}, "dtype must be one of"),
-        ({"min_df": 3.5}, "The 'min_df' parameter must be a float in the range [0.0, 1.0] or an int"),
+        (
+            {"min_df": 3.5},
+            "The 'min_df' parameter must be a float in the range [0.0, 1.0] or an int",
+        ),
         ({"n_threads": -1}, "n_threads must be an int >= 0"),
         ({"stemmer": "porter"}, "stemmer"),
     ]

@@ -6,11 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import khabar
 import pytest
-from sklearn.utils._param_validation import InvalidParameterError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from khabar import Tokenizer, normalize
 from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.utils._param_validation import InvalidParameterError
 
 
 def test_normalize_defaults_and_flags():

@@ -78,12 +78,12 @@ Enum enum_from_name(const std::string& parameter, const char* name) {
 /// Two members that are one option, as a (low, high) pair: ngram_range.
 template <class Owner, class Value>
 struct RangeField {
-  Value Owner::*low;
-  Value Owner::*high;
+  Value Owner::* low;
+  Value Owner::* high;
 };
 
 template <class Owner, class Value>
-RangeField<Owner, Value> range_field(Value Owner::*low, Value Owner::*high) {
+RangeField<Owner, Value> range_field(Value Owner::* low, Value Owner::* high) {
   return {low, high};
 }
 

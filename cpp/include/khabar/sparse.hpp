@@ -17,7 +17,9 @@ enum class ValueType { float64, float32, int64 };
 template <>
 struct EnumNames<ValueType> {
   static constexpr std::array<std::pair<ValueType, const char*>, 3> values{
-      {{ValueType::float64, "float64"}, {ValueType::float32, "float32"}, {ValueType::int64, "int64"}}};
+      {{ValueType::float64, "float64"},
+       {ValueType::float32, "float32"},
+       {ValueType::int64, "int64"}}};
 };
 
 /// The norm each row of a matrix is divided by (scikit-learn's `norm`: "l1", "l2" or None).

@@ -23,7 +23,9 @@ enum class Stemmer { none, light10 };
 template <>
 struct EnumNames<Analyzer> {
   static constexpr std::array<std::pair<Analyzer, const char*>, 3> values{
-      {{Analyzer::word, "word"}, {Analyzer::character, "char"}, {Analyzer::character_wb, "char_wb"}}};
+      {{Analyzer::word, "word"},
+       {Analyzer::character, "char"},
+       {Analyzer::character_wb, "char_wb"}}};
 };
 template <>
 struct EnumNames<Stemmer> {
