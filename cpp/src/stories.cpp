@@ -9,7 +9,7 @@
 
 #include "interruption_state.hpp"
 #include "khabar/errors.hpp"
-#include "thread_pool.hpp"
+#include "parallel_for.hpp"
 
 namespace khabar {
 namespace {
