@@ -88,7 +88,7 @@ test: cpp-test cpp-test-sanitized py-test
 
 bench: apt $(INSTALLED)
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
-	  && ../$(PY) bench_dask.py
+	  && ../$(PY) bench_dask.py && ../$(PY) bench_stories.py
 
 lint: $(VENV)/.build-tools $(INSTALLED)
 	$(PY) -m pip install -q ruff clang-format

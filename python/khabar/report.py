@@ -137,6 +137,7 @@ def build_report(
         for g, d in distinctive.groupby("group", sort=True)
     ]
     parts.append(_table([group, "over-represented terms (z)"], rows, {1}))
+    parts.append(stories_section(corpus, top=top))
     page = (
         f"<!DOCTYPE html><html lang='ar'><head><meta charset='utf-8'><title>khabar report</title>"
         f"<style>{_STYLE}</style></head><body dir='ltr'>{''.join(parts)}</body></html>"
@@ -178,3 +179,69 @@ def write_report(corpus: Corpus, out: str | Path, source: str = "") -> dict:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return summary
+
+
+def stories_section(corpus: Corpus, top: int = 10) -> str:
+    """The report's Stories section: the largest stories (articles visited in date order, each
+    joining the best matching story of the last 3 days; without dates, one pass in corpus order
+    with no window), who published first, agency credits, the copies found inside each story
+    and, with dates, the timeline of stories × days × outlets."""
+    dated = "date" in corpus.to_pandas()
+    try:
+        stories = corpus.stories() if dated else corpus.stories(window_days=None)
+    except ValueError:  # some articles without dates
+        stories = corpus.stories(window_days=None)
+        dated = False
+    summary = stories.summary()
+    parts = [
+        "<h2 id='stories'>Stories</h2>",
+        f"<p>{len(stories)} stories in {len(corpus)} articles: each article, in "
+        + ("date order, joins the best matching story with an article of the last 3 days"
+           if dated else "corpus order (no dates), joins the best matching story")
+        + " (TF-IDF centroid and shared names), or opens a new one.</p>",
+    ]
+    rows = [
+        [r.story, r.articles, r.sources, r.first, r.first_publisher, r.label,
+         r.representative_title]
+        for r in summary.head(top).itertuples()
+    ]
+    parts.append(
+        _table(
+            ["story", "articles", "sources", "first", "first publisher", "label",
+             "representative"],
+            rows,
+            {2, 5, 6},
+        )
+    )
+    if dated and stories._dates is not None and (summary["articles"] >= 2).any():
+        timeline = base64.b64encode(to_png(stories.plot_timeline(top=top))).decode()
+        parts.append(
+            f"<img id='timeline' alt='stories timeline' src='data:image/png;base64,{timeline}'>"
+        )
+    copies = [
+        stories.provenance(int(s))
+        for s in summary.head(min(top, 5))["story"]
+        if int(summary.set_index("story").loc[int(s), "articles"]) <= 60
+    ]
+    copies = [c for c in copies if not c.empty]
+    if copies:
+        parts.append(
+            "<h3>Copies inside stories</h3><p>Later articles sharing passages of 8 or more words "
+            "with an earlier one; containment is the share of the later article's words found "
+            "in the earlier one.</p>"
+        )
+        rows = [
+            [r.story, r.earlier_id, r.later_id, r.shared_words, f"{r.containment:.2f}", r.kind,
+             r.later_agencies]
+            for c in copies
+            for r in c.itertuples()
+        ]
+        parts.append(
+            _table(
+                ["story", "earlier", "later", "shared words", "containment", "kind",
+                 "agencies credited by the later"],
+                rows,
+                {6},
+            )
+        )
+    return "".join(parts)

@@ -197,3 +197,30 @@ def test_timeline_is_plain_text():
     texts = [t for t in fig.findobj(lambda o: hasattr(o, "get_parse_math"))]
     assert texts and all(not t.get_parse_math() for t in texts)
     assert len(fig.axes[0].get_yticklabels()) == 3
+
+
+def test_dask_stories_equal_corpus_stories():
+    dask = pytest.importorskip("dask")
+    import dask.dataframe as dd
+
+    from khabar.dask import stories as dask_stories
+
+    records = pd.DataFrame(
+        {
+            "id": list("abcd"),
+            "text": [r["text"] for r in dated_corpus().to_pandas().to_dict("records")],
+            "date": ["2017-11-20T09:00Z", "2017-11-21T08:00Z", "2017-11-21T10:00Z",
+                     "2017-11-28T09:00Z"],
+        }
+    )
+    # the order of the dated corpus, by date: c, a, b, d
+    records["text"] = records["text"].iloc[[2, 0, 1, 3]].tolist()
+    expected = khabar.Corpus.from_pandas(records).stories(threshold=0.3)
+    frame = dd.from_pandas(records, npartitions=3, sort=False)
+    with dask.config.set(scheduler="synchronous"):
+        got = dask_stories(frame, threshold=0.3).compute()
+    assert got["story"].tolist() == expected.labels_.tolist() == [0, 1, 1, 2]
+    np.testing.assert_allclose(got["score"], expected.scores_, equal_nan=True)
+    backwards = dd.from_pandas(records.iloc[::-1], npartitions=2, sort=False)
+    with dask.config.set(scheduler="synchronous"), pytest.raises(ValueError, match="ordered by"):
+        dask_stories(backwards).compute()
