@@ -383,9 +383,9 @@ class Corpus:
     def stories(
         self,
         window_days: float | None = 3,
-        threshold: float = 0.28,
+        threshold: float = 0.27,
         *,
-        name_weight: float = 0.2,
+        name_weight: float = 0.3,
         names: str | Iterable[str] | None = "auto",
         date: str = "date",
         by: str = "source",

@@ -655,9 +655,9 @@ def _story_partition(
 def stories(
     frame: dd.DataFrame,
     window_days: float | None = 3,
-    threshold: float = 0.28,
+    threshold: float = 0.27,
     *,
-    name_weight: float = 0.2,
+    name_weight: float = 0.3,
     names: str | None = "auto",
     text: str = "text",
     date: str = "date",
