@@ -16,9 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sklearn.feature_extraction.text import TfidfVectorizer as SklearnTfidfVectorizer
-
 import khabar
+from sklearn.feature_extraction.text import TfidfVectorizer as SklearnTfidfVectorizer
 
 
 def main() -> None:
