@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import combinations
 from pathlib import Path
@@ -357,15 +356,13 @@ class Corpus:
         wanted = {word for term in terms for word in term.split(" ")}  # n-grams word by word
         if not wanted:
             return {}
-        # Count the words as written (tokenized without normalization, in batches), then
-        # normalize each distinct written form once: as fast as one more tokenization pass,
-        # and memory bounded by the distinct forms.
-        written: Counter[str] = Counter()
-        as_written = Tokenizer(normalize=False)
-        texts = self.texts
-        for start in range(0, len(texts), 2048):
-            for words in as_written.tokenize_many(texts[start : start + 2048]):
-                written.update(words)
+        # Count the words as written (tokenized without normalization, counted in C++), then
+        # normalize each distinct written form once: about one more tokenization pass, and
+        # memory bounded by the distinct forms.
+        from khabar.vectorizers import CountVectorizer
+
+        counted = CountVectorizer(normalize=False).count_frequencies(self.texts).to_dict()
+        written = {form: total for form, (_, total) in counted.items()}
         forms = sorted(written)
         normalized = Tokenizer(normalize=self.vectorizer.normalize).tokenize_many(forms)
         best: dict[str, str] = {}
