@@ -124,18 +124,16 @@ def main() -> None:
     print("\nseconds per stage (khabar analyze's progress lines):\n")
     names = [name for name, _ in corpora]
     print("| stage | " + " | ".join(names) + " |\n|---|" + "---|" * len(names))
-    order = [stage for stage, _, _ in stages[names[-1]]]
-    for stage in order:
-        label = re.sub(r"[\d,]+ articles|/\S+", "…", stage)
+
+    def label(stage: str) -> str:  # the same stage whatever the corpus or grouping column
+        return re.sub(r"[\d,]+ articles|/\S+|'[^']*'|per \w+", "…", stage)
+
+    for stage in [label(stage) for stage, _, _ in stages[names[-1]]]:
         cells = []
         for name in names:
-            times = [
-                t
-                for s, _, t in stages[name]
-                if s == stage or re.sub(r"[\d,]+ articles|/\S+", "…", s) == label
-            ]
+            times = [t for s, _, t in stages[name] if label(s) == stage]
             cells.append(times[0] if times else "")
-        print(f"| {label} | " + " | ".join(cells) + " |")
+        print(f"| {stage} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -400,7 +400,16 @@ class Corpus:
         """The ``k`` nearest articles of every article in batch calls: (indices, scores) of
         shape (articles, k) as ``khabar.top_k_similar`` gives them (ties by the lower index,
         padded with -1 / nan); memory O(articles × k). ``by`` (a metadata column) only changes
-        how the work is split: within each group and against the other groups."""
+        how the work is split: within each group and against the other groups.
+
+        >>> corpus = Corpus.from_records([
+        ...     {"text": "بوتين يستقبل الأسد"},
+        ...     {"text": "الأسد في سوتشي"},
+        ...     {"text": "بوتين والأسد"},
+        ... ])
+        >>> corpus.neighbours(k=1)[0].ravel().tolist()
+        [1, 0, 0]
+        """
         if by is not None:
             return self._neighbours_by_group(by, k, k, threshold)[:2]
         return top_k_similar(self.matrix, k=max(1, min(k, len(self) - 1)), threshold=threshold)
@@ -513,6 +522,14 @@ class Corpus:
         """The ``n`` most cosine-similar pairs of articles from different groups (the same story
         told by two outlets): DataFrame (i, j, score), i < j, best first, score > 0. Exact: one
         ``top_k_similar`` of each group against the others with k = n, memory O(articles × n).
+
+        >>> corpus = Corpus.from_records([
+        ...     {"text": "بوتين يستقبل الأسد", "source": "سانا"},
+        ...     {"text": "بوتين يستقبل الأسد في سوتشي", "source": "روسيا اليوم"},
+        ...     {"text": "الأسد في سوتشي", "source": "سانا"},
+        ... ])
+        >>> corpus.cross_group_pairs("source", n=1)[["i", "j"]].values.tolist()
+        [[0, 1]]
         """
         return self._neighbours_by_group(by, 1, n)[2]
 

@@ -33,7 +33,7 @@ def arabic_label(text: str) -> str:
     return get_display(arabic_reshaper.reshape(text))
 
 
-#: Text drawn as given: a title such as "$\\foo$" is a title, not TeX (matplotlib would parse it
+#: Text drawn as given: a title such as "$\foo$" is a title, not TeX (matplotlib would parse it
 #: as mathtext and fail on an unknown command), whatever the user's matplotlibrc says.
 PLAIN_TEXT = {"parse_math": False, "usetex": False}
 
@@ -64,7 +64,7 @@ def similarity_heatmap(
     diagonal: bool = False,
     numbers: bool | None = None,
 ) -> Any:
-    """A heatmap of a square similarity matrix with Arabic row and column labels.
+    r"""A heatmap of a square similarity matrix with Arabic row and column labels.
 
     Without ``diagonal`` (an article's similarity to itself, always 1) the diagonal is left
     blank and the colour scale spans the other values, so that differences among them show.

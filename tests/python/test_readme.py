@@ -33,10 +33,8 @@ def checked(block: str) -> tuple[str, int]:
             expected = expression = None
         if expression is not None and expected is not None:
             checks += 1
-            lines.append(
-                f"_value = {code.strip()}\n"
-                f"assert _value == {expected!r}, 'README: ' + {code.strip()!r} + ' is ' + repr(_value)"
-            )
+            message = f"'README: ' + {code.strip()!r} + ' is ' + repr(_value)"
+            lines.append(f"_value = {code.strip()}\nassert _value == {expected!r}, {message}")
         else:
             lines.append(line)
     return "\n".join(lines), checks
