@@ -269,8 +269,9 @@ def _no_pairs() -> Any:
 
 
 def _best_pairs(indices: np.ndarray, scores: np.ndarray, n: int) -> Any:
-    """The ``n`` most similar distinct pairs among every article's nearest neighbours (the
-    best pairs overall: each is among the neighbours of both its articles' first choices)."""
+    """The ``n`` most similar distinct pairs among every article's nearest neighbours: the
+    best pairs overall, except that an article with more than k neighbours scoring higher
+    contributes only its k best."""
     import pandas as pd
 
     kept = indices >= 0
@@ -395,7 +396,10 @@ def _similarity(a: Analysis) -> str:
             "stand in for it.</p>"
         )
     if not a.most_similar.empty:
-        parts.append("<h3>Most similar pairs</h3>")
+        parts.append(
+            "<h3>Most similar pairs</h3><p class='muted'>Among each article's "
+            f"{NEIGHBOURS} nearest neighbours.</p>"
+        )
         rows = [
             [_article(a, r.i), _article(a, r.j), f"{r.score:.2f}"]
             for r in a.most_similar.itertuples()
