@@ -121,3 +121,17 @@ def test_long_tables_are_cut_and_say_so(monkeypatch):
 def test_there_is_a_place_for_further_sections():
     names = [section.__name__ for section in report.SECTIONS]
     assert names.index("_similarity") < names.index("_near_duplicates")
+
+
+def test_a_large_report_never_builds_the_articles_by_articles_matrix(monkeypatch):
+    import khabar.corpus
+    import khabar.similarity
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the dense similarity matrix was requested")
+
+    monkeypatch.setattr(khabar.similarity, "cosine_similarity", refuse)
+    monkeypatch.setattr(khabar.corpus, "cosine_similarity", refuse)
+    monkeypatch.setattr(khabar.Corpus, "nearest", refuse)  # one call per article
+    page, summary = report.build_report(articles(report.HEATMAP_ARTICLES + 1, sources=["أ", "ب"]))
+    assert summary["articles"] == 41 and "<h3>Most similar pairs</h3>" in page
