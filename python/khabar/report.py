@@ -83,7 +83,7 @@ class Stages:
         if not self.quiet:
             self.stream.write(f"khabar: {what} …")
             self.stream.flush()
-        start, note = time.perf_counter(), []
+        start, note = time.perf_counter(), list[str]()
         try:
             yield note
         finally:
@@ -192,7 +192,10 @@ def analyze(
         elif group is None:
             neighbours = corpus.neighbours(NEIGHBOURS)
         else:  # the same neighbours, found within each group and across: the best pairs across
-            *neighbours, cross_pairs = corpus._neighbours_by_group(group, NEIGHBOURS, SHOWN_PAIRS)
+            indices, scores, cross_pairs = corpus._neighbours_by_group(
+                group, NEIGHBOURS, SHOWN_PAIRS
+            )
+            neighbours = (indices, scores)
         most_similar = _best_pairs(*neighbours, SHOWN_PAIRS)
         if not most_similar.empty:
             note.append(f"best cosine {most_similar.score.iloc[0]:.2f}")
@@ -204,7 +207,7 @@ def analyze(
         lengths=lengths,
         top_columns=top_columns,
         feature_names=feature_names,
-        neighbours=tuple(neighbours),
+        neighbours=neighbours,
         most_similar=most_similar,
         duplicates=None,
         passages=None,
