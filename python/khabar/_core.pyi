@@ -241,7 +241,6 @@ def lsh_bands(
 def shared_passages(
     a: _Text, b: _Text, min_words: int, tokenizer: Tokenizer
 ) -> list[tuple[int, int, int, int, int]]: ...
-
 def assign_stories(
     earlier_terms: _CsrParts,
     earlier_names: _CsrParts,

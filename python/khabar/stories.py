@@ -131,9 +131,7 @@ def assign_stories(
     >>> stories.tolist(), scores.round(3).tolist()
     ([0, 0, 1], [nan, 0.707, nan])
     """
-    if window_days is not None and not (
-        isinstance(window_days, (int, float)) and window_days >= 0
-    ):
+    if window_days is not None and not (isinstance(window_days, (int, float)) and window_days >= 0):
         raise ValueError(f"window_days must be a number >= 0 or None, got {window_days!r}")
     if not isinstance(candidates, (int, np.integer)) or candidates < 1:
         raise ValueError(f"candidates must be a positive int, got {candidates!r}")
@@ -249,9 +247,7 @@ class Stories:
     def _centroids(self) -> sp.csr_matrix:
         X = self._corpus.matrix
         n = len(self.labels_)
-        membership = sp.csr_matrix(
-            (np.ones(n), (self.labels_, np.arange(n))), shape=(len(self), n)
-        )
+        membership = sp.csr_matrix((np.ones(n), (self.labels_, np.arange(n))), shape=(len(self), n))
         return (membership @ X).tocsr()
 
     def summary(self, label_terms: int = 4) -> Any:
@@ -360,9 +356,7 @@ class Stories:
         frame["agencies"] = ["، ".join(agency_credits(t)) for t in self._corpus.texts]
         return frame
 
-    def provenance(
-        self, story: int, min_words: int = 8, copy_containment: float = 0.8
-    ) -> Any:
+    def provenance(self, story: int, min_words: int = 8, copy_containment: float = 0.8) -> Any:
         """Who copied whom inside a story: every pair of its articles (earlier, later, by date)
         sharing passages of at least ``min_words`` words, with containment = the share of the
         later article's words that lie in passages found in the earlier one. A pair is a

@@ -3,12 +3,11 @@ Corpus API, provenance, agency credits and the timeline."""
 
 from __future__ import annotations
 
+import khabar
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-
-import khabar
 from khabar.stories import agency_credits, assign_stories, name_columns
 
 DAY = 86400.0
@@ -67,7 +66,12 @@ def test_assign_stories_equals_the_definition(seed, window_days):
     window = np.inf if window_days is None else window_days * DAY
     expected_story, expected_score = reference_stories(X, times, names, window, 0.35, 0.3)
     story, score, _ = assign_stories(
-        X, times, names, window_days=window_days, threshold=0.35, name_weight=0.3,
+        X,
+        times,
+        names,
+        window_days=window_days,
+        threshold=0.35,
+        name_weight=0.3,
         candidates=len(times),
     )
     np.testing.assert_array_equal(story, expected_story)
@@ -81,8 +85,11 @@ def test_a_stream_in_batches_equals_one_pass():
     window, parts, part_scores = None, [], []
     for start in range(0, 300, 70):
         story, score, window = assign_stories(
-            X[start : start + 70], times[start : start + 70], names[start : start + 70],
-            threshold=0.3, earlier=window,
+            X[start : start + 70],
+            times[start : start + 70],
+            names[start : start + 70],
+            threshold=0.3,
+            earlier=window,
         )
         parts.append(story)
         part_scores.append(score)
@@ -93,7 +100,7 @@ def test_a_stream_in_batches_equals_one_pass():
 
 
 def test_assign_stories_rejects_bad_input():
-    X, times, names = random_articles(4, n=10)
+    X, times, _names = random_articles(4, n=10)
     with pytest.raises(ValueError, match="date order"):
         assign_stories(X, times[::-1].copy())
     with pytest.raises(ValueError, match="NaN"):
@@ -126,12 +133,24 @@ def dated_corpus():
     return khabar.Corpus.from_records(
         [
             {"id": "a", "source": "سانا", "date": "2017-11-21T08:00Z", "text": shared + " (سانا)"},
-            {"id": "b", "source": "بي بي سي", "date": "2017-11-21T10:00Z",
-             "text": shared + " وبحث معه التسوية. (أ ف ب)"},
-            {"id": "c", "source": "سكاي", "date": "2017-11-20T09:00Z",
-             "text": "منتخب مصر يفوز على غانا في تصفيات كأس العالم"},
-            {"id": "d", "source": "سكاي", "date": "2017-11-28T09:00Z",
-             "text": shared + " مرة أخرى"},
+            {
+                "id": "b",
+                "source": "بي بي سي",
+                "date": "2017-11-21T10:00Z",
+                "text": shared + " وبحث معه التسوية. (أ ف ب)",
+            },
+            {
+                "id": "c",
+                "source": "سكاي",
+                "date": "2017-11-20T09:00Z",
+                "text": "منتخب مصر يفوز على غانا في تصفيات كأس العالم",
+            },
+            {
+                "id": "d",
+                "source": "سكاي",
+                "date": "2017-11-28T09:00Z",
+                "text": shared + " مرة أخرى",
+            },
         ]
     )
 
@@ -162,17 +181,19 @@ def test_articles_without_dates_need_window_days_none():
     corpus = khabar.Corpus.from_records(
         [{"id": "x", "text": "بوتين في سوتشي"}, {"id": "y", "text": "بوتين في سوتشي اليوم"}]
     )
-    with pytest.raises(ValueError, match="need a date for every article.*window_days=None"):
+    with pytest.raises(ValueError, match=r"need a date for every article.*window_days=None"):
         corpus.stories()
     assert corpus.stories(window_days=None).labels_.tolist() == [0, 0]
     undated = khabar.Corpus.from_records(
-        [{"id": "x", "text": "بوتين", "date": "2018-01-01"}, {"id": "y", "text": "بوتين",
-                                                              "date": None}]
+        [
+            {"id": "x", "text": "بوتين", "date": "2018-01-01"},
+            {"id": "y", "text": "بوتين", "date": None},
+        ]
     )
-    with pytest.raises(ValueError, match="1 without a date.*article 1, id 'y'"):
+    with pytest.raises(ValueError, match=r"1 without a date.*article 1, id 'y'"):
         undated.stories()
     garbled = khabar.Corpus.from_records([{"id": "x", "text": "بوتين", "date": "أمس"}])
-    with pytest.raises(ValueError, match="article 0 .*'أمس' is not a date"):
+    with pytest.raises(ValueError, match=r"article 0 .*'أمس' is not a date"):
         garbled.stories()
 
 
@@ -202,15 +223,18 @@ def test_timeline_is_plain_text():
 def test_dask_stories_equal_corpus_stories():
     dask = pytest.importorskip("dask")
     import dask.dataframe as dd
-
     from khabar.dask import stories as dask_stories
 
     records = pd.DataFrame(
         {
             "id": list("abcd"),
             "text": [r["text"] for r in dated_corpus().to_pandas().to_dict("records")],
-            "date": ["2017-11-20T09:00Z", "2017-11-21T08:00Z", "2017-11-21T10:00Z",
-                     "2017-11-28T09:00Z"],
+            "date": [
+                "2017-11-20T09:00Z",
+                "2017-11-21T08:00Z",
+                "2017-11-21T10:00Z",
+                "2017-11-28T09:00Z",
+            ],
         }
     )
     # the order of the dated corpus, by date: c, a, b, d
