@@ -125,6 +125,7 @@ class Analysis:
     stories: Any = None  # khabar.Stories
     story_copies: Any = None  # DataFrame of Stories.provenance for the largest stories
     timeline: str = ""  # base64 PNG
+    story_labels: dict[int, str] = field(default_factory=dict)  # as written, for those shown
     spellings: dict[str, str] = field(default_factory=dict)
     # The columns as lists, taken once (Corpus.ids/titles/texts copy a column on each access).
     ids: list[str] = field(default_factory=list)
@@ -563,13 +564,22 @@ def _find_stories(a: Analysis) -> None:
         a.stories = corpus.stories(window_days=None)
     summary = a.stories.summary()
     several = summary[summary["articles"] >= 2]
+    shown = several.head(SHOWN_STORIES)
+    terms = {t: t for label in shown["label"] for t in label.split("، ")}
+    spelled = corpus.spellings(sorted(terms)) if terms else {}
+    a.story_labels = {
+        int(r.story): "، ".join(spelled.get(t, t) for t in r.label.split("، "))
+        for r in shown.itertuples()
+    }
     chosen = several[several["articles"] <= COPIES_MAX_ARTICLES].head(COPIES_STORIES)
     copies = [a.stories.provenance(int(s)) for s in chosen["story"]]
     a.story_copies = (
         pd.concat(copies, ignore_index=True) if copies else a.stories.provenance(0).iloc[:0]
     )
     if a.stories._dates is not None and not several.empty:
-        a.timeline = base64.b64encode(to_png(a.stories.plot_timeline(top=SHOWN_STORIES))).decode()
+        a.timeline = base64.b64encode(
+            to_png(a.stories.plot_timeline(top=SHOWN_STORIES, labels=a.story_labels))
+        ).decode()
 
 
 def _stories(a: Analysis) -> str:
@@ -580,7 +590,7 @@ def _stories(a: Analysis) -> str:
     summary = stories.summary()
     several = summary[summary["articles"] >= 2]
     parts = [
-        "<h2 id='stories'>Stories</h2>",
+        "<h2>Stories</h2>",
         f"<p>{len(several):,} stories of two or more articles ({len(stories):,} in all). Each "
         "article, "
         + (
@@ -603,7 +613,7 @@ def _stories(a: Analysis) -> str:
             _e(r.sources),
             _e("" if r.first is None else str(r.first)[:16]),
             _e(r.first_publisher or ""),
-            _e(r.label),
+            _e(a.story_labels.get(int(r.story), r.label)),
             _article(a, int(r.representative)),
         ]
         for r in several.head(SHOWN_STORIES).itertuples()

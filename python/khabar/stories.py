@@ -425,9 +425,12 @@ class Stories:
     def _date(self, row: int) -> Any:
         return None if self._dates is None else self._dates[row]
 
-    def plot_timeline(self, top: int = 15, min_articles: int = 2) -> Any:
+    def plot_timeline(
+        self, top: int = 15, min_articles: int = 2, labels: dict[int, str] | None = None
+    ) -> Any:
         """The ``top`` largest stories (with at least ``min_articles`` articles) × days ×
-        outlets: one row per story, a marker per outlet and day sized by its articles."""
+        outlets: one row per story, a marker per outlet and day sized by its articles. Rows are
+        labelled by the story's label, or by ``labels[story]`` when given."""
         from khabar.plots import story_timeline
 
         if self._dates is None:
@@ -438,9 +441,11 @@ class Stories:
         table = table[table["story"].isin(chosen["story"])]
         if self._outlets is None:
             table = table.assign(source="")
-        return story_timeline(
-            table[["story", "date", "source"]], chosen["story"].tolist(), chosen["label"].tolist()
-        )
+        shown = [
+            (labels or {}).get(int(story), label)
+            for story, label in zip(chosen["story"], chosen["label"], strict=True)
+        ]
+        return story_timeline(table[["story", "date", "source"]], chosen["story"].tolist(), shown)
 
     def _repr_html_(self) -> str:
         import html
