@@ -148,7 +148,7 @@ test: cpp-test cpp-test-sanitized py-test
 
 bench: apt $(INSTALLED) $(VENV)/.test-dependencies
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
-	  && ../$(PY) bench_dask.py && ../$(PY) bench_report.py
+	  && ../$(PY) bench_dask.py && ../$(PY) bench_report.py && ../$(PY) bench_stories.py
 
 lint: $(VENV)/.build-tools $(INSTALLED)
 	$(PY) -m pip install -q ruff clang-format

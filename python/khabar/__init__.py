@@ -15,6 +15,7 @@ from khabar.near_duplicates import NearDuplicates
 from khabar.passages import Passage, shared_passages
 from khabar.search import BM25
 from khabar.similarity import cosine_similarity, top_k_similar
+from khabar.stories import Stories, Story, agency_credits, assign_stories
 from khabar.tokenizer import (
     NORMALIZER_FLAGS,
     Tokenizer,
@@ -38,10 +39,14 @@ __all__ = [
     "HashingVectorizer",
     "NearDuplicates",
     "Passage",
+    "Stories",
+    "Story",
     "TfidfVectorizer",
     "Tokenizer",
     "__version__",
+    "agency_credits",
     "arabic_stopwords",
+    "assign_stories",
     "cosine_similarity",
     "distinctive_terms",
     "light10_stem",

@@ -241,3 +241,18 @@ def lsh_bands(
 def shared_passages(
     a: _Text, b: _Text, min_words: int, tokenizer: Tokenizer
 ) -> list[tuple[int, int, int, int, int]]: ...
+def assign_stories(
+    earlier_terms: _CsrParts,
+    earlier_names: _CsrParts,
+    earlier_times: npt.NDArray[np.float64],
+    earlier_stories: npt.NDArray[np.int64],
+    terms: _CsrParts,
+    names: _CsrParts,
+    times: npt.NDArray[np.float64],
+    next_story: int,
+    threshold: float,
+    window_seconds: float,
+    name_weight: float,
+    candidates: int,
+    n_threads: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int]: ...

@@ -8,9 +8,10 @@ import os
 from collections.abc import Iterable, Iterator
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from khabar.distinctive import distinctive_terms
 from khabar.near_duplicates import NearDuplicates
@@ -19,6 +20,9 @@ from khabar.search import BM25
 from khabar.similarity import cosine_similarity, top_k_similar
 from khabar.tokenizer import _SURROGATE, Tokenizer
 from khabar.vectorizers import TfidfVectorizer
+
+if TYPE_CHECKING:
+    from khabar.stories import Stories
 
 #: TF-IDF settings for reading articles: Arabic stopwords out, one-letter tokens out, log tf.
 DEFAULT_TFIDF = {"stopwords": "arabic", "min_length": 2, "sublinear_tf": True}
@@ -603,6 +607,140 @@ class Corpus:
         if by not in self._frame:
             raise ValueError(f"no column {by!r}; available: {list(self._frame.columns)}")
         return distinctive_terms(self.texts, self._frame[by].astype(str).tolist(), top=top)
+
+    def stories(
+        self,
+        window_days: float | None = 3,
+        threshold: float = 0.27,
+        *,
+        name_weight: float = 0.3,
+        names: str | Iterable[str] | None = "auto",
+        date: str = "date",
+        by: str = "source",
+        candidates: int = 10,
+        n_threads: int = 0,
+        progress: bool = False,
+    ) -> Stories:
+        """Articles grouped into stories, visited once in date order (see khabar.Stories for the
+        score): each joins the best-scoring story with an article at most ``window_days``
+        older, if the score reaches ``threshold``, else it opens one. The defaults were chosen on
+        the ANT multi-source archive (bench/bench_stories.py).
+
+        ``date`` is the metadata column of publication times (anything pandas.to_datetime
+        reads; naive times are taken as UTC); every article needs one, unless
+        ``window_days=None`` (no window: an undated corpus is then read in its own order).
+        ``by`` is the outlet column (first publisher, outlets per story). ``names``: "auto"
+        (khabar.stories.name_columns on the TF-IDF vocabulary), None, or the names to use.
+
+        >>> corpus = Corpus.from_records([
+        ...     {"id": "a", "text": "بوتين يستقبل الأسد في سوتشي", "date": "2017-11-20"},
+        ...     {"id": "b", "text": "الأسد يلتقي بوتين في سوتشي", "date": "2017-11-21"},
+        ...     {"id": "c", "text": "منتخب مصر يتأهل إلى كأس العالم", "date": "2017-11-21"},
+        ... ])
+        >>> corpus.stories(threshold=0.2).labels_.tolist()
+        [0, 0, 1]
+        """
+        import pandas as pd
+
+        from khabar.stories import Stories, assign_stories, name_columns
+
+        if window_days is not None and (
+            isinstance(window_days, bool)
+            or not isinstance(window_days, (int, float))
+            or not window_days >= 0
+        ):
+            raise ValueError(f"window_days must be a number >= 0 or None, got {window_days!r}")
+        frame = self._frame
+        dates = None
+        if date in frame:
+            dates = pd.to_datetime(frame[date], utc=True, errors="coerce")
+            bad = np.flatnonzero(dates.isna().to_numpy() & frame[date].notna().to_numpy())
+            if len(bad):
+                raise ValueError(
+                    f"article {bad[0]} (id {self.ids[bad[0]]!r}): {date!r} value "
+                    f"{frame[date].iloc[bad[0]]!r} is not a date"
+                )
+        missing = np.arange(len(self)) if dates is None else np.flatnonzero(dates.isna().to_numpy())
+        if len(missing) and window_days is not None:
+            where = f"no {date!r} column" if dates is None else f"{len(missing)} without a date"
+            raise ValueError(
+                f"stories within a window of {window_days} days need a date for every article: "
+                f"{where} (first: article {missing[0]}, id {self.ids[missing[0]]!r}); pass "
+                "window_days=None to cluster without a window, or date= to name the column"
+            )
+        if len(missing):
+            times = np.zeros(len(self))  # undated: no window, the corpus order
+            dates = None if dates is None or dates.isna().all() else dates
+        else:
+            times = (dates - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()
+        order = np.argsort(times, kind="stable")
+        X = self.matrix
+        if names is None:
+            name_matrix = None
+        else:
+            feature_names = self.vectorizer.get_feature_names_out()
+            if isinstance(names, str) and names == "auto":
+                frequency = np.bincount(X.indices, minlength=X.shape[1])
+                columns = name_columns(list(feature_names), frequency, len(self))
+            elif isinstance(names, str):
+                raise ValueError(f'names must be "auto", None or a list of names, got {names!r}')
+            else:
+                analyzer = self.vectorizer.build_analyzer()
+                vocabulary = self.vectorizer.vocabulary_
+                columns = np.asarray(
+                    sorted({vocabulary[t] for n in names for t in analyzer(n) if t in vocabulary}),
+                    dtype=np.int64,
+                )
+            idf = self.vectorizer.idf_[columns] if len(columns) else np.empty(0)
+            name_matrix = (X[:, columns] > 0).astype(np.float64) @ sp.diags(idf)
+        ordered_X = X[order]
+        ordered_names = None if name_matrix is None else sp.csr_matrix(name_matrix)[order]
+        labels = np.empty(len(self), dtype=np.int64)
+        scores = np.empty(len(self))
+        batch = len(self) if not progress else 2048
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(self), unit="doc", desc="stories")
+        window = None
+        try:
+            for start in range(0, len(self), batch):
+                rows = order[start : start + batch]
+                part, part_scores, window = assign_stories(
+                    ordered_X[start : start + batch],
+                    times[rows],
+                    None if ordered_names is None else ordered_names[start : start + batch],
+                    window_days=window_days,
+                    threshold=threshold,
+                    name_weight=name_weight,
+                    candidates=candidates,
+                    earlier=window,
+                    n_threads=n_threads,
+                )
+                labels[rows], scores[rows] = part, part_scores
+                if bar is not None:
+                    bar.update(len(rows))
+        finally:
+            if bar is not None:
+                bar.close()
+        outlets = frame[by].astype(str).tolist() if by in frame else None
+        params = {
+            "window_days": window_days,
+            "threshold": threshold,
+            "name_weight": name_weight,
+            "names": names if names is None or isinstance(names, str) else list(names),
+            "candidates": candidates,
+        }
+        return Stories(
+            self,
+            labels,
+            scores,
+            order,
+            None if dates is None else list(dates),
+            outlets,
+            params,
+        )
 
     # --- pictures ----------------------------------------------------------------------------
 

@@ -55,7 +55,14 @@ from khabar.vectorizers import (
     _csr,
 )
 
-__all__ = ["fit_tfidf", "fit_transform", "near_duplicates", "top_k_similar", "transform"]
+__all__ = [
+    "fit_tfidf",
+    "fit_transform",
+    "near_duplicates",
+    "stories",
+    "top_k_similar",
+    "transform",
+]
 
 Documents = Any  # dask.bag.Bag of str | dask.dataframe.Series of str
 
@@ -596,3 +603,132 @@ def near_duplicates(
         }
     )
     return dd.from_delayed(verified, meta=meta, verify_meta=False)
+
+
+# --- stories ---------------------------------------------------------------------------------
+
+
+def _story_partition(
+    part: pd.DataFrame,
+    partition: int,
+    columns: dict[str, str],
+    vectorizer: TfidfVectorizer,
+    name_cols: np.ndarray,
+    options: dict[str, Any],
+    carried: Any,
+) -> tuple[pd.DataFrame, Any]:
+    """Stories of one partition, continuing the stream from the window the previous partition
+    left (``carried``: (StoryWindow, time of its last article))."""
+    from khabar.stories import assign_stories
+
+    earlier, last_time = carried if carried is not None else (None, -np.inf)
+    dates = pd.to_datetime(part[columns["date"]], utc=True, errors="coerce")
+    if dates.isna().any():
+        row = int(np.flatnonzero(dates.isna().to_numpy())[0])
+        raise ValueError(
+            f"partition {partition}, row {row}: no date in {columns['date']!r} "
+            f"({part[columns['date']].iloc[row]!r}); stories in a window need dates"
+        )
+    times = (dates - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()
+    order = np.argsort(times, kind="stable")
+    if len(times) and times[order[0]] < last_time:
+        raise ValueError(
+            f"partition {partition} starts at {dates.iloc[order[0]]}, before the last article of "
+            "the partitions before it: partitions must be ordered by date"
+        )
+    texts = part[columns["text"]].tolist()
+    X = _in_partition(partition, lambda: vectorizer.transform(texts))
+    idf = vectorizer.idf_[name_cols]
+    names = sp.csr_matrix((X[:, name_cols] > 0).astype(np.float64) @ sp.diags(idf))
+    story, score, window = _in_partition(
+        partition,
+        lambda: assign_stories(X[order], times[order], names[order], earlier=earlier, **options),
+    )
+    stories_of = np.empty(len(times), dtype=np.int64)
+    scores = np.empty(len(times))
+    stories_of[order], scores[order] = story, score
+    out = pd.DataFrame({"story": stories_of, "score": scores}, index=part.index)
+    last = float(times[order[-1]]) if len(times) else last_time
+    return out, (window, last)
+
+
+def stories(
+    frame: dd.DataFrame,
+    window_days: float | None = 3,
+    threshold: float = 0.27,
+    *,
+    name_weight: float = 0.3,
+    names: str | None = "auto",
+    text: str = "text",
+    date: str = "date",
+    candidates: int = 10,
+    split_every: int = 8,
+    n_threads: int = 1,
+    **params: Any,
+) -> dd.DataFrame:
+    """:meth:`khabar.Corpus.stories` for a ``dask.dataframe`` whose partitions are ordered by
+    date (each partition's articles may come in any order, but none may be older than an
+    article of an earlier partition): a lazy frame with the columns story and score, on the
+    frame's index, equal to ``Corpus.stories(...).labels_`` and ``scores_`` on the whole frame.
+
+    The TF-IDF model (``DEFAULT_TFIDF`` of khabar.corpus, updated by ``params``) is fitted on
+    the workers (:func:`fit_tfidf`); then the partitions are clustered one after the other,
+    each task handing the next one only the articles still inside the window (their rows,
+    names, times and stories): the archive streams through once in date order, and no task
+    holds more than one partition and one window.
+
+    >>> import dask, dask.dataframe as dd, pandas as pd
+    >>> frame = dd.from_pandas(pd.DataFrame({
+    ...     "text": ["بوتين يستقبل الأسد في سوتشي", "الأسد يلتقي بوتين في سوتشي", "منتخب مصر"],
+    ...     "date": ["2017-11-20", "2017-11-21", "2017-11-22"]}), npartitions=2)
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     stories(frame, threshold=0.2)["story"].compute().tolist()
+    [0, 0, 1]
+    """
+    from khabar.corpus import DEFAULT_TFIDF
+    from khabar.stories import name_columns
+
+    if not isinstance(frame, dd.DataFrame):
+        raise TypeError(f"expected a dask.dataframe.DataFrame, got {type(frame).__name__}")
+    for column in (text, date):
+        if column not in frame.columns:
+            raise ValueError(f"no column {column!r} in {list(frame.columns)}")
+    if window_days is None:
+        raise ValueError("khabar.dask.stories needs a window: pass window_days (a number)")
+    if names not in ("auto", None):
+        raise ValueError(f'names must be "auto" or None, got {names!r}')
+    tfidf = {**DEFAULT_TFIDF, **params}
+    vectorizer = fit_tfidf(frame[text], split_every=split_every, n_threads=n_threads, **tfidf)
+    if names is None:
+        name_cols = np.empty(0, dtype=np.int64)
+    else:
+        n = int(frame.map_partitions(len).compute().sum())
+        if not tfidf.get("use_idf", True):
+            raise ValueError('names="auto" needs idf weights: pass names=None with use_idf=False')
+        # document frequencies from idf = ln((1 + n) / (1 + df)) + 1, or ln(n / df) + 1
+        smooth = 1 if tfidf.get("smooth_idf", True) else 0
+        frequency = np.rint((smooth + n) * np.exp(1 - vectorizer.idf_) - smooth)
+        frequency = frequency.astype(np.int64)
+        name_cols = name_columns(list(vectorizer.get_feature_names_out()), frequency, n)
+    options = {
+        "window_days": window_days,
+        "threshold": threshold,
+        "name_weight": name_weight,
+        "candidates": candidates,
+        "n_threads": n_threads,
+    }
+    shipped = _shipped(vectorizer)
+    carried: Any = None
+    results = []
+    columns = {"text": text, "date": date}
+    for p, part in enumerate(frame[[text, date]].to_delayed(optimize_graph=True)):
+        step = delayed(_story_partition, pure=True, nout=2)(
+            part, p, columns, shipped, name_cols, options, carried
+        )
+        results.append(step[0])
+        carried = step[1]
+    meta = pd.DataFrame(
+        {"story": pd.Series(dtype=np.int64), "score": pd.Series(dtype=np.float64)},
+        index=frame._meta.index,
+    )
+    return dd.from_delayed(results, meta=meta, verify_meta=False)

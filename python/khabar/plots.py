@@ -136,3 +136,63 @@ def to_png(fig: Any, dpi: int = 110) -> bytes:
     with rc_context({"text.usetex": False}):  # tick labels made while drawing
         plain_text(fig).savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def story_timeline(articles: Any, stories: Sequence[int], labels: Sequence[str]) -> Any:
+    """Stories × days × outlets: one row per story (``stories``, labelled by ``labels``, the
+    first on top), a marker per outlet and day whose area grows with the articles of that
+    outlet on that day. ``articles`` is a DataFrame with the columns story, date and source.
+    Every text is drawn as plain text (no mathtext: a "$" in a title stays a "$")."""
+    import matplotlib.dates as mdates
+
+    days = articles["date"].dt.tz_convert("UTC").dt.floor("D").dt.tz_localize(None)
+    counts = (
+        articles.assign(day=days).groupby(["story", "day", "source"]).size().rename("n")
+    ).reset_index()
+    outlets = sorted(counts["source"].unique())
+    rows = {story: len(stories) - 1 - k for k, story in enumerate(stories)}
+    fig = _figure(9, 1.6 + 0.45 * len(stories))
+    ax = fig.add_subplot()
+    cmap = matplotlib_colormap(len(outlets))
+    spread = 0.6 / max(1, len(outlets))
+    for k, outlet in enumerate(outlets):
+        part = counts[counts["source"] == outlet]
+        offset = (k - (len(outlets) - 1) / 2) * spread
+        ax.scatter(
+            mdates.date2num(part["day"].dt.to_pydatetime()),
+            [rows[s] + offset for s in part["story"]],
+            s=25 * np.sqrt(part["n"].to_numpy()) ** 2,
+            color=cmap(k),
+            alpha=0.8,
+            label=arabic_label(str(outlet)),
+            edgecolors="none",
+        )
+    ax.set_yticks(
+        [rows[s] for s in stories], [arabic_label(str(label)) for label in labels], parse_math=False
+    )
+    ax.set_ylim(-0.7, len(stories) - 0.3)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    ax.set_xlabel("day (UTC)", parse_math=False)
+    ax.grid(axis="x", alpha=0.3)
+    legend = ax.legend(title="outlet", loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    for text in [*legend.get_texts(), legend.get_title()]:
+        text.set_parse_math(False)
+    ax.tick_params(axis="x", labelrotation=30)
+    _plain_text(fig)
+    return fig
+
+
+def _plain_text(fig: Any) -> None:
+    """Every text of the figure drawn as it is written, never parsed as mathtext."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+
+
+def matplotlib_colormap(n: int) -> Any:
+    """A qualitative colour map with at least ``n`` distinct colours."""
+    from matplotlib import colormaps
+
+    return colormaps["tab10" if n <= 10 else "tab20"]

@@ -122,6 +122,10 @@ class Analysis:
     distinctive: Any = None
     heatmap: str = ""  # base64 PNG
     group_heatmap: str = ""
+    stories: Any = None  # khabar.Stories
+    story_copies: Any = None  # DataFrame of Stories.provenance for the largest stories
+    timeline: str = ""  # base64 PNG
+    story_labels: dict[int, str] = field(default_factory=dict)  # as written, for those shown
     spellings: dict[str, str] = field(default_factory=dict)
     # The columns as lists, taken once (Corpus.ids/titles/texts copy a column on each access).
     ids: list[str] = field(default_factory=list)
@@ -243,6 +247,9 @@ def analyze(
             shown.update(analysis.distinctive.term)
         analysis.spellings = corpus.spellings(sorted(shown))
         note.append(f"{len(shown):,} terms")
+    with stages("stories") as note:
+        _find_stories(analysis)
+        note.append(f"{len(analysis.stories):,} stories")
     with stages("figures"):
         if 1 < n <= HEATMAP_ARTICLES:
             from khabar.similarity import cosine_similarity
@@ -532,12 +539,137 @@ def _articles(a: Analysis) -> str:
     )
 
 
+# --- stories (issue 19) ------------------------------------------------------------------------
+
+#: Stories listed, and the largest of them (up to COPIES_MAX_ARTICLES articles, as the
+#: comparison is per pair) whose copies are looked for.
+SHOWN_STORIES = 15
+COPIES_STORIES = 5
+COPIES_MAX_ARTICLES = 30
+
+
+def _find_stories(a: Analysis) -> None:
+    """Stories in date order with a 3-day window when every article has a date, else one pass
+    in corpus order without a window; the copies inside the largest; the timeline."""
+    import pandas as pd
+
+    from khabar.plots import to_png
+
+    corpus = a.corpus
+    frame = corpus.to_pandas()
+    dated = "date" in frame and frame["date"].notna().all()
+    try:
+        a.stories = corpus.stories() if dated else corpus.stories(window_days=None)
+    except ValueError:  # dates that do not parse: no window
+        a.stories = corpus.stories(window_days=None)
+    summary = a.stories.summary()
+    several = summary[summary["articles"] >= 2]
+    shown = several.head(SHOWN_STORIES)
+    terms = {t: t for label in shown["label"] for t in label.split("، ")}
+    spelled = corpus.spellings(sorted(terms)) if terms else {}
+    a.story_labels = {
+        int(r.story): "، ".join(spelled.get(t, t) for t in r.label.split("، "))
+        for r in shown.itertuples()
+    }
+    chosen = several[several["articles"] <= COPIES_MAX_ARTICLES].head(COPIES_STORIES)
+    copies = [a.stories.provenance(int(s)) for s in chosen["story"]]
+    a.story_copies = (
+        pd.concat(copies, ignore_index=True) if copies else a.stories.provenance(0).iloc[:0]
+    )
+    if a.stories._dates is not None and not several.empty:
+        a.timeline = base64.b64encode(
+            to_png(a.stories.plot_timeline(top=SHOWN_STORIES, labels=a.story_labels))
+        ).decode()
+
+
+def _stories(a: Analysis) -> str:
+    stories = a.stories
+    if stories is None:
+        return ""
+    dated = stories._dates is not None and stories.params["window_days"] is not None
+    summary = stories.summary()
+    several = summary[summary["articles"] >= 2]
+    parts = [
+        "<h2>Stories</h2>",
+        f"<p>{len(several):,} stories of two or more articles ({len(stories):,} in all). Each "
+        "article, "
+        + (
+            f"in date order, joins the best matching story with an article of the last "
+            f"{stories.params['window_days']} days"
+            if dated
+            else "in corpus order (no dates, no window), joins the best matching story"
+        )
+        + " (cosine with the story's TF-IDF centroid and the names they share), or opens a new "
+        "one.</p>",
+    ]
+    if several.empty:
+        return "".join(parts)
+    if a.timeline:
+        parts.append(_image("timeline", a.timeline, "stories × days × outlets"))
+    rows = [
+        [
+            str(r.story),
+            str(r.articles),
+            _e(r.sources),
+            _e("" if r.first is None else str(r.first)[:16]),
+            _e(r.first_publisher or ""),
+            _e(a.story_labels.get(int(r.story), r.label)),
+            _article(a, int(r.representative)),
+        ]
+        for r in several.head(SHOWN_STORIES).itertuples()
+    ]
+    parts.append(
+        _table(
+            ["story", "articles", "sources", "first", "first publisher", "label", "representative"],
+            rows,
+            frozenset({2, 4, 5, 6}),
+        )
+    )
+    parts.append(_more(len(rows), len(several), "stories"))
+    copies = a.story_copies
+    if copies is not None and not copies.empty:
+        parts.append(
+            "<h3>Copies inside stories</h3><p>Later articles sharing passages of 8 or more words "
+            "with an earlier one of the same story; containment is the share of the later "
+            "article's words found in the earlier one (a copy from 0.8).</p>"
+        )
+        rows = [
+            [
+                str(r.story),
+                _article(a, int(r.earlier)),
+                _article(a, int(r.later)),
+                str(r.shared_words),
+                f"{r.containment:.2f}",
+                _e(r.kind),
+                _e(r.later_agencies),
+            ]
+            for r in copies.itertuples()
+        ]
+        parts.append(
+            _table(
+                [
+                    "story",
+                    "earlier",
+                    "later",
+                    "shared words",
+                    "containment",
+                    "kind",
+                    "agencies credited by the later",
+                ],
+                rows,
+                frozenset({1, 2, 6}),
+            )
+        )
+    return "".join(parts)
+
+
 #: The report's sections in page order, each a function of the Analysis returning HTML ("" to
-#: leave it out). A stories section (issue 19) goes after the similarity one.
+#: leave it out).
 SECTIONS: list[Callable[[Analysis], str]] = [
     _overview,
     _input_problems,
     _similarity,
+    _stories,
     _near_duplicates,
     _shared_passages,
     _distinctive_terms,

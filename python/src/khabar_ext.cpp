@@ -920,4 +920,35 @@ PYBIND11_MODULE(_core, m) {
     return khabar::light10_stem(text_view(checked));
   });
   m.def("arabic_stopwords", &khabar::arabic_stopwords);
+
+  m.def(
+      "assign_stories",
+      [](const CsrArrays& earlier_terms, const CsrArrays& earlier_names,
+         std::vector<double> earlier_times, std::vector<std::int64_t> earlier_stories,
+         const CsrArrays& terms, const CsrArrays& names, std::vector<double> times,
+         std::int64_t next_story, double threshold, double window_seconds, double name_weight,
+         std::size_t candidates, std::size_t n_threads) {
+        const khabar::StoryArticles earlier{sparse_view(earlier_terms), sparse_view(earlier_names),
+                                            std::move(earlier_times)};
+        const khabar::StoryArticles articles{sparse_view(terms), sparse_view(names),
+                                             std::move(times)};
+        khabar::StoryOptions options;
+        options.threshold = threshold;
+        options.window_seconds = window_seconds;
+        options.name_weight = name_weight;
+        options.candidates = candidates;
+        options.n_threads = n_threads;
+        khabar::StoryAssignments assigned;
+        {
+          InterruptibleRelease release;
+          assigned =
+              khabar::assign_stories(earlier, earlier_stories, articles, next_story, options);
+        }
+        return py::make_tuple(owning_array(std::move(assigned.story)),
+                              owning_array(std::move(assigned.score)), assigned.next_story);
+      },
+      py::arg("earlier_terms"), py::arg("earlier_names"), py::arg("earlier_times"),
+      py::arg("earlier_stories"), py::arg("terms"), py::arg("names"), py::arg("times"),
+      py::arg("next_story"), py::arg("threshold"), py::arg("window_seconds"),
+      py::arg("name_weight"), py::arg("candidates"), py::arg("n_threads"));
 }

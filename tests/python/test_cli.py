@@ -98,6 +98,7 @@ def test_report_has_every_section(report):
         "Corpus",
         "Similarity",
         "Near-duplicates",
+        "Stories",
         "Shared passages",
         "Distinctive terms",
         "Articles",

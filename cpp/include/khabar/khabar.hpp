@@ -14,6 +14,7 @@
 #include "khabar/sparse.hpp"
 #include "khabar/stemmer.hpp"
 #include "khabar/stopwords.hpp"
+#include "khabar/stories.hpp"
 #include "khabar/term_index.hpp"
 #include "khabar/tfidf.hpp"
 #include "khabar/tokenizer.hpp"
