@@ -1,6 +1,7 @@
 #include "khabar/document_frequencies.hpp"
 
 #include <stdexcept>
+#include <string>
 
 namespace khabar {
 
@@ -17,6 +18,15 @@ DocumentFrequencies::DocumentFrequencies(std::size_t n_documents, TermIndex term
 
 std::size_t DocumentFrequencies::add(std::string_view term, std::int64_t documents,
                                      std::int64_t count) {
+  const std::int64_t existing = terms_.find(term);
+  if (existing != TermIndex::kAbsent) {
+    std::int64_t sum = 0;
+    const auto at = static_cast<std::size_t>(existing);
+    if (__builtin_add_overflow(document_frequency_[at], documents, &sum) ||
+        __builtin_add_overflow(total_count_[at], count, &sum))
+      throw std::overflow_error("DocumentFrequencies: the counts of '" + std::string(term) +
+                                "' overflow a signed 64-bit integer");
+  }
   const std::uint32_t id = terms_.insert(term);
   if (id == document_frequency_.size()) {
     document_frequency_.push_back(0);
@@ -34,6 +44,21 @@ void DocumentFrequencies::reserve(std::size_t terms) {
 }
 
 DocumentFrequencies& DocumentFrequencies::merge(const DocumentFrequencies& other) {
+  // Checked before anything changes, so that a refused merge leaves these counts as they were.
+  std::size_t documents = 0;
+  if (__builtin_add_overflow(n_documents_, other.n_documents_, &documents))
+    throw std::overflow_error("DocumentFrequencies merge: the number of documents overflows");
+  for (std::size_t i = 0; i < other.size(); ++i) {
+    const std::int64_t j = find(other.term(i));
+    if (j == TermIndex::kAbsent) continue;
+    std::int64_t sum = 0;
+    if (__builtin_add_overflow(document_frequency_[static_cast<std::size_t>(j)],
+                               other.document_frequency_[i], &sum) ||
+        __builtin_add_overflow(total_count_[static_cast<std::size_t>(j)], other.total_count_[i],
+                               &sum))
+      throw std::overflow_error("DocumentFrequencies merge: the counts of '" +
+                                std::string(other.term(i)) + "' overflow a signed 64-bit integer");
+  }
   terms_.reserve(size() + other.size());
   for (std::size_t i = 0; i < other.size(); ++i)
     add(other.term(i), other.document_frequency_[i], other.total_count_[i]);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -138,9 +139,9 @@ std::vector<std::string_view> read_terms(Reader& reader, const char* kind) {
 
 // Checks magic, version and reserved field; returns the bytes before the checksum once the
 // checksum matches, with `header_size` set to where the header ends.
-std::string_view checked_body(std::string_view bytes, const char (&magic)[8],
-                              std::uint32_t supported_version, const char* kind,
-                              std::size_t& header_size) {
+// Checks magic, version and reserved field at the start of `bytes`; returns the header size.
+std::size_t checked_header(std::string_view bytes, const char (&magic)[8],
+                           std::uint32_t supported_version, const char* kind) {
   Reader header(bytes, kind);
   // A file shorter than the magic number is reported as truncated only if it starts like one.
   const std::size_t magic_present = std::min(bytes.size(), sizeof magic);
@@ -155,14 +156,41 @@ std::string_view checked_body(std::string_view bytes, const char (&magic)[8],
                            std::to_string(supported_version) + "); upgrade khabar");
   if (header.u32("the reserved field") != 0)
     throw ModelFormatError(std::string("invalid ") + kind + ": reserved field is not 0");
-  if (bytes.size() < 8 + header.position())
+  return header.position();
+}
+
+std::string_view checked_body(std::string_view bytes, const char (&magic)[8],
+                              std::uint32_t supported_version, const char* kind,
+                              std::size_t& header_size) {
+  const std::size_t header_end = checked_header(bytes, magic, supported_version, kind);
+  if (bytes.size() < 8 + header_end)
     throw ModelFormatError(std::string("truncated ") + kind + ": no checksum");
   const std::string_view body = bytes.substr(0, bytes.size() - 8);
   Reader trailer(bytes.substr(bytes.size() - 8), kind);
   if (trailer.u64("the checksum") != detail::fnv1a(body))
     throw ModelFormatError(std::string(kind) + " is corrupt or truncated (checksum mismatch)");
-  header_size = header.position();
+  header_size = header_end;
   return body;
+}
+
+// scikit-learn's idf is ln((n + s) / (df + s)) + 1 with s = 1 when smooth_idf, 0 otherwise, for
+// 0 < df <= n (and df = 0 for a term of a fixed vocabulary that no document holds). With df <= n
+// the logarithm is >= 0; with n below 2^64 it is at most ln(2^64). Only a non-smooth idf of a
+// fixed vocabulary reaches +inf (df = 0, as scikit-learn gives). Anything else did not come from
+// the formula, and would make transform return NaN or garbage.
+void check_idf(double value, std::size_t column, const VectorizerOptions& options, bool fixed) {
+  static const double largest = inverse_document_frequency(0, SIZE_MAX, true);
+  const bool from_the_formula = (value >= 1.0 && value <= largest) ||
+                                (value == HUGE_VAL && fixed && !options.smooth_idf);
+  if (!from_the_formula) {
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%g", value);
+    char range[64];
+    std::snprintf(range, sizeof range, "[1, %.6g]", largest);
+    throw ModelFormatError("invalid model file: idf[" + std::to_string(column) + "] is " + shown +
+                           "; scikit-learn's formula gives an idf in " + range +
+                           (fixed && !options.smooth_idf ? " or inf" : ""));
+  }
 }
 
 json parse_parameters(std::string_view text) {
@@ -242,10 +270,10 @@ LoadedModel deserialize_model(std::string_view bytes) {
     if (n > (body.size() - reader.position()) / 8)
       throw ModelFormatError("truncated model file: idf");
     idf.resize(static_cast<std::size_t>(n));
-    for (auto& value : idf) {
+    for (std::size_t i = 0; i < idf.size(); ++i) {
       const std::uint64_t bits = reader.u64("the idf");
-      std::memcpy(&value, &bits, sizeof value);
-      if (std::isnan(value)) throw ModelFormatError("invalid model file: idf is NaN");
+      std::memcpy(&idf[i], &bits, sizeof idf[i]);
+      check_idf(idf[i], i, options, fixed);
     }
   }
   if (reader.position() != body.size())
@@ -297,11 +325,72 @@ void save_model(const TfidfVectorizer& vectorizer, const std::string& path,
     fail("cannot save model to ", path);
 }
 
+namespace {
+
+// The header and the lengths it declares, checked against the size of the file before the file
+// is read whole: a huge file with a small bad header fails at once instead of after reading it
+// all. The layout is serialize_model's: header, parameters length and parameters, number of
+// terms and term bytes, the terms, their end offsets, two flags, the idf if any, the checksum.
+void check_declared_lengths(std::ifstream& in, std::uint64_t file_size) {
+  auto read_at = [&](std::uint64_t offset, std::size_t n) {
+    std::string out(static_cast<std::size_t>(std::min<std::uint64_t>(n, file_size - offset)), '\0');
+    in.seekg(static_cast<std::streamoff>(offset));
+    in.read(out.data(), static_cast<std::streamsize>(out.size()));
+    if (!in) throw std::system_error(errno, std::generic_category(), "cannot read model file");
+    return out;
+  };
+  const std::string header = read_at(0, 24);
+  const std::size_t header_end = checked_header(header, kMagic, kModelFormatVersion, "model file");
+  // The body is what precedes the 8-byte checksum; its fields are read as deserialize_model does.
+  if (file_size < header_end + 8) return;  // short: deserialize_model says what is missing
+  const std::uint64_t body_size = file_size - 8;
+  Reader lengths(std::string_view(header).substr(0, std::min<std::uint64_t>(24, body_size)));
+  lengths.take(header_end, "the header");
+  const std::uint64_t parameters_length = lengths.u64("the parameters length");
+  if (parameters_length > body_size - 24)
+    throw ModelFormatError("truncated model file: the parameters needs " +
+                           std::to_string(parameters_length) + " bytes at offset 24, " +
+                           std::to_string(body_size - 24) + " remain");
+  const std::uint64_t terms_at = 24 + parameters_length;
+  const std::string counts = read_at(terms_at, 16);
+  Reader terms(std::string_view(counts).substr(
+      0, static_cast<std::size_t>(std::min<std::uint64_t>(16, body_size - terms_at))));
+  const std::uint64_t n_terms = terms.u64("the number of terms");
+  const std::uint64_t term_bytes = terms.u64("the term bytes length");
+  // Without the idf: terms_at + 16 + term_bytes + 8 n + 2; with it, 8 n more. Forged lengths
+  // near 2^64 would wrap: a sum that overflows matches no file.
+  std::uint64_t offsets = 0, without_idf = 0, with_idf = 0;
+  const bool overflows = __builtin_mul_overflow(n_terms, std::uint64_t{8}, &offsets) ||
+                         __builtin_add_overflow(terms_at + 18, term_bytes, &without_idf) ||
+                         __builtin_add_overflow(without_idf, offsets, &without_idf) ||
+                         __builtin_add_overflow(without_idf, offsets, &with_idf);
+  if (!overflows && body_size < without_idf)
+    throw ModelFormatError("truncated model file: the lengths in its header make at least " +
+                           std::to_string(without_idf + 8) + " bytes, the file has " +
+                           std::to_string(file_size));
+  if (overflows || (body_size != without_idf && body_size != with_idf))
+    throw ModelFormatError("invalid model file: the lengths in its header (" +
+                           std::to_string(parameters_length) + " bytes of parameters, " +
+                           std::to_string(n_terms) + " terms in " + std::to_string(term_bytes) +
+                           " bytes) do not match the file size (" + std::to_string(file_size) +
+                           " bytes)");
+}
+
+}  // namespace
+
 LoadedModel load_model(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw std::system_error(errno, std::generic_category(), "cannot open model file " + path);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.seekg(0, std::ios::end);
+  const std::streamoff end = in.tellg();
+  if (end < 0) throw std::system_error(errno, std::generic_category(), "cannot read " + path);
+  const auto file_size = static_cast<std::uint64_t>(end);
+  check_declared_lengths(in, file_size);
+  std::string bytes(static_cast<std::size_t>(file_size), '\0');
+  in.seekg(0);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!in) throw std::system_error(errno, std::generic_category(), "cannot read " + path);
   return deserialize_model(bytes);
 }
 

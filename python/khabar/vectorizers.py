@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -116,6 +118,20 @@ class DocumentFrequencies:
         return (_frequencies_from_bytes, (self.to_bytes(),))
 
 
+#: One lock per estimator, held while a fit publishes its state and while partial_fit adds
+#: counts. Kept outside the estimators so that they stay picklable and clonable.
+_locks: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+_locks_lock = threading.Lock()
+
+
+def _lock_of(estimator: Any) -> Any:
+    with _locks_lock:
+        lock = _locks.get(estimator)
+        if lock is None:
+            lock = _locks[estimator] = threading.RLock()
+        return lock
+
+
 def _frequencies_from_bytes(data: bytes) -> DocumentFrequencies:
     return DocumentFrequencies.from_bytes(data)
 
@@ -163,19 +179,29 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
             model.set_fixed_vocabulary(_vocabulary_terms(self.vocabulary))
         return model
 
+    def _fitted_state(self, model: _core.TfidfVectorizer) -> dict[str, Any]:
+        return {"_model": model, "fixed_vocabulary_": self.vocabulary is not None}
+
     def _set_fitted(self, model: _core.TfidfVectorizer) -> None:
-        self._model = model
-        self._vocabulary: dict[str, int] | None = None
-        self.fixed_vocabulary_ = self.vocabulary is not None
+        # Threads fitting one estimator: everything a fit learned is computed first, then
+        # published under the estimator's lock, so that no fit's model meets another's idf_.
+        state = self._fitted_state(model)
+        with _lock_of(self):
+            if "idf_" not in state:
+                self.__dict__.pop("idf_", None)
+            self.__dict__.update(state)
 
     @property
     def vocabulary_(self) -> dict[str, int]:
         """term → column, built on first access (a large vocabulary costs a moment)."""
         model = self._fitted_model()  # NotFittedError is an AttributeError, as hasattr expects
-        if self._vocabulary is None:
+        # Cached with the model it was built from: a concurrent fit publishes a new model.
+        cached = getattr(self, "_vocabulary", None)
+        if cached is None or cached[0] is not model:
             features = model.features()
-            self._vocabulary = dict(zip(features, range(len(features)), strict=True))
-        return self._vocabulary
+            cached = (model, dict(zip(features, range(len(features)), strict=True)))
+            self._vocabulary = cached
+        return cached[1]
 
     def __sklearn_is_fitted__(self) -> bool:
         return getattr(self, "_model", None) is not None
@@ -230,11 +256,15 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
     def partial_fit(self, raw_documents: Iterable[Any], y: Any = None) -> _TextVectorizer:
         """Adds the documents' counts to those seen so far and refits vocabulary and idf."""
         frequencies = self.count_frequencies(raw_documents)
-        previous = getattr(self, "frequencies_", None)
-        self.frequencies_ = frequencies if previous is None else previous + frequencies
-        model = self._new_model()
-        model.fit_frequencies(self.frequencies_._core)
-        self._set_fitted(model)
+        # Counting runs in parallel; adding to the counts seen so far is one step at a time,
+        # or concurrent partial_fit calls would lose each other's documents.
+        with _lock_of(self):
+            previous = getattr(self, "frequencies_", None)
+            merged = frequencies if previous is None else previous + frequencies
+            model = self._new_model()
+            model.fit_frequencies(merged._core)
+            self.frequencies_ = merged
+            self._set_fitted(model)
         return self
 
     @classmethod
@@ -280,46 +310,88 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
         _core.save_model(self._fitted_model(), os.fspath(path), self._annotations())
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Any:
+    def from_bytes(cls, data: bytes, *, input: str | None = None) -> Any:
         """A fitted vectorizer from :meth:`to_bytes` output. Never executes code from the
-        bytes; corrupt, truncated or future-version data raises ValueError."""
+        bytes; corrupt, truncated, forged or future-version data raises ValueError. ``input``
+        as for :meth:`load`."""
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"expected bytes, got {type(data).__name__}")
         model, annotations = _core.deserialize_model(bytes(data))
-        return cls._from_model(model, annotations)
+        return cls._from_model(model, annotations, input)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Any:
-        """A fitted vectorizer saved with :meth:`save` (by Python or C++)."""
+    def load(cls, path: str | os.PathLike[str], *, input: str | None = None) -> Any:
+        """A fitted vectorizer saved with :meth:`save` (by Python or C++).
+
+        The loaded vectorizer reads its documents as ``input`` says, "content" unless given:
+        a model saved with ``input="filename"`` or ``"file"`` does not open files named by the
+        documents it is later given unless the caller asks for it here."""
         path = os.fspath(path)
         if not os.path.isfile(path):
             raise FileNotFoundError(f"no model file at {path}")
         model, annotations = _core.load_model(path)
-        return cls._from_model(model, annotations)
+        return cls._from_model(model, annotations, input)
 
     @classmethod
-    def _from_model(cls, model: _core.TfidfVectorizer, annotations: str) -> Any:
+    def _params_from_options(cls, options: Any) -> dict[str, Any]:
+        """The estimator parameters the C++ options describe (for files written by C++)."""
+        tokenizer = options.tokenizer
+        params: dict[str, Any] = {}
+        for name in cls._get_param_names():
+            if name == "normalize":
+                if not tokenizer.normalize:
+                    params[name] = False
+                elif tokenizer.normalizer == _core.NormalizerOptions():
+                    params[name] = True
+                else:
+                    params[name] = tokenizer.normalizer.to_dict()
+            elif name == "stopwords":
+                words = list(tokenizer.stopwords)
+                arabic = words == list(_core.arabic_stopwords())
+                params[name] = None if not words else "arabic" if arabic else words
+            elif name == "dtype":
+                params[name] = np.dtype(options.dtype).type
+            elif name in type(tokenizer).fields:
+                params[name] = getattr(tokenizer, name)
+            elif name in type(options).fields:
+                params[name] = getattr(options, name)
+        return params
+
+    @classmethod
+    def _from_model(
+        cls, model: _core.TfidfVectorizer, annotations: str, input: str | None = None
+    ) -> Any:
+        _check_input("content" if input is None else input)
         saved = json.loads(annotations)
         saved_class = saved.get("class", cls.__name__) if isinstance(saved, dict) else cls.__name__
         if saved_class != cls.__name__:
             raise ValueError(f"the model was saved by {saved_class}, not {cls.__name__}")
         params = saved.get("params") if isinstance(saved, dict) else None
-        if isinstance(params, dict):
-            # The file is untrusted: parameters that fit would refuse are refused here too.
-            try:
-                params["ngram_range"] = tuple(params.get("ngram_range", (1, 1)))
-                if "dtype" in params:
-                    params["dtype"] = np.dtype(params["dtype"]).type
-                params = {k: v for k, v in params.items() if k in cls._get_param_names()}
-                vectorizer = cls(**params)
-                vectorizer._check_params()
-                vectorizer._core_options()
-            except (TypeError, ValueError) as error:
-                raise ValueError(
-                    f"invalid model file: the saved {cls.__name__} parameters are invalid: {error}"
-                ) from error
-        else:  # written by C++ without Python parameters: the defaults, fitted state from file
-            vectorizer = cls()
+        if not isinstance(params, dict):  # written by C++ without Python parameters
+            params = cls._params_from_options(model.options)
+        # The file is untrusted: parameters that fit would refuse are refused here too, and
+        # the C++ options that will do the work must be the ones these parameters give.
+        try:
+            params["ngram_range"] = tuple(params.get("ngram_range", (1, 1)))
+            if "dtype" in params:
+                params["dtype"] = np.dtype(params["dtype"]).type
+            params = {k: v for k, v in params.items() if k in cls._get_param_names()}
+            # Reading files is a right the caller grants, never one the file does.
+            params["input"] = "content" if input is None else input
+            vectorizer = cls(**params)
+            vectorizer._check_params()
+            expected = vectorizer._core_options().to_dict()
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"invalid model file: the saved {cls.__name__} parameters are invalid: {error}"
+            ) from error
+        difference = _first_difference(expected, model.options.to_dict())
+        if difference is not None:
+            name, given, stored = difference
+            raise ValueError(
+                f"invalid model file: option '{name}' is {stored!r} in the model's options but "
+                f"{given!r} in its saved {cls.__name__} parameters"
+            )
         vectorizer.vocabulary = model.features() if model.has_fixed_vocabulary else None
         vectorizer._set_fitted(model)
         return vectorizer
@@ -360,6 +432,19 @@ def _transform_in_chunks(
     if not parts:
         return sp.csr_matrix((0, n_features), dtype=np.dtype(vectorizer.dtype))
     return sp.vstack(parts, format="csr")
+
+
+def _first_difference(a: Mapping[str, Any], b: Mapping[str, Any], prefix: str = "") -> Any:
+    """(dotted name, a's value, b's value) of the first option where a and b differ, or None."""
+    for name in sorted(set(a) | set(b)):
+        x, y = a.get(name), b.get(name)
+        if isinstance(x, Mapping) and isinstance(y, Mapping):
+            found = _first_difference(x, y, f"{prefix}{name}.")
+            if found is not None:
+                return found
+        elif x != y or type(x) is not type(y):
+            return (f"{prefix}{name}", x, y)
+    return None
 
 
 def _read_path(path: Any) -> bytes:
@@ -516,10 +601,11 @@ class TfidfVectorizer(_TextVectorizer):
         params = _params_with_dtype(self, ("float64", "float32"))
         return _options.fill(_core.VectorizerOptions(), params)
 
-    def _set_fitted(self, model: _core.TfidfVectorizer) -> None:
-        super()._set_fitted(model)
+    def _fitted_state(self, model: _core.TfidfVectorizer) -> dict[str, Any]:
+        state = super()._fitted_state(model)
         if self.use_idf:
-            self.idf_ = model.idf().astype(np.dtype(self.dtype), copy=False)
+            state["idf_"] = model.idf().astype(np.dtype(self.dtype), copy=False)
+        return state
 
 
 class HashingVectorizer(TransformerMixin, BaseEstimator):

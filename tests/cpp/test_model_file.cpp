@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -265,7 +266,7 @@ TEST(ModelFile, HostileLengthsWithAValidChecksumAreRefused) {
   s.rest = term_section({"سوريا", "\xC3\x28", "روسيا"}, idf);
   expect_rejected(assemble(s), "a term is not valid UTF-8");
   s.rest = term_section(terms, {1.0, std::nan(""), 1.0});
-  expect_rejected(assemble(s), "idf is NaN");
+  expect_rejected(assemble(s), "invalid model file: idf[1] is nan");
 }
 
 TEST(ModelFile, DeeplyNestedParametersAreRefusedNotRecursedInto) {
@@ -517,6 +518,109 @@ TEST(FrequenciesFormat, ContradictoryCountsAndModelBytesAreRefused) {
   future[8] = 2;
   expect_frequencies_rejected(with_checksum(future),
                               "document frequencies format version 2 is not supported");
+}
+
+// Issue 15: forged contents with a valid checksum.
+
+TEST(ModelFile, AnIdfTheFormulaCannotGiveIsRefused) {
+  const Sections real = sections_of(khabar::serialize_model(fitted()));
+  const std::vector<std::string> terms = {"تركيا", "روسيا", "سوريا"};
+  // ln(2^64) + 1: the largest idf of n < 2^64 documents (smooth, df = 0).
+  const double largest = std::log(18446744073709551616.0) + 1.0;
+  for (double bad : {HUGE_VAL, -HUGE_VAL, std::nan(""), -1.0, 0.0, 0.5, 1e308, 46.0}) {
+    Sections forged = real;
+    forged.rest = term_section(terms, {1.5, bad, 1.5});
+    expect_rejected(assemble(forged), "invalid model file: idf[1] is ");
+  }
+  Sections extremes = real;
+  extremes.rest = term_section(terms, {1.0, largest, 2.0});
+  EXPECT_EQ(khabar::deserialize_model(assemble(extremes)).vectorizer.idf(),
+            (std::vector<double>{1.0, largest, 2.0}));
+}
+
+TEST(ModelFile, AnInfiniteIdfOnlyWhereScikitLearnGivesOne) {
+  // Non-smooth idf of a fixed-vocabulary term no document holds: ln(1 / 0) + 1.
+  khabar::VectorizerOptions options;
+  options.smooth_idf = false;
+  khabar::TfidfVectorizer fixed(options);
+  fixed.set_fixed_vocabulary({"سوريا", "غائب"});
+  const std::vector<khabar::TextView> one = {std::string_view(kTexts[2])};
+  fixed.fit(one);
+  EXPECT_EQ(fixed.idf(), (std::vector<double>{1.0, HUGE_VAL}));
+  EXPECT_EQ(khabar::deserialize_model(khabar::serialize_model(fixed)).vectorizer.idf(),
+            fixed.idf());
+  // The same value in a smooth model is refused.
+  Sections smooth = sections_of(khabar::serialize_model(fitted()));
+  smooth.rest = term_section({"تركيا", "روسيا", "سوريا"}, {1.5, 1.5, HUGE_VAL});
+  expect_rejected(assemble(smooth), "invalid model file: idf[2] is inf");
+}
+
+TEST(DocumentFrequencies, MergingCountsThatOverflowThrowsAndChangesNothing) {
+  khabar::DocumentFrequencies a, b;
+  for (auto* counts : {&a, &b}) {
+    counts->add("سوريا", std::int64_t{1} << 62, std::int64_t{1} << 62);
+    counts->add("روسيا", 1, 1);
+  }
+  const khabar::DocumentFrequencies before = a;
+  EXPECT_THROW(a.merge(b), std::overflow_error);
+  EXPECT_TRUE(a == before);
+  EXPECT_THROW(a.add("سوريا", std::int64_t{1} << 62, 0), std::overflow_error);
+  EXPECT_TRUE(a == before);
+  a.add("سوريا", (std::int64_t{1} << 62) - 1, (std::int64_t{1} << 62) - 1);
+  EXPECT_EQ(a.document_frequency(0), INT64_MAX);
+}
+
+TEST(ModelFile, DeclaredLengthsAreCheckedAgainstTheFileSizeBeforeReadingIt) {
+  const std::string bytes = khabar::serialize_model(fitted());
+  const auto path = (std::filesystem::temp_directory_path() /
+                     ("khabar_test_sizes_" + std::to_string(::getpid()) + ".kbr"))
+                        .string();
+  auto write = [&](const std::string& contents, std::uint64_t size) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << contents;
+    std::filesystem::resize_file(path, size);
+  };
+  auto expect_load_rejected = [&](const std::string& fragment) {
+    try {
+      khabar::load_model(path);
+      ADD_FAILURE() << "accepted; expected: " << fragment;
+    } catch (const ModelFormatError& error) {
+      EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos) << error.what();
+    }
+  };
+  // A small real header, then 1.5 GiB of holes (sparse: no disk used). Reading it whole under
+  // this address-space limit would fail with bad_alloc instead.
+  write(without_checksum(bytes), std::uint64_t{3} << 29);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(KHABAR_TEST_UNDER_ASAN)
+  const pid_t child = fork();
+  if (child == 0) {
+    std::uint64_t pages = 0;
+    std::ifstream("/proc/self/statm") >> pages;
+    const auto allowed = static_cast<rlim_t>(pages * static_cast<std::uint64_t>(getpagesize()) +
+                                             (std::uint64_t{1} << 28));
+    rlimit limit{allowed, allowed};
+    setrlimit(RLIMIT_AS, &limit);
+    try {
+      khabar::load_model(path);
+    } catch (const ModelFormatError& error) {
+      _exit(std::string(error.what()).find("do not match the file size (1610612736 bytes)") ==
+                    std::string::npos
+                ? 2
+                : 0);
+    } catch (...) {
+      _exit(3);
+    }
+    _exit(4);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+#endif
+  expect_load_rejected("do not match the file size (1610612736 bytes)");
+  write(bytes.substr(0, bytes.size() - 30), bytes.size() - 30);
+  expect_load_rejected("truncated model file: the lengths in its header make at least");
+  write(bytes, bytes.size());
+  EXPECT_EQ(khabar::load_model(path).vectorizer.n_features(), 3u);
+  std::remove(path.c_str());
 }
 
 }  // namespace

@@ -199,3 +199,56 @@ def test_unused_threads_allocate_nothing():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["4", "[1,", "5,", "7,", "299999]"]
+
+
+# --- threads fitting one estimator (issue 15) ----------------------------------------------------
+
+
+@pytest.fixture()
+def fine_switching():
+    """Python threads switching every microsecond, so that races show within a few rounds."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(interval)
+
+
+def test_threads_fitting_one_vectorizer_leave_one_fits_state(articles, fine_switching):
+    # Eight corpora of different sizes: different vocabularies and idf.
+    corpora = [articles[40 * i : 40 * i + 20 + 10 * i] for i in range(8)]
+    fits = [khabar.TfidfVectorizer(n_threads=1).fit(docs) for docs in corpora]
+    assert len({len(fit.vocabulary_) for fit in fits}) == 8
+    shared = khabar.TfidfVectorizer(n_threads=1)
+    for _round in range(30):
+        start_together = threading.Barrier(8)
+
+        def fit(docs: list[str]) -> None:
+            start_together.wait(timeout=60)
+            shared.fit(docs)
+
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(fit, corpora))
+        sizes = [len(fit.vocabulary_) for fit in fits]
+        winner = fits[sizes.index(len(shared.vocabulary_))]
+        assert shared.vocabulary_ == winner.vocabulary_
+        np.testing.assert_array_equal(shared.idf_, winner.idf_)
+        assert shared.get_feature_names_out().tolist() == winner.get_feature_names_out().tolist()
+
+
+def test_threads_calling_partial_fit_lose_no_documents(articles, fine_switching):
+    docs = articles[:800]
+    whole = khabar.TfidfVectorizer(n_threads=1).fit(docs)
+    shared = khabar.TfidfVectorizer(n_threads=1)
+    start_together = threading.Barrier(8)
+
+    def partial_fits(part: int) -> None:
+        start_together.wait(timeout=60)
+        for first in range(100 * part, 100 * part + 100, 10):
+            shared.partial_fit(docs[first : first + 10])
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(partial_fits, range(8)))
+    assert shared.frequencies_.n_documents == 800
+    assert shared.frequencies_ == whole.count_frequencies(docs)
+    assert shared.vocabulary_ == whole.vocabulary_
+    np.testing.assert_array_equal(shared.idf_, whole.idf_)

@@ -427,3 +427,214 @@ def test_document_frequencies_travel_as_checked_bytes(sochi_texts):
         khabar.DocumentFrequencies.from_bytes(vec.to_bytes())
     with pytest.raises(TypeError, match="expected bytes"):
         khabar.DocumentFrequencies.from_bytes("KHABARDF")
+
+
+# --- forged contents with a valid checksum (issue 15) --------------------------------------------
+
+
+def with_idf(model: bytes, values: list[float]) -> bytes:
+    """The model with its idf (the last 8 bytes per term before the checksum) replaced."""
+    header, parameters, rest = sections(model)
+    forged = rest[: -8 * len(values)] + struct.pack(f"<{len(values)}d", *values)
+    return assemble(header, parameters, forged)
+
+
+def test_a_forged_idf_is_refused_naming_it(small):
+    # small: 2 documents, smooth idf, so scikit-learn's idf is ln(3 / (1 + df)) + 1 >= 1.
+    assert khabar.TfidfVectorizer.from_bytes(small).idf_.tolist() == pytest.approx(
+        [np.log(3 / 2) + 1] * 3
+    )
+    for bad in (float("inf"), float("-inf"), float("nan"), -1.0, 0.0, 0.999, 1e308, 46.0):
+        forged = with_idf(small, [1.5, 1.5, bad])
+        with pytest.raises(ValueError, match=r"invalid model file: idf\[2\] is "):
+            khabar.TfidfVectorizer.from_bytes(forged)
+    # The formula's own extremes load: df = n gives exactly 1, and ln(2^64) + 1 is what 2^64 - 1
+    # documents with df = 0 would give.
+    largest = float(np.log(np.float64(2.0**64)) + 1)
+    loaded = khabar.TfidfVectorizer.from_bytes(with_idf(small, [1.0, largest, 2.0]))
+    assert loaded.idf_.tolist() == [1.0, largest, 2.0]
+
+
+def test_an_infinite_idf_loads_where_scikit_learn_gives_one():
+    # Non-smooth idf of a fixed-vocabulary term that no document holds: ln(n / 0) + 1 = inf.
+    from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidf
+
+    with np.errstate(divide="ignore"):
+        theirs = SkTfidf(smooth_idf=False, vocabulary=["سوريا", "روسيا"]).fit(["سوريا"]).idf_
+    assert theirs.tolist() == [1.0, float("inf")]
+    ours = khabar.TfidfVectorizer(smooth_idf=False, vocabulary=["سوريا", "روسيا"]).fit(["سوريا"])
+    assert ours.idf_.tolist() == theirs.tolist()
+    assert khabar.TfidfVectorizer.from_bytes(ours.to_bytes()).idf_.tolist() == theirs.tolist()
+    # ...and nowhere else: a smooth idf, or one of a learned vocabulary, is never infinite.
+    learned = khabar.TfidfVectorizer(smooth_idf=False).fit(["سوريا", "روسيا"]).to_bytes()
+    with pytest.raises(ValueError, match=r"idf\[1\] is inf"):
+        khabar.TfidfVectorizer.from_bytes(with_idf(learned, [1.5, float("inf")]))
+
+
+def with_options(model: bytes, change: Callable[[dict], None]) -> bytes:
+    header, parameters, rest = sections(model)
+    document = json.loads(parameters)
+    change(document["options"])
+    return assemble(header, json.dumps(document).encode(), rest)
+
+
+def test_options_that_disagree_with_the_saved_parameters_are_refused(small):
+    def ngram(options):
+        options["tokenizer"]["ngram_range"] = [1, 2**64 - 1]
+
+    def sublinear(options):
+        options["sublinear_tf"] = True
+
+    def hamza(options):
+        options["tokenizer"]["normalizer"]["hamza"] = not options["tokenizer"]["normalizer"][
+            "hamza"
+        ]
+
+    for change, name in (
+        (ngram, "tokenizer.ngram_range"),
+        (sublinear, "sublinear_tf"),
+        (hamza, "tokenizer.normalizer.hamza"),
+    ):
+        with pytest.raises(ValueError, match=rf"invalid model file: option '{name}' is "):
+            khabar.TfidfVectorizer.from_bytes(with_options(small, change))
+
+
+def test_a_file_written_by_cpp_gets_the_parameters_of_its_options(tmp_path, fitted, sochi_texts):
+    path = tmp_path / "from_cpp.khabar"
+    _core.save_model(fitted._model, str(path), "{}")
+    loaded = khabar.TfidfVectorizer.load(path)
+    params = loaded.get_params()
+    assert params["stopwords"] == "arabic" and params["sublinear_tf"] is True
+    assert params["ngram_range"] == (1, 2) and params["normalize"] is True
+    assert params == fitted.get_params()
+    assert loaded._core_options() == fitted._model.options
+
+
+def test_a_model_saved_reading_files_loads_reading_content(tmp_path, sochi_texts):
+    files = []
+    for i, text in enumerate(sochi_texts[:4]):
+        files.append(tmp_path / f"doc{i}.txt")
+        files[-1].write_text(text, encoding="utf-8")
+    vec = khabar.TfidfVectorizer(input="filename").fit(files)
+    vec.save(tmp_path / "m.khabar")
+    loaded = khabar.TfidfVectorizer.load(tmp_path / "m.khabar")
+    assert loaded.input == "content"
+    # A document that is a file name is text: the file is not opened.
+    secret = tmp_path / "secret"
+    secret.write_text(sochi_texts[0], encoding="utf-8")
+    assert loaded.transform([str(secret)]).nnz == 0
+    assert vec.transform([secret]).nnz > 0
+    # The caller may grant it.
+    granted = khabar.TfidfVectorizer.load(tmp_path / "m.khabar", input="filename")
+    assert granted.input == "filename"
+    assert (granted.transform(files) != vec.transform(files)).nnz == 0
+    assert khabar.TfidfVectorizer.from_bytes(vec.to_bytes()).input == "content"
+    with pytest.raises(ValueError, match="'input' parameter"):
+        khabar.TfidfVectorizer.load(tmp_path / "m.khabar", input="url")
+
+
+MUTATIONS = 3000
+
+
+def mutated(model: bytes, rng: np.random.Generator, fix_checksum: bool) -> bytes:
+    """`model` with 1 to 4 bytes replaced (past the fixed header when the checksum is
+    recomputed, which those checks would otherwise stop first), one byte inserted or removed."""
+    data = bytearray(model[:-8] if fix_checksum else model)
+    first = 16 if fix_checksum else 0
+    kind = rng.integers(0, 10)
+    if kind == 0:
+        del data[int(rng.integers(first, len(data)))]
+    elif kind == 1:
+        data.insert(int(rng.integers(first, len(data))), int(rng.integers(0, 256)))
+    else:
+        for _ in range(int(rng.integers(1, 5))):
+            data[int(rng.integers(first, len(data)))] = int(rng.integers(0, 256))
+    if fix_checksum:
+        data += struct.pack("<Q", fnv1a(bytes(data)))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("fix_checksum", [True, False])
+def test_random_mutations_raise_only_value_errors(fix_checksum, sochi_texts):
+    model = (
+        khabar.TfidfVectorizer(stopwords=["في"], ngram_range=(1, 2), max_df=0.9)
+        .fit(sochi_texts[:3])
+        .to_bytes()
+    )
+    rng = np.random.default_rng(15)
+    outcomes: dict[str, int] = {}
+    for _ in range(MUTATIONS):
+        data = mutated(model, rng, fix_checksum)
+        try:
+            loaded = khabar.TfidfVectorizer.from_bytes(data)
+        except ValueError:
+            outcomes["ValueError"] = outcomes.get("ValueError", 0) + 1
+            continue
+        except Exception as error:  # noqa: BLE001 - what the test is about
+            pytest.fail(f"{type(error).__name__}: {error} from {data!r}")
+        # A mutation that still makes a valid model (a term's letter changed) must work.
+        loaded.transform(sochi_texts[:1])
+        outcomes["loaded"] = outcomes.get("loaded", 0) + 1
+    assert outcomes.get("ValueError", 0) > MUTATIONS // 2, outcomes
+
+
+HUGE_FILE = """
+import resource, sys, time
+import khabar
+
+with open("/proc/self/statm") as statm:
+    mapped = int(statm.read().split()[0]) * resource.getpagesize()
+limit = mapped + 2**28
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+try:
+    khabar.TfidfVectorizer.load(sys.argv[1])
+except ValueError as error:
+    print(error)
+"""
+
+
+def test_a_huge_file_with_a_bad_header_fails_without_being_read(tmp_path, small):
+    header, parameters, rest = sections(small)
+    path = tmp_path / "huge.khabar"
+    with path.open("wb") as out:
+        # A real header and parameters whose lengths describe a small model; then 1.5 GiB of
+        # holes (a sparse file: no disk is used).
+        out.write(small[:-8])
+        out.truncate(3 * 2**29)
+    done = subprocess.run(
+        [sys.executable, "-c", HUGE_FILE, str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        f"invalid model file: the lengths in its header ({len(parameters)} bytes of parameters, "
+        f"3 terms in {struct.unpack_from('<Q', rest, 8)[0]} bytes) do not match the file size "
+        f"({3 * 2**29} bytes)"
+    )
+    # Declared lengths beyond the file say so before reading it, as from bytes.
+    path.write_bytes(assemble(header, parameters, rest, length=2**40))
+    with pytest.raises(ValueError, match=r"truncated model file: the parameters needs 1099511627776"):
+        khabar.TfidfVectorizer.load(path)
+    path.write_bytes(small[:-30])
+    with pytest.raises(ValueError, match="truncated model file"):
+        khabar.TfidfVectorizer.load(path)
+
+
+def test_merging_counts_that_overflow_raises_and_changes_nothing():
+    a, b = _core.DocumentFrequencies(), _core.DocumentFrequencies()
+    for counts in (a, b):
+        counts.add("سوريا", 2**62, 2**62)
+        counts.add("روسيا", 1, 1)
+    before = khabar.DocumentFrequencies(a.copy())
+    with pytest.raises(OverflowError, match="'سوريا' overflow a signed 64-bit integer"):
+        khabar.DocumentFrequencies(a).merge(khabar.DocumentFrequencies(b))
+    assert khabar.DocumentFrequencies(a) == before
+    assert khabar.DocumentFrequencies(a).to_dict()["سوريا"] == (2**62, 2**62)
+    with pytest.raises(OverflowError):
+        khabar.DocumentFrequencies(a) + khabar.DocumentFrequencies(b)
+    with pytest.raises(OverflowError, match="overflow"):
+        a.add("سوريا", 2**62, 2**62)
+    # Up to the limit is fine: 2^62 + (2^62 - 1) + 2^62 = 2^63 - 1.
+    c = _core.DocumentFrequencies()
+    c.add("سوريا", 2**62 - 1, 2**62 - 1)
+    c.add("سوريا", 2**62, 2**62)
+    assert khabar.DocumentFrequencies(c).to_dict()["سوريا"] == (2**63 - 1, 2**63 - 1)
