@@ -11,7 +11,7 @@ BUILD := build
 CORPUS ?= ../shared/corpus/sochi-2017
 FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= ../shared/corpus
-FUZZ_TARGETS := tokenize model_file shared_passages
+FUZZ_TARGETS := tokenize model_file shared_passages csr
 APT_PACKAGES := libicu-dev libeigen3-dev libgtest-dev nlohmann-json3-dev pkg-config chromium fonts-dejavu-core
 FUZZ_APT_PACKAGES := clang libclang-rt-14-dev
 BUILD_TOOLS := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
