@@ -22,4 +22,21 @@ struct InterruptionState {
 /// The state installed by the innermost live InterruptionCheck of this thread, or null.
 InterruptionState* current_interruption() noexcept;
 
+/// For long work inside one unit of a parallel loop (one huge document): call it every few
+/// thousand steps; it throws Interrupted once a stop was requested (see InterruptionState).
+/// Workers of a parallel loop see the owner's state through `state`; elsewhere it is the
+/// calling thread's own.
+class InterruptionPoller {
+ public:
+  InterruptionPoller() : state_(current_interruption()) {}
+  explicit InterruptionPoller(InterruptionState* state) : state_(state) {}
+  void step() {
+    if (state_ && (++steps_ & 4095) == 0) state_->poll();
+  }
+
+ private:
+  InterruptionState* state_;
+  unsigned steps_ = 0;
+};
+
 }  // namespace khabar::detail

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "interruption_state.hpp"
 #include "khabar/errors.hpp"
 #include "utf.hpp"
 
@@ -304,7 +305,9 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
   int32_t pos = 0;
   icu::UnicodeString chunk_out;
   std::u16string decomposed;
+  detail::InterruptionPoller interruption;
   while (pos < n) {
+    interruption.step();
     UErrorCode status = U_ZERO_ERROR;
     const icu::UnicodeString rest(false, text.data() + pos, n - pos);
     const int32_t normalized_prefix = nfkc_->spanQuickCheckYes(rest, status);
@@ -371,7 +374,9 @@ void Normalizer::apply_character_map(std::u16string_view text, std::u16string& o
     extended = -1;
   };
   const auto n = static_cast<int32_t>(text.size());
+  detail::InterruptionPoller interruption;
   for (int32_t i = 0; i < n;) {
+    interruption.step();
     const int32_t start = i;
     UChar32 c;
     U16_NEXT_UNSAFE(text.data(), i, c);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 from khabar import _core
@@ -22,12 +23,23 @@ class Passage:
     n_words: int
 
 
+class TruncatedPassagesWarning(UserWarning):
+    """More shared passages exist than ``max_passages``: only the first were returned."""
+
+
 def shared_passages(
-    a: str, b: str, min_words: int = 8, tokenizer: Tokenizer | None = None
+    a: str,
+    b: str,
+    min_words: int = 8,
+    tokenizer: Tokenizer | None = None,
+    max_passages: int = 1000,
 ) -> list[Passage]:
     """Maximal runs of at least ``min_words`` consecutive normalized tokens found in both texts,
-    sorted by position in ``a``; offsets are ``str`` indices into the ORIGINAL texts. Linear in
-    the texts' length (plus the matches found).
+    sorted by position in ``a`` (then ``b``); offsets are ``str`` indices into the ORIGINAL
+    texts. At most ``max_passages`` are returned, the first in that order, with a
+    :class:`TruncatedPassagesWarning` when more exist: repetitive texts (one word repeated in
+    both) hold a maximal run starting at every position, whose slices would not fit in memory.
+    Time is linear in the texts' length plus the length of the runs returned.
 
     >>> a = "قال الكرملين إن بوتين بحث الأزمة السورية مع ترامب"
     >>> b = "وأضاف أن بوتينَ بحثَ الأزمة السورية مع ترامب هاتفيا"
@@ -38,8 +50,15 @@ def shared_passages(
         raise TypeError("shared_passages compares two str texts")
     if not isinstance(min_words, int) or min_words < 1:
         raise ValueError(f"min_words must be an int >= 1, got {min_words!r}")
+    if not isinstance(max_passages, int) or max_passages < 1:
+        raise ValueError(f"max_passages must be an int >= 1, got {max_passages!r}")
     tokenizer = tokenizer if tokenizer is not None else Tokenizer()
-    return [
-        Passage(a0, a1, b0, b1, a[a0:a1], b[b0:b1], n)
-        for a0, a1, b0, b1, n in _core.shared_passages(a, b, min_words, tokenizer._core)
-    ]
+    found, truncated = _core.shared_passages(a, b, min_words, tokenizer._core, max_passages)
+    if truncated:
+        warnings.warn(
+            f"more than {max_passages} shared passages; the first {max_passages} are returned "
+            "(raise max_passages for more)",
+            TruncatedPassagesWarning,
+            stacklevel=2,
+        )
+    return [Passage(a0, a1, b0, b1, a[a0:a1], b[b0:b1], n) for a0, a1, b0, b1, n in found]

@@ -739,15 +739,17 @@ PYBIND11_MODULE(_core, m) {
 
   m.def(
       "shared_passages",
-      [](py::handle a, py::handle b, std::size_t min_words, const khabar::Tokenizer& tokenizer) {
+      [](py::handle a, py::handle b, std::size_t min_words, const khabar::Tokenizer& tokenizer,
+         std::size_t max_passages) {
         const py::object a_checked = well_formed(a, 0, errors_of(tokenizer));
         const py::object b_checked = well_formed(b, 1, errors_of(tokenizer));
         const std::string_view av = text_view(a_checked), bv = text_view(b_checked);
         const bool a_chars = PyUnicode_Check(a.ptr()), b_chars = PyUnicode_Check(b.ptr());
         std::vector<khabar::Passage> passages;
+        bool truncated = false;
         {
           InterruptibleRelease release;
-          passages = khabar::shared_passages(av, bv, min_words, tokenizer);
+          passages = khabar::shared_passages(av, bv, min_words, tokenizer, max_passages, &truncated);
         }
         py::list out;
         for (const auto& p : passages)
@@ -755,9 +757,10 @@ PYBIND11_MODULE(_core, m) {
                                     a_chars ? p.a_span.end_char : p.a_span.end_byte,
                                     b_chars ? p.b_span.begin_char : p.b_span.begin_byte,
                                     b_chars ? p.b_span.end_char : p.b_span.end_byte, p.n_words()));
-        return out;
+        return py::make_tuple(out, truncated);
       },
-      py::arg("a"), py::arg("b"), py::arg("min_words"), py::arg("tokenizer"));
+      py::arg("a"), py::arg("b"), py::arg("min_words"), py::arg("tokenizer"),
+      py::arg("max_passages"));
 
   m.def(
       "murmurhash3_32",

@@ -226,6 +226,33 @@ TEST(SharedPassages, RepeatedRunsAreEachReported) {
   EXPECT_EQ(passages[1].b_begin, 0u);
 }
 
+TEST(SharedPassages, RepetitiveTextsGiveTheFirstMaxPassagesRuns) {
+  // One word 40 times against it 30 times: a maximal run starts at (0, j) for j ≤ 27 and at
+  // (i, 0) for 1 ≤ i ≤ 37 (min_words 3), 65 runs, the one at (0, j) min(40, 30 − j) words long.
+  std::string a, b;
+  for (int i = 0; i < 40; ++i) a += "سوريا ";
+  for (int i = 0; i < 30; ++i) b += "سوريا ";
+  const khabar::Tokenizer tokenizer;
+  bool truncated = true;
+  const auto all = khabar::shared_passages(a, b, 3, tokenizer, 1000, &truncated);
+  EXPECT_FALSE(truncated);
+  ASSERT_EQ(all.size(), 65u);
+  EXPECT_EQ(all[0].n_words(), 30u);
+  EXPECT_EQ(all[27].b_begin, 27u);
+  EXPECT_EQ(all[27].n_words(), 3u);
+  EXPECT_EQ(all[28].a_begin, 1u);
+  EXPECT_EQ(all[28].n_words(), 30u);
+  const auto first = khabar::shared_passages(a, b, 3, tokenizer, 5, &truncated);
+  EXPECT_TRUE(truncated);
+  ASSERT_EQ(first.size(), 5u);
+  for (std::size_t k = 0; k < 5; ++k) {
+    EXPECT_EQ(first[k].a_begin, 0u);
+    EXPECT_EQ(first[k].b_begin, k);
+    EXPECT_EQ(first[k].n_words(), 30 - k);
+  }
+  EXPECT_THROW(khabar::shared_passages(a, b, 3, tokenizer, 0), khabar::InvalidOptionError);
+}
+
 }  // namespace
 
 #include <khabar/near_duplicates.hpp>
