@@ -88,6 +88,7 @@ test: cpp-test cpp-test-sanitized py-test
 
 bench: apt $(INSTALLED)
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
+	  && ../$(PY) bench_linear.py \
 	  && ../$(PY) bench_dask.py
 
 lint: $(VENV)/.build-tools

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <chrono>
 #include <functional>
 #include <thread>
@@ -30,13 +31,17 @@ class InterruptionPoller {
  public:
   InterruptionPoller() : state_(current_interruption()) {}
   explicit InterruptionPoller(InterruptionState* state) : state_(state) {}
-  void step() {
-    if (state_ && (++steps_ & 4095) == 0) state_->poll();
+  /// `work`: steps done since the last call (e.g. tokens compared).
+  void step(std::size_t work = 1) {
+    steps_ += work;
+    if (steps_ < 4096) return;
+    steps_ = 0;
+    if (state_) state_->poll();
   }
 
  private:
   InterruptionState* state_;
-  unsigned steps_ = 0;
+  std::size_t steps_ = 0;
 };
 
 }  // namespace khabar::detail

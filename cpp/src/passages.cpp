@@ -102,11 +102,15 @@ std::vector<Passage> shared_passages(std::string_view a, std::string_view b, std
     for (auto g = skip_end; g != by_hash.second; ++g) starts.push_back(g->position);
     std::sort(starts.begin(), starts.end());
     for (const std::size_t j : starts) {
-      std::size_t length = 0;
-      while (i + length < x.size() && j + length < y.size() && x[i + length] == y[j + length]) {
-        ++length;
-        interruption.step();
-      }
+      interruption.step();
+      const std::size_t span = std::min(x.size() - i, y.size() - j);
+      const std::size_t length = static_cast<std::size_t>(
+          std::mismatch(x.begin() + static_cast<std::ptrdiff_t>(i),
+                        x.begin() + static_cast<std::ptrdiff_t>(i + span),
+                        y.begin() + static_cast<std::ptrdiff_t>(j))
+              .first -
+          (x.begin() + static_cast<std::ptrdiff_t>(i)));
+      interruption.step(length / 16);  // comparisons are far cheaper than the other steps
       if (length < min_words) continue;  // a hash collision, not a match
       if (passages.size() == max_passages) {
         if (truncated) *truncated = true;

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from khabar import _core
 from khabar.tokenizer import Tokenizer
@@ -12,15 +12,25 @@ from khabar.tokenizer import Tokenizer
 @dataclass(frozen=True)
 class Passage:
     """A shared run of words: ``a[a_start:a_end]`` is it as the first text wrote it,
-    ``b[b_start:b_end]`` as the second did."""
+    ``b[b_start:b_end]`` as the second did. ``text_a`` and ``text_b`` are sliced when read, not
+    stored: repetitive texts share thousands of long passages, whose copies would not fit in
+    memory."""
 
     a_start: int
     a_end: int
     b_start: int
     b_end: int
-    text_a: str
-    text_b: str
     n_words: int
+    _a: str = field(repr=False, compare=False, default="")
+    _b: str = field(repr=False, compare=False, default="")
+
+    @property
+    def text_a(self) -> str:
+        return self._a[self.a_start : self.a_end]
+
+    @property
+    def text_b(self) -> str:
+        return self._b[self.b_start : self.b_end]
 
 
 class TruncatedPassagesWarning(UserWarning):
@@ -61,4 +71,4 @@ def shared_passages(
             TruncatedPassagesWarning,
             stacklevel=2,
         )
-    return [Passage(a0, a1, b0, b1, a[a0:a1], b[b0:b1], n) for a0, a1, b0, b1, n in found]
+    return [Passage(a0, a1, b0, b1, n, a, b) for a0, a1, b0, b1, n in found]

@@ -66,22 +66,32 @@ MALFORMED = {
 }
 
 
-@pytest.mark.parametrize("function", ["cosine_similarity", "top_k_similar"])
-@pytest.mark.parametrize("case", MALFORMED)
-def test_malformed_csr_is_a_value_error(case, function):
-    indptr, indices, n_cols, message = MALFORMED[case]
-    rows = len(indptr) - 1
+def test_malformed_csr_is_a_value_error():
+    # All cases in one child (each would kill its process before the fix), both readers each.
     out = run_child(f"""
-        X = sp.csr_matrix(([1.0, 2.0], [0, 1], [0, 1, 2] + [2] * {rows - 2}), shape=({rows}, {n_cols}))
-        # Corrupted after construction, as SciPy's constructor only checks lengths.
-        X.indptr = np.array({indptr}, dtype=np.int32)
-        X.indices = np.array({indices}, dtype=np.int32)
-        X.data = np.ones(len(X.indices))
-        Y = sp.csr_matrix(np.ones((2, {n_cols})))
-        return khabar.{function}(X, Y)
+        outcomes = {{}}
+        for case, (indptr, indices, n_cols, _) in {MALFORMED!r}.items():
+            rows = len(indptr) - 1
+            for function in ("cosine_similarity", "top_k_similar"):
+                X = sp.csr_matrix(np.zeros((rows, n_cols)))
+                # Corrupted after construction, as SciPy's constructor only checks lengths.
+                X.indptr = np.array(indptr, dtype=np.int32)
+                X.indices = np.array(indices, dtype=np.int32)
+                X.data = np.ones(len(indices))
+                try:
+                    getattr(khabar, function)(X, sp.csr_matrix(np.ones((2, n_cols))))
+                    outcomes[case, function] = "accepted"
+                except ValueError as error:
+                    outcomes[case, function] = str(error)
+        return outcomes
     """)
-    assert out.startswith("ValueError: X: malformed CSR matrix:"), out
-    assert message in out, out
+    assert out.startswith("returned {"), out
+    outcomes = eval(out.removeprefix("returned "))
+    for case, (_, _, _, message) in MALFORMED.items():
+        for function in ("cosine_similarity", "top_k_similar"):
+            outcome = outcomes[case, function]
+            assert outcome.startswith("X: malformed CSR matrix:"), (case, function, outcome)
+            assert message in outcome, (case, function, outcome)
 
 
 def test_malformed_y_is_named():
@@ -207,3 +217,66 @@ def test_near_duplicate_candidates_are_not_kept_per_band():
         memory=3 * GIB,
     )
     assert out == "returned (4498500, True, True, True)", out
+
+
+def test_shared_passages_of_repetitive_texts_are_bounded():
+    # Two documents of one repeated word (200,000 times, 1.2 MB each): a maximal run starts at
+    # every position, 400,000 runs of up to 200,000 words; before, 13.6 s for 560 KB and
+    # 19 GiB of slices for Python. Now the first 1,000 (max_passages), sliced when read.
+    out = run_child(
+        """
+        import warnings
+        text = " ".join(["سوريا"] * 200_000)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            passages = khabar.shared_passages(text, text)
+        first = passages[0]
+        return (len(passages), first.n_words, passages[5].b_start, len(first.text_a),
+                [w.category.__name__ for w in caught], peak_rss_mb() < 1500)
+    """,
+        timeout=240,
+        memory=4 * GIB,
+    )
+    assert out == (
+        "returned (1000, 200000, 30, 1199999, ['TruncatedPassagesWarning'], True)"
+    ), out
+
+
+def test_combining_mark_texts_are_normalized_as_icu_would():
+    # Canonical ordering done before ICU for long sequences: the result of Unicode's algorithm
+    # (CPython's unicodedata as the oracle: NFKC, the fatha dropped, NFKC again).
+    out = run_child("""
+        import unicodedata
+        tokenizer = khabar.Tokenizer()
+        results = []
+        for text in ["a" + "\u0301\u064e" * 100, "a" + "\u064e\u0301\u0316" * 50 + " b",
+                     "a" + "\u0301" * 90 + "\u0640" * 90]:
+            expected = unicodedata.normalize(
+                "NFKC",
+                unicodedata.normalize("NFKC", text).replace("\u064e", "").replace("\u0640", ""),
+            )
+            results.append(tokenizer.tokenize(text) == expected.split())
+            spans = tokenizer.tokenize_with_spans(text)
+            results.append(spans[0][1:] == (0, len(text.split()[0])))
+        return results
+    """)
+    assert out == "returned [True, True, True, True, True, True]", out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"a" + "\u0301\u064e" * 1_000_000', '"a" + "\u0301" * 1_000_000 + "\u0640" * 1_000_000'],
+)
+def test_combining_mark_texts_take_linear_time(text):
+    # 4 MB of marks: before, 250 KB took 8 s (marks) and 64k marks 2.6 s (tatweel), growing
+    # as the square of the length, so this one document took minutes; now about a second.
+    out = run_child(
+        f"""
+        text = {text}
+        tokens = khabar.Tokenizer().tokenize_with_spans(text)
+        passages = khabar.shared_passages(text + " x", text + " x", min_words=1)
+        return len(tokens), tokens[0][1:], len(passages)
+    """,
+        timeout=90,
+    )
+    assert out == f"returned (2, (0, {len(eval(text))}), 1)", out
