@@ -8,7 +8,7 @@
 
 #include "khabar/errors.hpp"
 #include "memory.hpp"
-#include "thread_pool.hpp"
+#include "parallel_for.hpp"
 
 namespace khabar {
 namespace {

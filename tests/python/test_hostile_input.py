@@ -200,7 +200,7 @@ def test_near_duplicates_with_a_million_permutations_is_refused():
     """,
         timeout=60,
     )
-    assert out == "returned ('num_perm must be at most 4096, got 1000000', True)", out
+    assert out == "returned (\"The 'num_perm' parameter must be an int <= 4096, got 1000000\", True)", out
 
 
 def test_near_duplicate_candidates_are_not_kept_per_band():
