@@ -11,7 +11,7 @@ BUILD := build
 CORPUS ?= ../shared/corpus/sochi-2017
 FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= ../shared/corpus
-FUZZ_TARGETS := tokenize model_file shared_passages
+FUZZ_TARGETS := tokenize model_file shared_passages csr
 # What building and running the package needs (make demo), and what only the tests add: GoogleTest,
 # and Chromium to render the report headless.
 APT_PACKAGES := libicu-dev libeigen3-dev nlohmann-json3-dev pkg-config fonts-dejavu-core
@@ -148,6 +148,7 @@ test: cpp-test cpp-test-sanitized py-test
 
 bench: apt $(INSTALLED) $(VENV)/.test-dependencies
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
+	  && ../$(PY) bench_linear.py \
 	  && ../$(PY) bench_dask.py && ../$(PY) bench_report.py && ../$(PY) bench_stories.py
 
 lint: $(VENV)/.build-tools $(INSTALLED)

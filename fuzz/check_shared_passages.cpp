@@ -3,6 +3,8 @@
 #include <khabar/stopwords.hpp>
 #include <khabar/tokenizer.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -86,7 +88,19 @@ void check_shared_passages(const std::uint8_t* data, std::size_t size) {
     KHABAR_FUZZ_CHECK(false && "ill-formed text was accepted");
   }
 
-  const std::vector<Passage> passages = shared_passages(a, b, min_words, tokenizer);
+  bool truncated = true;
+  const std::vector<Passage> passages =
+      shared_passages(a, b, min_words, tokenizer, SIZE_MAX, &truncated);
+  KHABAR_FUZZ_CHECK(!truncated);
+  // With a bound: the first max_passages of them, and truncation said when more exist.
+  const std::size_t bound = 1 + mode % 16;
+  const std::vector<Passage> first = shared_passages(a, b, min_words, tokenizer, bound, &truncated);
+  KHABAR_FUZZ_CHECK(truncated == (passages.size() > bound));
+  KHABAR_FUZZ_CHECK(first.size() == std::min(bound, passages.size()));
+  for (std::size_t k = 0; k < first.size(); ++k)
+    KHABAR_FUZZ_CHECK(first[k].a_begin == passages[k].a_begin &&
+                      first[k].b_begin == passages[k].b_begin &&
+                      first[k].a_end == passages[k].a_end);
   const std::vector<Token> tokens_a = tokenizer.tokenize_with_spans(a);
   const std::vector<Token> tokens_b = tokenizer.tokenize_with_spans(b);
   std::vector<Run> found;

@@ -29,4 +29,11 @@ void check_model_file(const std::uint8_t* data, std::size_t size);
 /// that a brute-force search finds (for small inputs), with spans inside both texts.
 void check_shared_passages(const std::uint8_t* data, std::size_t size);
 
+/// Bytes as a sparse matrix: shape, k, threshold and buffer width from the last bytes, index
+/// buffers from the rest (one signed byte a value, or eight raw bytes after 0x7F). The CSR
+/// readers must refuse exactly what SciPy's check_format(full_check=True) refuses (and, for
+/// int64 buffers, what does not fit int32) with InvalidMatrixError; a well-formed matrix must
+/// give the brute-force cosine similarities, and top_k_similar the best of them in order.
+void check_csr(const std::uint8_t* data, std::size_t size);
+
 }  // namespace khabar::fuzz

@@ -217,7 +217,23 @@ int main(int argc, char** argv) {
   write_model(models, options, docs);
   write_model(models, {}, docs, {"سوريا", "روسيا", "تركيا", "سوتشي"});
 
+  // Small matrices for check_csr: index bytes (indptr[0], row steps, column indices), then
+  // threshold, k, cols, rows, mode. Well-formed ones, a decreasing row pointer, a column out
+  // of range, and int64 buffers with a value that would wrap to column 1 as int32.
+  SeedWriter csr(out / "csr");
+  const std::string wrap_to_one{'\x7F', 1, 0, 0, 0, 1, 0, 0, 0};
+  for (const std::string& matrix :
+       {std::string{0, 2, 1, 2, 0, 3, 1, 0, 2, 0, 3, 4, 3, 0},
+        std::string{0, 2, 1, 2, 0, 3, 1, 0, 2, 1, 2, 4, 3, 1},
+        std::string{0, 3, 0, 1, 0, 1, 2, 3, 0, 10, 3, 2, 8},
+        std::string{0, 2, 1, 1, 1, 1, 3, 1, 1, 1, 2, 2, 3, 3, 0, 5, 3, 4, 0},
+        std::string{0, 2, 0x7F} + std::string(8, '\0') + std::string{0, 1, 0, 2, 3, 2, 0},
+        std::string{0, 3, 2, 0, 1, 0, 0, 5, 2, 0}, std::string{0, 1, 1, 9, 0, 2, 3, 2, 0},
+        std::string{0, 1, 0} + wrap_to_one + std::string{0, 2, 3, 2, 1}})
+    csr.write(matrix);
+
   std::cout << "seeds: " << tokenize.count() << " tokenize, " << passages.count()
-            << " shared_passages, " << models.count() << " model_file in " << out << "\n";
+            << " shared_passages, " << models.count() << " model_file, " << csr.count()
+            << " csr in " << out << "\n";
   return 0;
 }

@@ -88,6 +88,7 @@ Neighbours Bm25::search(const std::vector<TextView>& queries, std::size_t k,
                         std::size_t n_threads) const {
   if (!fitted_) throw NotFittedError("this BM25 index is not fitted yet: call fit first");
   if (k == 0) throw InvalidOptionError("k must be at least 1");
+  k = std::min(k, lengths_.size());
   const auto width = static_cast<Eigen::Index>(k);
   Neighbours out{IndexRows::Constant(static_cast<Eigen::Index>(queries.size()), width, -1),
                  DenseRows::Constant(static_cast<Eigen::Index>(queries.size()), width,

@@ -7,6 +7,7 @@
 #endif
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 namespace khabar::detail {
@@ -29,6 +30,15 @@ void advise_huge_pages(const void* buffer, std::size_t bytes) noexcept {
   (void)buffer;
   (void)bytes;
 #endif
+}
+
+std::size_t physical_memory_bytes() noexcept {
+#if defined(__linux__)
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages > 0 && page_size > 0)
+    return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size);
+#endif
+  return 0;
 }
 
 }  // namespace khabar::detail

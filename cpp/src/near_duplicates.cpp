@@ -1,7 +1,9 @@
 #include "khabar/near_duplicates.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <random>
@@ -10,6 +12,7 @@
 
 #include "fnv1a.hpp"
 #include "khabar/errors.hpp"
+#include "memory.hpp"
 #include "parallel_for.hpp"
 
 namespace khabar {
@@ -56,6 +59,9 @@ void NearDuplicateOptions::validate() const {
   if (!(threshold > 0.0 && threshold <= 1.0))
     throw InvalidParameterError("threshold", "must be a float in the range (0.0, 1.0]");
   if (num_perm < 2) throw InvalidParameterError("num_perm", "must be an int >= 2");
+  if (num_perm > kMaxNumPerm)
+    throw InvalidParameterError("num_perm", "must be an int <= " + std::to_string(kMaxNumPerm) +
+                                             ", got " + std::to_string(num_perm));
   if (shingle_size < 1) throw InvalidParameterError("shingle_size", "must be an int >= 1");
 }
 
@@ -242,28 +248,71 @@ double NearDuplicates::jaccard(std::size_t a, std::size_t b) const {
 }
 
 std::vector<DuplicatePair> NearDuplicates::pairs(std::size_t n_threads) const {
-  // Candidates: documents sharing a bucket in any band.
-  std::vector<std::pair<std::size_t, std::size_t>> candidates;
-  for (std::size_t band = 0; band < bands_; ++band) {
-    std::unordered_map<std::uint64_t, std::vector<std::size_t>> buckets;
-    for (std::size_t d = 0; d < size(); ++d)
-      if (!shingles_[d].empty()) buckets[lsh_band_key(signature(d), band, rows_)].push_back(d);
-    for (const auto& [key, docs] : buckets)
-      for (std::size_t i = 0; i < docs.size(); ++i)
-        for (std::size_t j = i + 1; j < docs.size(); ++j) candidates.emplace_back(docs[i], docs[j]);
-  }
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  std::vector<double> similarity(candidates.size());
-  detail::parallel_for(candidates.size(), n_threads, 256,
-                       [&](std::size_t, std::size_t begin, std::size_t end) {
-                         for (std::size_t c = begin; c < end; ++c)
-                           similarity[c] = jaccard(candidates[c].first, candidates[c].second);
-                       });
+  // Each band's buckets are runs of its (key, document) list sorted by key, then document, so a
+  // document's partners in a bucket are the entries after it with its key. Candidate pairs are
+  // never listed per band: each document gathers its distinct later partners over all bands
+  // (marked in `partner_of`), verifies them and keeps the duplicates, so memory is the bucket
+  // lists (size() × bands) plus the answer, not bands × the candidate pairs.
+  const std::size_t n = size();
+  using Entry = std::pair<std::uint64_t, std::uint32_t>;  // (band key, document)
+  std::vector<std::vector<Entry>> buckets(bands_);
+  std::vector<std::uint32_t> position(n * bands_);  // document d's entry in band b: [d·bands + b]
+  detail::parallel_for(bands_, n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t band = begin; band < end; ++band) {
+      std::vector<Entry>& entries = buckets[band];
+      for (std::size_t d = 0; d < n; ++d)
+        if (!shingles_[d].empty())
+          entries.emplace_back(lsh_band_key(signature(d), band, rows_),
+                               static_cast<std::uint32_t>(d));
+      std::sort(entries.begin(), entries.end());
+      for (std::size_t p = 0; p < entries.size(); ++p)
+        position[entries[p].second * bands_ + band] = static_cast<std::uint32_t>(p);
+    }
+  });
+
+  // The answer may not outgrow memory: it is copied once more for Python.
+  const std::size_t memory = detail::physical_memory_bytes();
+  const std::size_t max_pairs = memory > 0 ? memory / 2 / (2 * sizeof(DuplicatePair)) : SIZE_MAX;
+  std::atomic<std::size_t> found{0};
+  constexpr std::size_t kDocumentsPerTask = 16;
+  std::vector<std::vector<DuplicatePair>> per_task((n + kDocumentsPerTask - 1) / kDocumentsPerTask);
+  std::vector<std::vector<std::uint32_t>> partners_of_worker(
+      detail::resolve_thread_count(n_threads, per_task.size()));
+  detail::parallel_for(
+      n, n_threads, kDocumentsPerTask, [&](std::size_t worker, std::size_t begin, std::size_t end) {
+        std::vector<std::uint32_t>& partner_of = partners_of_worker[worker];
+        if (partner_of.empty()) partner_of.assign(n, std::numeric_limits<std::uint32_t>::max());
+        std::vector<DuplicatePair>& out = per_task[begin / kDocumentsPerTask];
+        for (std::size_t i = begin; i < end; ++i) {
+          if (shingles_[i].empty()) continue;
+          const std::size_t first_of_document = out.size();
+          for (std::size_t band = 0; band < bands_; ++band) {
+            const std::vector<Entry>& entries = buckets[band];
+            const std::size_t p = position[i * bands_ + band];
+            for (std::size_t q = p + 1; q < entries.size() && entries[q].first == entries[p].first;
+                 ++q) {
+              const std::uint32_t j = entries[q].second;
+              if (partner_of[j] == i) continue;
+              partner_of[j] = static_cast<std::uint32_t>(i);
+              const double similarity = jaccard(i, j);
+              if (similarity >= options_.threshold) out.push_back({i, j, similarity});
+            }
+          }
+          std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_of_document), out.end(),
+                    [](const DuplicatePair& x, const DuplicatePair& y) { return x.second < y.second; });
+          if (found.fetch_add(out.size() - first_of_document) > max_pairs)
+            throw MemoryLimitError(
+                "more than " + std::to_string(max_pairs) +
+                " near-duplicate pairs, more than half of this machine's memory holds: raise "
+                "threshold, or remove exact copies first");
+        }
+      });
   std::vector<DuplicatePair> out;
-  for (std::size_t c = 0; c < candidates.size(); ++c)
-    if (similarity[c] >= options_.threshold)
-      out.push_back({candidates[c].first, candidates[c].second, similarity[c]});
+  out.reserve(found.load());
+  for (auto& task : per_task) {
+    out.insert(out.end(), task.begin(), task.end());
+    std::vector<DuplicatePair>().swap(task);
+  }
   return out;
 }
 

@@ -6,8 +6,12 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <tuple>
+#include <utility>
+#include <vector>
 
+#include "interruption_state.hpp"
 #include "khabar/errors.hpp"
 #include "utf.hpp"
 
@@ -20,6 +24,8 @@ constexpr std::uint32_t kDrop = 1u << 31;
 constexpr std::uint32_t kDropAttached = 1u << 30;
 // Set in table entries of characters that NFKC may change in context (see needs_nfkc).
 constexpr std::uint32_t kNeedsNfkc = 1u << 29;
+// Chunks longer than this (in UTF-16 units) are put in canonical order before ICU sees them.
+constexpr std::int32_t kLongCombiningSequence = 64;
 
 // Format characters that carry no letters: bidi controls, BOM, ZWJ, soft hyphen.
 bool is_always_removed(std::uint32_t c) {
@@ -241,6 +247,52 @@ void Normalizer::renormalize(std::u16string& out, SourceMap* map) const {
   }
 }
 
+// NFKD of one chunk (a starter and the marks that follow it), written out here because ICU
+// sorts a combining sequence into canonical order by insertion, which takes quadratic time on
+// thousands of alternating marks ("a" + "\u0301\u064e" × k: 250 KB took 8 s). NFKD is the
+// concatenation of each character's full decomposition, then each run of non-starters stably
+// sorted by combining class (Unicode ch. 3.11, D109 and the Canonical Ordering Algorithm);
+// std::stable_sort does that in O(n log n), and ICU's NFKC of the result, which needs no more
+// reordering, equals its NFKC of the chunk (NFKC(x) = NFKC(NFKD(x))).
+void Normalizer::canonically_decomposed(std::u16string_view chunk, std::u16string& out) const {
+  out.clear();
+  icu::UnicodeString decomposition;
+  const auto n = static_cast<int32_t>(chunk.size());
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U16_NEXT(chunk.data(), i, n, c);
+    if (nfkc_->getDecomposition(c, decomposition))
+      out.append(reinterpret_cast<const char16_t*>(decomposition.getBuffer()),
+                 static_cast<std::size_t>(decomposition.length()));
+    else
+      append_code_point(out, static_cast<std::uint32_t>(c));
+  }
+  // (combining class, code point) of every code point, runs of non-starters sorted in place.
+  std::vector<std::pair<std::uint8_t, UChar32>> marks;
+  std::u16string ordered;
+  ordered.reserve(out.size());
+  const auto m = static_cast<int32_t>(out.size());
+  auto flush = [&] {
+    std::stable_sort(marks.begin(), marks.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (const auto& mark : marks) append_code_point(ordered, static_cast<std::uint32_t>(mark.second));
+    marks.clear();
+  };
+  for (int32_t i = 0; i < m;) {
+    UChar32 c;
+    U16_NEXT(out.data(), i, m, c);
+    const std::uint8_t combining_class = nfkc_->getCombiningClass(c);
+    if (combining_class == 0) {
+      flush();
+      append_code_point(ordered, static_cast<std::uint32_t>(c));
+    } else {
+      marks.emplace_back(combining_class, c);
+    }
+  }
+  flush();
+  out = std::move(ordered);
+}
+
 // NFKC applied chunk by chunk between normalization boundaries (where text normalizes
 // independently, see UAX #15), so that each output unit can be traced to its source chunk.
 void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, SourceMap* map) const {
@@ -252,7 +304,10 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
   const auto n = static_cast<int32_t>(text.size());
   int32_t pos = 0;
   icu::UnicodeString chunk_out;
+  std::u16string decomposed;
+  detail::InterruptionPoller interruption;
   while (pos < n) {
+    interruption.step();
     UErrorCode status = U_ZERO_ERROR;
     const icu::UnicodeString rest(false, text.data() + pos, n - pos);
     const int32_t normalized_prefix = nfkc_->spanQuickCheckYes(rest, status);
@@ -277,7 +332,16 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
       chunk_end = next;
     }
     const icu::UnicodeString chunk(false, text.data() + pos, chunk_end - pos);
-    nfkc_->normalize(chunk, chunk_out, status);
+    if (chunk_end - pos > kLongCombiningSequence) {
+      canonically_decomposed(text.substr(static_cast<std::size_t>(pos),
+                                         static_cast<std::size_t>(chunk_end - pos)),
+                             decomposed);
+      const icu::UnicodeString ordered(false, decomposed.data(),
+                                       static_cast<int32_t>(decomposed.size()));
+      nfkc_->normalize(ordered, chunk_out, status);
+    } else {
+      nfkc_->normalize(chunk, chunk_out, status);
+    }
     if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
     out.append(reinterpret_cast<const char16_t*>(chunk_out.getBuffer()),
                static_cast<std::size_t>(chunk_out.length()));
@@ -297,8 +361,22 @@ void Normalizer::apply_character_map(std::u16string_view text, std::u16string& o
     map->begin.clear();
     map->end.clear();
   }
+  // A dropped character that was attached to the one before (a harakah, a tatweel) extends
+  // the source range of the units produced last: all those sharing the last end. That group is
+  // extended once, when the next unit is written (or at the end), not at every drop: a run of
+  // k tatweels after a k-mark chunk would otherwise take k² steps.
+  std::size_t group_begin = 0;       // first unit of the trailing group of equal ends
+  int32_t extended = -1;             // its end once a dropped character extended it, or -1
+  auto extend_group = [&] {
+    if (extended < 0) return;
+    std::fill(map->end.begin() + static_cast<std::ptrdiff_t>(group_begin), map->end.end(),
+              extended);
+    extended = -1;
+  };
   const auto n = static_cast<int32_t>(text.size());
+  detail::InterruptionPoller interruption;
   for (int32_t i = 0; i < n;) {
+    interruption.step();
     const int32_t start = i;
     UChar32 c;
     U16_NEXT_UNSAFE(text.data(), i, c);
@@ -306,26 +384,25 @@ void Normalizer::apply_character_map(std::u16string_view text, std::u16string& o
                                              : map_code_point(static_cast<std::uint32_t>(c));
     if (mapped == kDrop) continue;
     if (mapped == kDropAttached) {
-      if (map && !map->end.empty()) {
-        const int32_t source_end = input_map ? input_map->end[static_cast<std::size_t>(i - 1)] : i;
-        const int32_t last_end = map->end.back();
-        for (auto k = map->end.size(); k-- > 0 && map->end[k] == last_end;)
-          map->end[k] = source_end;
-      }
+      if (map && !map->end.empty())
+        extended = input_map ? input_map->end[static_cast<std::size_t>(i - 1)] : i;
       continue;
     }
     const std::size_t before = out.size();
     append_code_point(out, mapped);
     if (map) {
+      extend_group();
       const int32_t source_begin =
           input_map ? input_map->begin[static_cast<std::size_t>(start)] : start;
       const int32_t source_end = input_map ? input_map->end[static_cast<std::size_t>(i - 1)] : i;
+      if (map->end.empty() || map->end.back() != source_end) group_begin = map->end.size();
       for (std::size_t k = before; k < out.size(); ++k) {
         map->begin.push_back(source_begin);
         map->end.push_back(source_end);
       }
     }
   }
+  if (map) extend_group();
 }
 
 }  // namespace khabar

@@ -1,10 +1,14 @@
 #include "khabar/passages.hpp"
 
 #include <algorithm>
-#include <unordered_map>
+#include <cstdint>
+#include <limits>
+#include <tuple>
+#include <type_traits>
 
 #include "fnv1a.hpp"
 #include "khabar/errors.hpp"
+#include "interruption_state.hpp"
 #include "khabar/term_index.hpp"
 
 namespace khabar {
@@ -33,34 +37,87 @@ std::uint64_t gram_hash(const std::uint32_t* first, std::size_t n) {
 }  // namespace
 
 std::vector<Passage> shared_passages(std::string_view a, std::string_view b, std::size_t min_words,
-                                     const Tokenizer& tokenizer) {
+                                     const Tokenizer& tokenizer, std::size_t max_passages,
+                                     bool* truncated) {
   if (min_words == 0) throw InvalidOptionError("min_words must be at least 1");
+  if (max_passages == 0) throw InvalidOptionError("max_passages must be at least 1");
   if (tokenizer.options().analyzer != Analyzer::word || tokenizer.options().ngram_min != 1 ||
       tokenizer.options().ngram_max != 1)
     throw InvalidOptionError("shared passages need a word tokenizer without n-grams");
+  if (truncated) *truncated = false;
   TermIndex terms;
   const Sequence first = ids_of(a, tokenizer, terms);
   const Sequence second = ids_of(b, tokenizer, terms);
   std::vector<Passage> passages;
   if (first.ids.size() < min_words || second.ids.size() < min_words) return passages;
-
-  std::unordered_multimap<std::uint64_t, std::size_t> grams_of_b;
-  grams_of_b.reserve(second.ids.size());
-  for (std::size_t j = 0; j + min_words <= second.ids.size(); ++j)
-    grams_of_b.emplace(gram_hash(&second.ids[j], min_words), j);
-
   const auto& x = first.ids;
   const auto& y = second.ids;
-  for (std::size_t i = 0; i + min_words <= x.size(); ++i) {
-    const auto [begin, end] = grams_of_b.equal_range(gram_hash(&x[i], min_words));
-    for (auto match = begin; match != end; ++match) {
-      const std::size_t j = match->second;
-      // Only runs that start here: a run extendable to the left was found at its start.
-      if (i > 0 && j > 0 && x[i - 1] == y[j - 1]) continue;
-      std::size_t length = 0;
-      while (i + length < x.size() && j + length < y.size() && x[i + length] == y[j + length])
-        ++length;
+  detail::InterruptionPoller interruption;
+
+  // The min_words-grams of b, sorted by (gram hash, token before the gram, position): a run
+  // starts at (i, j) only where the tokens before i and j differ, so the positions whose
+  // preceding token equals x[i − 1] form one contiguous group that is skipped whole, and every
+  // position visited starts a run (barring a hash collision). Scanning the whole bucket instead
+  // cost |a| × |b| steps for a repeated word.
+  constexpr std::uint32_t kTextStart = std::numeric_limits<std::uint32_t>::max();
+  struct Gram {
+    std::uint64_t hash;
+    std::uint32_t before;  // the token before position j, kTextStart for j = 0
+    std::uint32_t position;
+  };
+  std::vector<Gram> grams;
+  grams.reserve(y.size() - min_words + 1);
+  for (std::size_t j = 0; j + min_words <= y.size(); ++j) {
+    interruption.step();
+    grams.push_back({gram_hash(&y[j], min_words), j > 0 ? y[j - 1] : kTextStart,
+                     static_cast<std::uint32_t>(j)});
+  }
+  auto key = [](const Gram& g) { return std::tie(g.hash, g.before, g.position); };
+  std::sort(grams.begin(), grams.end(), [&](const Gram& p, const Gram& q) { return key(p) < key(q); });
+
+  // Runs are reported in order of i, then j, and at most max_passages of them: each run costs
+  // its length to extend, so the bound keeps the work linear in the texts (plus max_passages
+  // times the longest run) however repetitive they are.
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i + min_words <= x.size() && passages.size() <= max_passages; ++i) {
+    interruption.step();
+    const std::uint64_t hash = gram_hash(&x[i], min_words);
+    const auto by_hash = std::equal_range(
+        grams.begin(), grams.end(), hash, [](const auto& p, const auto& q) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(p)>, Gram>)
+            return p.hash < q;
+          else
+            return p < q.hash;
+        });
+    if (by_hash.first == by_hash.second) continue;
+    auto skip_begin = by_hash.second, skip_end = by_hash.second;
+    if (i > 0) {
+      const std::uint32_t before = x[i - 1];
+      skip_begin = std::lower_bound(by_hash.first, by_hash.second, before,
+                                    [](const Gram& g, std::uint32_t t) { return g.before < t; });
+      skip_end = std::upper_bound(skip_begin, by_hash.second, before,
+                                  [](std::uint32_t t, const Gram& g) { return t < g.before; });
+    }
+    starts.clear();
+    for (auto g = by_hash.first; g != skip_begin; ++g) starts.push_back(g->position);
+    for (auto g = skip_end; g != by_hash.second; ++g) starts.push_back(g->position);
+    std::sort(starts.begin(), starts.end());
+    for (const std::size_t j : starts) {
+      interruption.step();
+      const std::size_t span = std::min(x.size() - i, y.size() - j);
+      const std::size_t length = static_cast<std::size_t>(
+          std::mismatch(x.begin() + static_cast<std::ptrdiff_t>(i),
+                        x.begin() + static_cast<std::ptrdiff_t>(i + span),
+                        y.begin() + static_cast<std::ptrdiff_t>(j))
+              .first -
+          (x.begin() + static_cast<std::ptrdiff_t>(i)));
+      interruption.step(length / 16);  // comparisons are far cheaper than the other steps
       if (length < min_words) continue;  // a hash collision, not a match
+      if (passages.size() == max_passages) {
+        if (truncated) *truncated = true;
+        passages.push_back({});  // ends both loops; removed below
+        break;
+      }
       Passage passage;
       passage.a_begin = i;
       passage.a_end = i + length;
@@ -73,9 +130,7 @@ std::vector<Passage> shared_passages(std::string_view a, std::string_view b, std
       passages.push_back(passage);
     }
   }
-  std::sort(passages.begin(), passages.end(), [](const Passage& p, const Passage& q) {
-    return p.a_begin != q.a_begin ? p.a_begin < q.a_begin : p.b_begin < q.b_begin;
-  });
+  if (passages.size() > max_passages) passages.pop_back();
   return passages;
 }
 

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <vector>
 
 #include "khabar/errors.hpp"
+#include "memory.hpp"
 #include "parallel_for.hpp"
 
 namespace khabar {
@@ -12,9 +15,51 @@ namespace {
 
 constexpr std::size_t kRowsPerTask = 32;
 
+using ColumnMajor = Eigen::SparseMatrix<double, Eigen::ColMajor, std::int32_t>;
+
 // Columns of y: for each term, the rows containing it (an inverted index), built by Eigen's
-// row-major to column-major conversion.
-using TermPostings = Eigen::SparseMatrix<double, Eigen::ColMajor, std::int32_t>;
+// row-major to column-major conversion. A column-major matrix holds a pointer per column, so
+// when y has far more columns than stored values (hashed features, n_features up to 2^31 - 1)
+// the columns it uses are numbered compactly first and x's columns looked up among them:
+// memory stays proportional to the stored values, not to the columns.
+class TermPostings {
+ public:
+  explicit TermPostings(const SparseRowsView& y) {
+    const auto nnz = static_cast<std::size_t>(y.nonZeros());
+    if (static_cast<std::size_t>(y.cols()) <= 4 * nnz + 4096) {
+      by_term_ = y;
+      return;
+    }
+    used_columns_.assign(y.innerIndexPtr(), y.innerIndexPtr() + nnz);
+    std::sort(used_columns_.begin(), used_columns_.end());
+    used_columns_.erase(std::unique(used_columns_.begin(), used_columns_.end()),
+                        used_columns_.end());
+    std::vector<std::int32_t> compact(nnz);
+    for (std::size_t k = 0; k < nnz; ++k)
+      compact[k] = static_cast<std::int32_t>(
+          std::lower_bound(used_columns_.begin(), used_columns_.end(), y.innerIndexPtr()[k]) -
+          used_columns_.begin());
+    const SparseRowsView renumbered(y.rows(), static_cast<Eigen::Index>(used_columns_.size()),
+                                    y.nonZeros(), y.outerIndexPtr(), compact.data(),
+                                    y.valuePtr());
+    by_term_ = renumbered;
+    compact_ = true;
+  }
+
+  // The postings column of x's column `column`, or -1 when y never uses it.
+  Eigen::Index find(Eigen::Index column) const {
+    if (!compact_) return column;
+    const auto found = std::lower_bound(used_columns_.begin(), used_columns_.end(), column);
+    return found != used_columns_.end() && *found == column ? found - used_columns_.begin() : -1;
+  }
+  const ColumnMajor& matrix() const noexcept { return by_term_; }
+  Eigen::Index rows() const noexcept { return by_term_.rows(); }
+
+ private:
+  ColumnMajor by_term_;
+  std::vector<std::int32_t> used_columns_;
+  bool compact_ = false;
+};
 
 Eigen::VectorXd inverse_row_norms(const SparseRowsView& m) {
   Eigen::VectorXd inverse(m.rows());
@@ -40,36 +85,39 @@ class RowScorer {
 
   void score(Eigen::Index row) {
     clear();
+    const ColumnMajor& postings_by_term = y_by_term_.matrix();
+    const std::int32_t* starts = postings_by_term.outerIndexPtr();
+    const std::int32_t* rows = postings_by_term.innerIndexPtr();
+    const double* values = postings_by_term.valuePtr();
+    terms_.clear();
     std::size_t postings = 0;
-    for (SparseRowsView::InnerIterator term(x_, row); term; ++term)
-      postings += static_cast<std::size_t>(y_by_term_.col(term.col()).nonZeros());
+    for (SparseRowsView::InnerIterator term(x_, row); term; ++term) {
+      const Eigen::Index column = y_by_term_.find(term.col());
+      if (column < 0) continue;
+      terms_.emplace_back(column, term.value());
+      postings += static_cast<std::size_t>(starts[column + 1] - starts[column]);
+    }
     // A row with common terms reaches most of y: then a plain dense accumulation without
     // book-keeping is faster, and every row of y counts as touched.
     dense_ = 4 * postings > scores_.size();
     if (dense_) {
-      for (SparseRowsView::InnerIterator term(x_, row); term; ++term) {
-        const double weight = term.value();
-        const auto begin = y_by_term_.outerIndexPtr()[term.col()],
-                   end = y_by_term_.outerIndexPtr()[term.col() + 1];
-        const std::int32_t* rows = y_by_term_.innerIndexPtr();
-        const double* values = y_by_term_.valuePtr();
-        for (auto k = begin; k < end; ++k)
+      for (const auto& [column, weight] : terms_)
+        for (auto k = starts[column]; k < starts[column + 1]; ++k)
           scores_[static_cast<std::size_t>(rows[k])] += weight * values[k];
-      }
       touched_.resize(scores_.size());
       for (std::size_t j = 0; j < scores_.size(); ++j) {
         touched_[j] = static_cast<std::int32_t>(j);
         seen_[j] = 1;
       }
     } else {
-      for (SparseRowsView::InnerIterator term(x_, row); term; ++term) {
-        for (TermPostings::InnerIterator posting(y_by_term_, term.col()); posting; ++posting) {
-          const auto j = static_cast<std::size_t>(posting.row());
+      for (const auto& [column, weight] : terms_) {
+        for (auto k = starts[column]; k < starts[column + 1]; ++k) {
+          const auto j = static_cast<std::size_t>(rows[k]);
           if (!seen_[j]) {
             seen_[j] = 1;
             touched_.push_back(static_cast<std::int32_t>(j));
           }
-          scores_[j] += term.value() * posting.value();
+          scores_[j] += weight * values[k];
         }
       }
     }
@@ -95,7 +143,6 @@ class RowScorer {
     touched_.clear();
   }
 
- public:
  private:
   const SparseRowsView& x_;
   const TermPostings& y_by_term_;
@@ -104,8 +151,20 @@ class RowScorer {
   std::vector<double> scores_;
   std::vector<std::uint8_t> seen_;
   std::vector<std::int32_t> touched_;
+  std::vector<std::pair<Eigen::Index, double>> terms_;  // x's row: (postings column, weight)
   bool dense_ = false;
 };
+
+[[noreturn]] void malformed(std::string_view name, const std::string& what) {
+  throw InvalidMatrixError(std::string(name) + ": malformed CSR matrix: " + what);
+}
+
+// "20.0 GB": decimal units, as free(1) -h and the figures users compare with.
+std::string gigabytes(double bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
+  return text;
+}
 
 void check_columns(const SparseRowsView& x, const SparseRowsView& y) {
   if (x.cols() != y.cols())
@@ -115,9 +174,69 @@ void check_columns(const SparseRowsView& x, const SparseRowsView& y) {
 
 }  // namespace
 
+void check_sparse_rows(const SparseRowsView& m, std::string_view name) {
+  if (m.rows() < 0 || m.cols() < 0 || m.nonZeros() < 0)
+    malformed(name, "negative shape or number of stored values");
+  if (!m.isCompressed()) malformed(name, "per-row non-zero counts are not supported");
+  const std::int32_t* indptr = m.outerIndexPtr();
+  const std::int32_t* indices = m.innerIndexPtr();
+  if (indptr[0] != 0)
+    malformed(name, "index pointer should start with 0, got " + std::to_string(indptr[0]));
+  for (Eigen::Index r = 0; r < m.rows(); ++r)
+    if (indptr[r + 1] < indptr[r])
+      malformed(name, "index pointer decreases at row " + std::to_string(r) + " (" +
+                          std::to_string(indptr[r]) + " then " + std::to_string(indptr[r + 1]) +
+                          ")");
+  if (indptr[m.rows()] != m.nonZeros())
+    malformed(name, "last index pointer is " + std::to_string(indptr[m.rows()]) + ", but " +
+                        std::to_string(m.nonZeros()) + " values are stored");
+  for (Eigen::Index r = 0; r < m.rows(); ++r)
+    for (std::int32_t k = indptr[r]; k < indptr[r + 1]; ++k)
+      if (indices[k] < 0 || indices[k] >= m.cols())
+        malformed(name, "column index " + std::to_string(indices[k]) + " at position " +
+                            std::to_string(k) + " (row " + std::to_string(r) +
+                            ") is outside [0, " + std::to_string(m.cols()) + ")");
+}
+
+NarrowedIndices narrow_csr_indices(std::int64_t cols, const std::int64_t* indptr,
+                                   std::size_t indptr_size, const std::int64_t* indices,
+                                   std::size_t nnz, std::string_view name) {
+  constexpr auto kMax = std::numeric_limits<std::int32_t>::max();
+  if (cols > kMax)
+    malformed(name, std::to_string(cols) + " columns do not fit 32-bit column indices");
+  if (nnz > static_cast<std::size_t>(kMax))
+    malformed(name, std::to_string(nnz) + " stored values do not fit 32-bit row pointers");
+  NarrowedIndices out;
+  auto narrow = [&](const std::int64_t* values, std::size_t size, const char* what,
+                    std::vector<std::int32_t>& into) {
+    into.resize(size);
+    for (std::size_t i = 0; i < size; ++i) {
+      if (values[i] < std::numeric_limits<std::int32_t>::min() || values[i] > kMax)
+        malformed(name, std::string(what) + " " + std::to_string(values[i]) + " at position " +
+                            std::to_string(i) + " is outside the int32 range");
+      into[i] = static_cast<std::int32_t>(values[i]);
+    }
+  };
+  narrow(indptr, indptr_size, "index pointer", out.indptr);
+  narrow(indices, nnz, "column index", out.indices);
+  return out;
+}
+
 DenseRows cosine_similarity(const SparseRowsView& x, const SparseRowsView& y,
                             std::size_t n_threads) {
+  check_sparse_rows(x, "X");
+  check_sparse_rows(y, "Y");
   check_columns(x, y);
+  const double bytes = static_cast<double>(x.rows()) * static_cast<double>(y.rows()) *
+                       static_cast<double>(sizeof(double));
+  const double limit =
+      kDenseLimitFraction * static_cast<double>(detail::physical_memory_bytes());
+  if (limit > 0 && bytes > limit)
+    throw MemoryLimitError("cosine_similarity of " + std::to_string(x.rows()) + " x " +
+                           std::to_string(y.rows()) + " rows needs " + gigabytes(bytes) +
+                           " for the dense result, more than half of this machine's " +
+                           gigabytes(limit / kDenseLimitFraction) +
+                           "; use top_k_similar for the k best rows of each");
   const TermPostings y_by_term(y);
   const Eigen::VectorXd x_inverse = inverse_row_norms(x), y_inverse = inverse_row_norms(y);
   DenseRows out = DenseRows::Zero(x.rows(), y.rows());
@@ -136,8 +255,11 @@ DenseRows cosine_similarity(const SparseRowsView& x, const SparseRowsView& y,
 
 Neighbours top_k_similar(const SparseRowsView& x, const SparseRowsView& y, std::size_t k,
                          double threshold, bool exclude_self, std::size_t n_threads) {
+  check_sparse_rows(x, "X");
+  check_sparse_rows(y, "Y");
   check_columns(x, y);
   if (k == 0) throw InvalidOptionError("k must be at least 1");
+  k = std::min(k, static_cast<std::size_t>(y.rows()));
   const TermPostings y_by_term(y);
   const Eigen::VectorXd x_inverse = inverse_row_norms(x), y_inverse = inverse_row_norms(y);
   const auto width = static_cast<Eigen::Index>(k);

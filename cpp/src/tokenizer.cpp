@@ -9,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "interruption_state.hpp"
 #include "khabar/errors.hpp"
 #include "khabar/stemmer.hpp"
 #include "parallel_for.hpp"
@@ -308,8 +309,10 @@ void Tokenizer::select_words(std::u16string_view normalized,
   ws.words.clear();
   if (units) units->clear();
   const bool stemming = options_.stemmer == Stemmer::light10;
+  detail::InterruptionPoller interruption;  // one document may hold millions of words
   for (std::int32_t begin = breaks.first(), end = breaks.next(); end != icu::BreakIterator::DONE;
        begin = end, end = breaks.next()) {
+    interruption.step();
     // Rule status below UBRK_WORD_NONE_LIMIT marks spaces and punctuation.
     if (breaks.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
     std::u16string_view word =

@@ -63,7 +63,8 @@ class BM25:
         self, queries: Iterable[Text], k: int = 10, n_threads: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Best ``k`` documents for each query: ``(indices, scores)`` arrays of shape
-        (queries, k), best first, -1 / nan where fewer documents match."""
+        (queries, min(k, documents indexed)), best first, -1 / nan where fewer documents
+        match."""
         if isinstance(queries, (str, bytes)):
             raise TypeError("search_many expects a list of queries; use search() for one")
         if not isinstance(k, (int, np.integer)) or k < 1:

@@ -11,22 +11,25 @@ from khabar import _core
 
 
 def _csr_arrays(X: Any, name: str) -> tuple:
-    """(data, indices, indptr, shape) of X as float64 CSR with int32 indices, copying only when
-    X is not already in that form."""
+    """(data, indices, indptr, shape) of X as float64 CSR, copying only when X is not already
+    in that form. The index arrays keep SciPy's dtype (int32 or int64): the C++ core checks
+    their structure as SciPy's ``check_format(full_check=True)`` and narrows int64 without
+    letting a value wrap, so no SciPy routine walks them before they are checked."""
     if not sp.issparse(X):
         X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"{name} must be 2-dimensional, got shape {X.shape}")
         X = sp.csr_matrix(X)
-    X = sp.csr_matrix(X, dtype=np.float64)
-    if not X.has_sorted_indices:
-        X = X.sorted_indices()
-    if X.nnz > np.iinfo(np.int32).max:
-        raise ValueError(f"{name} has more than 2**31 - 1 stored values; split it into row blocks")
+    elif X.format != "csr":
+        if X.format in ("csc", "bsr"):
+            X.check_format(full_check=True)  # SciPy's conversion would trust the indices
+        X = X.tocsr()
     data = np.ascontiguousarray(X.data, dtype=np.float64)
-    indices = np.ascontiguousarray(X.indices, dtype=np.int32)
-    indptr = np.ascontiguousarray(X.indptr, dtype=np.int32)
-    return data, indices, indptr, X.shape
+    indices, indptr = X.indices, X.indptr
+    if indices.dtype != indptr.dtype:
+        wide = np.promote_types(indices.dtype, indptr.dtype)
+        indices, indptr = indices.astype(wide), indptr.astype(wide)
+    return data, np.ascontiguousarray(indices), np.ascontiguousarray(indptr), X.shape
 
 
 def _pair(X: Any, Y: Any) -> tuple[tuple, tuple]:
@@ -64,8 +67,9 @@ def top_k_similar(
 ) -> tuple[np.ndarray, np.ndarray]:
     """For every row of X, its ``k`` most cosine-similar rows of Y (or of X), exactly.
 
-    Returns ``(indices, scores)``: int64 and float64 arrays of shape (rows, k), best first, ties
-    by the lower index, padded with -1 / nan where fewer than k rows reach ``threshold``. Rows are
+    Returns ``(indices, scores)``: int64 and float64 arrays of shape (rows, min(k, rows of Y)),
+    best first, ties by the lower index, padded with -1 / nan where fewer rows reach
+    ``threshold``. Rows are
     scored one at a time against an inverted index, so memory stays O(rows × k): the dense
     similarity matrix is never built. ``exclude_self`` applies when Y is None.
 

@@ -391,19 +391,51 @@ py::tuple csr_to_python(khabar::CsrMatrix&& m) {
   return py::make_tuple(data, indices, indptr, py::make_tuple(m.rows, m.cols));
 }
 
-// A no-copy view of SciPy CSR buffers (float64 data, int32 indices and indptr), which the
-// Python layer guarantees; the arrays must outlive the view.
-using CsrArrays = std::tuple<
-    py::array_t<double, py::array::c_style>, py::array_t<std::int32_t, py::array::c_style>,
-    py::array_t<std::int32_t, py::array::c_style>, std::pair<Eigen::Index, Eigen::Index>>;
+// SciPy CSR buffers (float64 data; int32 or int64 indices and indptr, as SciPy chooses) seen
+// as a SparseRowsView: int32 buffers without a copy, int64 ones narrowed by the C++ core,
+// which refuses values that would wrap. The arrays must outlive the view; the structure is
+// checked by the C++ functions that read it.
+using CsrArrays = std::tuple<py::array_t<double, py::array::c_style>, py::array, py::array,
+                             std::pair<Eigen::Index, Eigen::Index>>;
 
-khabar::SparseRowsView sparse_view(const CsrArrays& csr) {
-  const auto& [data, indices, indptr, shape] = csr;
-  if (indptr.size() != shape.first + 1 || indices.size() != data.size())
-    throw py::value_error("inconsistent CSR arrays");
-  return khabar::SparseRowsView(shape.first, shape.second, static_cast<Eigen::Index>(data.size()),
-                                indptr.data(), indices.data(), data.data());
-}
+class CsrInput {
+ public:
+  CsrInput(const CsrArrays& csr, const char* name) {
+    const auto& [data, indices, indptr, shape] = csr;
+    if (shape.first < 0 || shape.second < 0 || indptr.ndim() != 1 || indices.ndim() != 1 ||
+        indptr.size() != shape.first + 1 || indices.size() != data.size())
+      throw py::value_error(std::string(name) + ": inconsistent CSR arrays (shape, indptr " +
+                            "length and indices length disagree)");
+    const std::int32_t *indptr_data, *indices_data;
+    if (py::isinstance<py::array_t<std::int32_t>>(indptr) &&
+        py::isinstance<py::array_t<std::int32_t>>(indices)) {
+      indptr32_ = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>(indptr);
+      indices32_ = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>(indices);
+      indptr_data = indptr32_.data();
+      indices_data = indices32_.data();
+    } else if (py::isinstance<py::array_t<std::int64_t>>(indptr) &&
+               py::isinstance<py::array_t<std::int64_t>>(indices)) {
+      using Wide = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+      const Wide wide_indptr(indptr), wide_indices(indices);
+      narrowed_ = khabar::narrow_csr_indices(
+          shape.second, wide_indptr.data(), static_cast<std::size_t>(wide_indptr.size()),
+          wide_indices.data(), static_cast<std::size_t>(wide_indices.size()), name);
+      indptr_data = narrowed_.indptr.data();
+      indices_data = narrowed_.indices.data();
+    } else {
+      throw py::value_error(std::string(name) + ": CSR indices and indptr must both be int32 " +
+                            "or both int64");
+    }
+    view_.emplace(shape.first, shape.second, static_cast<Eigen::Index>(data.size()),
+                  indptr_data, indices_data, data.data());
+  }
+  const khabar::SparseRowsView& view() const { return *view_; }
+
+ private:
+  py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> indptr32_, indices32_;
+  khabar::NarrowedIndices narrowed_;
+  std::optional<khabar::SparseRowsView> view_;
+};
 
 // A no-copy view of shingle sets given as (hashes uint64, offsets int64) arrays.
 using ShingleArrays = std::pair<py::array_t<std::uint64_t, py::array::c_style>,
@@ -504,6 +536,10 @@ PYBIND11_MODULE(_core, m) {
       PyErr_SetString(invalid_parameter_error.ptr(), error.what());
     } catch (const khabar::InvalidOptionError& error) {
       PyErr_SetString(PyExc_ValueError, error.what());
+    } catch (const khabar::InvalidMatrixError& error) {
+      PyErr_SetString(PyExc_ValueError, error.what());
+    } catch (const khabar::MemoryLimitError& error) {
+      PyErr_SetString(PyExc_MemoryError, error.what());
     } catch (const khabar::ModelFormatError& error) {
       PyErr_SetString(PyExc_ValueError, error.what());
     } catch (const khabar::NotFittedError& error) {
@@ -708,20 +744,21 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "cosine_similarity",
       [](const CsrArrays& x, const CsrArrays& y, std::size_t n_threads) {
-        const auto xv = sparse_view(x), yv = sparse_view(y);
+        const CsrInput xv(x, "X"), yv(y, "Y");
         InterruptibleRelease release;
-        return khabar::cosine_similarity(xv, yv, n_threads);
+        return khabar::cosine_similarity(xv.view(), yv.view(), n_threads);
       },
       py::arg("x"), py::arg("y"), py::arg("n_threads"));
   m.def(
       "top_k_similar",
       [](const CsrArrays& x, const CsrArrays& y, std::size_t k, double threshold, bool exclude_self,
          std::size_t n_threads) {
-        const auto xv = sparse_view(x), yv = sparse_view(y);
+        const CsrInput xv(x, "X"), yv(y, "Y");
         khabar::Neighbours neighbours;
         {
           InterruptibleRelease release;
-          neighbours = khabar::top_k_similar(xv, yv, k, threshold, exclude_self, n_threads);
+          neighbours =
+              khabar::top_k_similar(xv.view(), yv.view(), k, threshold, exclude_self, n_threads);
         }
         return neighbours_to_python(std::move(neighbours));
       },
@@ -850,15 +887,17 @@ PYBIND11_MODULE(_core, m) {
 
   m.def(
       "shared_passages",
-      [](py::handle a, py::handle b, std::size_t min_words, const khabar::Tokenizer& tokenizer) {
+      [](py::handle a, py::handle b, std::size_t min_words, const khabar::Tokenizer& tokenizer,
+         std::size_t max_passages) {
         const py::object a_checked = well_formed(a, 0, errors_of(tokenizer));
         const py::object b_checked = well_formed(b, 1, errors_of(tokenizer));
         const std::string_view av = text_view(a_checked), bv = text_view(b_checked);
         const bool a_chars = PyUnicode_Check(a.ptr()), b_chars = PyUnicode_Check(b.ptr());
         std::vector<khabar::Passage> passages;
+        bool truncated = false;
         {
           InterruptibleRelease release;
-          passages = khabar::shared_passages(av, bv, min_words, tokenizer);
+          passages = khabar::shared_passages(av, bv, min_words, tokenizer, max_passages, &truncated);
         }
         py::list out;
         for (const auto& p : passages)
@@ -866,9 +905,10 @@ PYBIND11_MODULE(_core, m) {
                                     a_chars ? p.a_span.end_char : p.a_span.end_byte,
                                     b_chars ? p.b_span.begin_char : p.b_span.begin_byte,
                                     b_chars ? p.b_span.end_char : p.b_span.end_byte, p.n_words()));
-        return out;
+        return py::make_tuple(out, truncated);
       },
-      py::arg("a"), py::arg("b"), py::arg("min_words"), py::arg("tokenizer"));
+      py::arg("a"), py::arg("b"), py::arg("min_words"), py::arg("tokenizer"),
+      py::arg("max_passages"));
 
   m.def(
       "murmurhash3_32",

@@ -43,4 +43,6 @@ TEST(FuzzRegressions, SharedPassages) {
   replay("shared_passages", khabar::fuzz::check_shared_passages);
 }
 
+TEST(FuzzRegressions, Csr) { replay("csr", khabar::fuzz::check_csr); }
+
 }  // namespace

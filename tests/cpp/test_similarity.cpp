@@ -7,6 +7,8 @@
 #include <khabar/tfidf.hpp>
 
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <string>
 #include <variant>
 #include <vector>
@@ -66,6 +68,116 @@ TEST(Similarity, MismatchedShapesAreRejected) {
   EXPECT_THROW(khabar::top_k_similar(view(m), view(m), 0), khabar::InvalidOptionError);
 }
 
+// Malformed CSR buffers, each read in a child process (a death-test fork), so that a crash
+// fails the test instead of ending the test program: every one must be refused with
+// InvalidMatrixError by both readers before they index anything.
+struct MalformedCsr {
+  const char* what;
+  Eigen::Index rows, cols, nnz;
+  std::vector<std::int32_t> indptr, indices;
+};
+
+class MalformedCsrTest : public ::testing::TestWithParam<MalformedCsr> {};
+
+TEST_P(MalformedCsrTest, IsRefusedWithoutReadingOutside) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const MalformedCsr& m = GetParam();
+  const std::vector<double> values(static_cast<std::size_t>(m.nnz), 1.0);
+  EXPECT_EXIT(
+      {
+        const khabar::SparseRowsView x(m.rows, m.cols, m.nnz, m.indptr.data(), m.indices.data(),
+                                       values.data());
+        int refused = 0;
+        try {
+          khabar::cosine_similarity(x, x, 1);
+        } catch (const khabar::InvalidMatrixError& error) {
+          refused += std::string(error.what()).rfind("X: malformed CSR matrix: ", 0) == 0;
+        }
+        try {
+          khabar::top_k_similar(x, x, 3, 0.0, false, 2);
+        } catch (const khabar::InvalidMatrixError&) {
+          ++refused;
+        }
+        std::exit(refused == 2 ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "")
+      << m.what;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Similarity, MalformedCsrTest,
+    ::testing::Values(
+        MalformedCsr{"column index = cols", 2, 3, 2, {0, 1, 2}, {0, 3}},
+        MalformedCsr{"column index far beyond cols", 2, 3, 2, {0, 1, 2}, {0, 1 << 30}},
+        MalformedCsr{"negative column index", 2, 3, 2, {0, 1, 2}, {-7, 1}},
+        MalformedCsr{"decreasing indptr", 3, 3, 4, {0, 3, 1, 4}, {0, 1, 2, 0}},
+        MalformedCsr{"indptr beyond nnz", 2, 3, 2, {0, 1, 1 << 30}, {0, 1}},
+        MalformedCsr{"indptr not starting at 0", 2, 3, 2, {1, 1, 2}, {0, 1}},
+        MalformedCsr{"indptr ending before nnz", 2, 3, 3, {0, 1, 2}, {0, 1, 2}}));
+
+TEST(Similarity, WellFormedCsrWithUnsortedColumnsIsAccepted) {
+  // SciPy's full check does not require sorted indices; scores are those of the sorted matrix.
+  const std::vector<std::int32_t> indptr{0, 2, 3}, indices{2, 0, 2};
+  const std::vector<double> values{4, 3, 1};
+  const khabar::SparseRowsView x(2, 3, 3, indptr.data(), indices.data(), values.data());
+  EXPECT_NO_THROW(khabar::check_sparse_rows(x, "X"));
+  EXPECT_NEAR(khabar::cosine_similarity(x, x)(0, 1), 4.0 / 5.0, 1e-15);
+}
+
+TEST(Similarity, Int64IndicesThatWouldWrapAreRefused) {
+  // 2^32 + 1 narrowed to int32 is 1: a valid-looking column, silently wrong scores.
+  const std::vector<std::int64_t> indptr{0, 1, 2}, wrapping{0, (std::int64_t{1} << 32) + 1};
+  EXPECT_THROW(khabar::narrow_csr_indices(3, indptr.data(), 3, wrapping.data(), 2, "X"),
+               khabar::InvalidMatrixError);
+  const std::vector<std::int64_t> wrapping_indptr{0, 1, (std::int64_t{1} << 32) + 2};
+  const std::vector<std::int64_t> fine{0, 1};
+  EXPECT_THROW(khabar::narrow_csr_indices(3, wrapping_indptr.data(), 3, fine.data(), 2, "X"),
+               khabar::InvalidMatrixError);
+  EXPECT_THROW(khabar::narrow_csr_indices(std::int64_t{1} << 31, indptr.data(), 3, fine.data(), 2,
+                                          "X"),
+               khabar::InvalidMatrixError);
+  const auto narrowed = khabar::narrow_csr_indices(3, indptr.data(), 3, fine.data(), 2, "X");
+  EXPECT_EQ(narrowed.indptr, (std::vector<std::int32_t>{0, 1, 2}));
+  EXPECT_EQ(narrowed.indices, (std::vector<std::int32_t>{0, 1}));
+}
+
+TEST(Similarity, TopKIsCappedAtTheRowsOfY) {
+  const SparseRows m = example();
+  const auto top = khabar::top_k_similar(view(m), view(m), 100000, 0.0, true);
+  ASSERT_EQ(top.indices.cols(), 4);  // 4 rows in y, not 100,000 columns of padding
+  EXPECT_EQ(top.indices(0, 0), 1);   // 1/sqrt(2) beats 3/(5 sqrt(2))
+  EXPECT_EQ(top.indices(0, 1), 3);
+  EXPECT_EQ(top.indices(0, 2), 2);   // a zero score passes threshold 0
+  EXPECT_EQ(top.indices(0, 3), -1);  // itself excluded: padding
+}
+
+TEST(Similarity, HugeDenseRequestIsRefusedUpFront) {
+  // 10^6 x 10^6 doubles (8 TB): refused before allocating, pointing to top_k_similar.
+  SparseRows big(1000000, 3);
+  big.makeCompressed();
+  try {
+    khabar::cosine_similarity(view(big), view(big));
+    FAIL() << "a dense 10^6 x 10^6 result was not refused";
+  } catch (const khabar::MemoryLimitError& error) {
+    EXPECT_NE(std::string(error.what()).find("8000.0 GB"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("top_k_similar"), std::string::npos);
+  }
+}
+
+TEST(Similarity, HashedColumnsCostNoMemoryPerColumn) {
+  // Two rows in 2^31 - 1 columns: a pointer per column would be 8.6 GB; scores as by hand.
+  const std::vector<std::int32_t> indptr{0, 2, 3}, indices{5, 2000000000, 2000000000};
+  const std::vector<double> values{3, 4, 1};
+  const khabar::SparseRowsView m(2, std::numeric_limits<std::int32_t>::max(), 3, indptr.data(),
+                                 indices.data(), values.data());
+  const auto s = khabar::cosine_similarity(m, m);
+  EXPECT_NEAR(s(0, 1), 4.0 / 5.0, 1e-15);
+  EXPECT_NEAR(s(1, 1), 1.0, 1e-15);
+  const auto top = khabar::top_k_similar(m, m, 5, 0.5, true);
+  EXPECT_EQ(top.indices(0, 0), 1);
+  EXPECT_NEAR(top.scores(1, 0), 4.0 / 5.0, 1e-15);
+}
+
 TEST(Bm25, HandWorkedScores) {
   // Lengths 3, 2, 1: avgdl 2. "سوريا" is in 2 of 3 documents: idf = ln(1 + 1.5 / 2.5) = ln 1.6.
   khabar::Bm25 index;
@@ -116,6 +228,33 @@ TEST(SharedPassages, RepeatedRunsAreEachReported) {
   EXPECT_EQ(passages[1].b_begin, 0u);
 }
 
+TEST(SharedPassages, RepetitiveTextsGiveTheFirstMaxPassagesRuns) {
+  // One word 40 times against it 30 times: a maximal run starts at (0, j) for j ≤ 27 and at
+  // (i, 0) for 1 ≤ i ≤ 37 (min_words 3), 65 runs, the one at (0, j) min(40, 30 − j) words long.
+  std::string a, b;
+  for (int i = 0; i < 40; ++i) a += "سوريا ";
+  for (int i = 0; i < 30; ++i) b += "سوريا ";
+  const khabar::Tokenizer tokenizer;
+  bool truncated = true;
+  const auto all = khabar::shared_passages(a, b, 3, tokenizer, 1000, &truncated);
+  EXPECT_FALSE(truncated);
+  ASSERT_EQ(all.size(), 65u);
+  EXPECT_EQ(all[0].n_words(), 30u);
+  EXPECT_EQ(all[27].b_begin, 27u);
+  EXPECT_EQ(all[27].n_words(), 3u);
+  EXPECT_EQ(all[28].a_begin, 1u);
+  EXPECT_EQ(all[28].n_words(), 30u);
+  const auto first = khabar::shared_passages(a, b, 3, tokenizer, 5, &truncated);
+  EXPECT_TRUE(truncated);
+  ASSERT_EQ(first.size(), 5u);
+  for (std::size_t k = 0; k < 5; ++k) {
+    EXPECT_EQ(first[k].a_begin, 0u);
+    EXPECT_EQ(first[k].b_begin, k);
+    EXPECT_EQ(first[k].n_words(), 30 - k);
+  }
+  EXPECT_THROW(khabar::shared_passages(a, b, 3, tokenizer, 0), khabar::InvalidOptionError);
+}
+
 }  // namespace
 
 #include <khabar/near_duplicates.hpp>
@@ -142,6 +281,34 @@ TEST(NearDuplicates, FindsEditedCopiesAndVerifiesExactly) {
   ASSERT_EQ(hits.size(), 2u);
   EXPECT_EQ(hits[0].first, 2u);  // itself, Jaccard 1
   EXPECT_EQ(hits[1].first, 0u);
+}
+
+TEST(NearDuplicates, TooManyPermutationsAreRefusedUpFront) {
+  khabar::NearDuplicateOptions options;
+  options.num_perm = 1000000;  // choosing its bands alone took hours
+  EXPECT_THROW(khabar::NearDuplicates{options}, khabar::InvalidOptionError);
+  options.num_perm = khabar::kMaxNumPerm;
+  EXPECT_NO_THROW(khabar::NearDuplicates{options});
+}
+
+TEST(NearDuplicates, IdenticalDocumentsGiveEveryPairOnceInOrder) {
+  // Every identical pair shares every band's bucket: each must be listed once, sorted.
+  std::vector<khabar::TextView> docs;
+  const std::string copy = "بوتين يستقبل الاسد في سوتشي اليوم";
+  for (int i = 0; i < 300; ++i) docs.emplace_back(i == 7 ? std::string_view("نص اخر مختلف تماما عن غيره") : std::string_view(copy));
+  khabar::NearDuplicates index;
+  index.add(docs, 2);
+  const auto pairs = index.pairs(2);
+  ASSERT_EQ(pairs.size(), 299u * 298u / 2);
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < 300; ++i)
+    for (std::size_t j = i + 1; j < 300; ++j) {
+      if (i == 7 || j == 7) continue;
+      ASSERT_EQ(pairs[k].first, i);
+      ASSERT_EQ(pairs[k].second, j);
+      ASSERT_EQ(pairs[k].jaccard, 1.0);
+      ++k;
+    }
 }
 
 TEST(NearDuplicates, SignaturesDependOnlyOnTheSeedAndText) {

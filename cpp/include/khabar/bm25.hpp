@@ -44,6 +44,7 @@ class Bm25 {
   double idf(std::int64_t document_frequency) const noexcept;
 
   /// The best `k` documents for each query (rows), best first, ties by lower index; -1/NaN pad.
+  /// No query has more than n_documents() hits: a larger `k` gives n_documents() columns.
   Neighbours search(const std::vector<TextView>& queries, std::size_t k,
                     std::size_t n_threads = 0) const;
 

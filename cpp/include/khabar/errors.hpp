@@ -39,6 +39,21 @@ class InvalidOptionError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+/// Thrown for a malformed sparse matrix: CSR buffers whose row pointers or column indices
+/// would make a reader step outside them (or, narrowed to 32 bits, name another column).
+/// Python: ValueError, as SciPy's check_format.
+class InvalidMatrixError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// Thrown before an allocation the request makes too large to succeed (more than the machine's
+/// memory allows), with what it would need. Python: MemoryError.
+class MemoryLimitError : public std::length_error {
+ public:
+  using std::length_error::length_error;
+};
+
 /// Thrown when a model is used before it is fitted. Python: sklearn's NotFittedError.
 class NotFittedError : public std::logic_error {
  public:

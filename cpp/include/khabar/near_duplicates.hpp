@@ -9,6 +9,12 @@
 
 namespace khabar {
 
+/// The most MinHash permutations NearDuplicates accepts. The estimate's standard error is
+/// sqrt(J(1 − J) / num_perm), under 1% already at 4,096, and candidates are verified exactly
+/// anyway; beyond it choosing the bands (lsh_bands, O(num_perm · log num_perm) integrals) and
+/// the signatures (4 bytes a permutation a document) cost more than they can bring.
+constexpr std::size_t kMaxNumPerm = 4096;
+
 struct NearDuplicateOptions {
   TokenizerOptions tokenizer{};
   double threshold = 0.8;        ///< Jaccard similarity of shingle sets that counts as a duplicate

@@ -20,10 +20,16 @@ struct Passage {
 
 /// Every maximal run of at least `min_words` consecutive tokens (as `tokenizer` produces them,
 /// word analyzer) that occurs in both UTF-8 texts: a run cannot be extended on either side.
-/// Found by indexing the min_words-grams of `b` and extending matches from `a` along their
-/// diagonal, so time is linear in the texts plus the number of matching positions. Sorted by
-/// position in `a`, then in `b`.
+/// Sorted by position in `a`, then in `b`, and at most `max_passages` of them: the first ones
+/// in that order; `*truncated` (when given) says whether more exist. Found by indexing the
+/// min_words-grams of `b` by the token before them and extending from `a` only the positions
+/// where a run starts, so time is linear in the texts plus the length of the runs reported —
+/// two texts of one repeated word hold |a| + |b| maximal runs of up to min(|a|, |b|) words,
+/// which the bound keeps from costing |a| × |b|.
+constexpr std::size_t kDefaultMaxPassages = 1000;
 std::vector<Passage> shared_passages(std::string_view a, std::string_view b, std::size_t min_words,
-                                     const Tokenizer& tokenizer);
+                                     const Tokenizer& tokenizer,
+                                     std::size_t max_passages = kDefaultMaxPassages,
+                                     bool* truncated = nullptr);
 
 }  // namespace khabar

@@ -1,0 +1,282 @@
+"""Hostile input (issue 15): malformed matrices, huge requests, texts built to be slow.
+
+Each case runs in a child process with a time limit and an address-space limit, so that a crash,
+a hang or a runaway allocation fails the test instead of killing or stalling pytest. The child
+prints what the call raised (or its result); the assertions are made here.
+"""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+GIB = 1 << 30
+
+PRELUDE = """
+import resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+import numpy as np
+import scipy.sparse as sp
+import khabar
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def main():
+{body}
+
+try:
+    print("returned", main())
+except BaseException as error:
+    print(f"{{type(error).__name__}}: {{error}}")
+"""
+
+
+def run_child(body: str, timeout: float = 120, memory: int = 4 * GIB) -> str:
+    """What the child printed: ``returned <value>`` or ``<ExceptionType>: <message>``."""
+    script = PRELUDE.format(limit=memory, body=textwrap.indent(textwrap.dedent(body), "    "))
+    env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the child did not finish within {timeout} s")
+    assert done.returncode == 0, (
+        f"the child died (exit status {done.returncode}):\n{done.stderr[-3000:]}"
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Crashes: malformed CSR matrices.
+
+MALFORMED = {
+    # name: (indptr, indices, n_cols, what the message says)
+    "column index = n_cols": ([0, 1, 2], [0, 3], 3, "column index 3 at position 1"),
+    "column index far beyond": ([0, 1, 2], [0, 1 << 30], 3, "outside [0, 3)"),
+    "negative column index": ([0, 1, 2], [-5, 1], 3, "column index -5"),
+    "decreasing indptr": ([0, 3, 1, 4], [0, 1, 2, 0], 3, "index pointer decreases at row 1"),
+    "indptr beyond nnz": ([0, 1, 1 << 30], [0, 1], 3, "last index pointer is 1073741824"),
+}
+
+
+def test_malformed_csr_is_a_value_error():
+    # All cases in one child (each would kill its process before the fix), both readers each.
+    out = run_child(f"""
+        outcomes = {{}}
+        for case, (indptr, indices, n_cols, _) in {MALFORMED!r}.items():
+            rows = len(indptr) - 1
+            for function in ("cosine_similarity", "top_k_similar"):
+                X = sp.csr_matrix(np.zeros((rows, n_cols)))
+                # Corrupted after construction, as SciPy's constructor only checks lengths.
+                X.indptr = np.array(indptr, dtype=np.int32)
+                X.indices = np.array(indices, dtype=np.int32)
+                X.data = np.ones(len(indices))
+                try:
+                    getattr(khabar, function)(X, sp.csr_matrix(np.ones((2, n_cols))))
+                    outcomes[case, function] = "accepted"
+                except ValueError as error:
+                    outcomes[case, function] = str(error)
+        return outcomes
+    """)
+    assert out.startswith("returned {"), out
+    outcomes = eval(out.removeprefix("returned "))
+    for case, (_, _, _, message) in MALFORMED.items():
+        for function in ("cosine_similarity", "top_k_similar"):
+            outcome = outcomes[case, function]
+            assert outcome.startswith("X: malformed CSR matrix:"), (case, function, outcome)
+            assert message in outcome, (case, function, outcome)
+
+
+def test_malformed_y_is_named():
+    out = run_child("""
+        Y = sp.csr_matrix(np.eye(3))
+        Y.indices[1] = 7
+        return khabar.top_k_similar(sp.csr_matrix(np.eye(3)), Y, k=2)
+    """)
+    assert out.startswith("ValueError: Y: malformed CSR matrix: column index 7"), out
+
+
+def test_int64_index_that_would_wrap_is_refused():
+    # 2**32 + 1 narrowed to int32 is 1: the scores would be those of a different matrix.
+    out = run_child("""
+        X = sp.csr_matrix(
+            (np.array([1.0, 1.0]), np.array([0, 2**32 + 1], dtype=np.int64),
+             np.array([0, 1, 2], dtype=np.int64)), shape=(2, 3))
+        assert X.indices.dtype == np.int64
+        return khabar.cosine_similarity(X).tolist()
+    """)
+    assert out.startswith("ValueError: X: malformed CSR matrix: column index 4294967297"), out
+
+
+def test_int64_indices_that_fit_give_the_scores_of_int32_ones():
+    out = run_child("""
+        from sklearn.metrics.pairwise import cosine_similarity
+        X = sp.random(30, 50, density=0.2, format="csr", random_state=0)
+        wide = sp.csr_matrix((X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)),
+                             shape=X.shape)
+        wide.indices = wide.indices.astype(np.int64)
+        wide.indptr = wide.indptr.astype(np.int64)
+        assert wide.indices.dtype == np.int64
+        np.testing.assert_allclose(khabar.cosine_similarity(wide), cosine_similarity(X),
+                                   atol=1e-12)
+        return "same"
+    """)
+    assert out == "returned same"
+
+
+# ---------------------------------------------------------------------------------------------
+# Memory blow-ups.
+
+
+def test_top_k_is_capped_at_the_rows_of_y():
+    out = run_child(
+        """
+        X = sp.random(1000, 50, density=0.2, format="csr", random_state=0)
+        Y = sp.random(20, 50, density=0.2, format="csr", random_state=1)
+        indices, scores = khabar.top_k_similar(X, Y, k=10**5)
+        from sklearn.metrics.pairwise import cosine_similarity
+        expected = -np.sort(-cosine_similarity(X, Y), axis=1)
+        np.testing.assert_allclose(np.nan_to_num(scores, nan=0.0), expected, atol=1e-12)
+        return indices.shape, peak_rss_mb() < 600
+    """,
+        memory=3 * GIB,
+    )
+    assert out == "returned ((1000, 20), True)", out
+
+
+def test_bm25_search_k_is_capped_at_the_corpus():
+    out = run_child(
+        """
+        docs = [f"سوريا كلمة{i}" for i in range(1000)]
+        index = khabar.BM25().fit(docs)
+        start = time.perf_counter()
+        indices, scores = index.search_many(["سوريا"], k=10**8)
+        hits = index.search("كلمة5", k=10**8)
+        return indices.shape, hits["doc"].tolist(), time.perf_counter() - start < 5
+    """,
+        memory=3 * GIB,
+    )
+    assert out == "returned ((1, 1000), [5], True)", out
+
+
+def test_huge_dense_cosine_is_refused_with_what_it_needs():
+    out = run_child("""
+        X = sp.random(50_000, 100, density=0.01, format="csr", random_state=0)
+        return khabar.cosine_similarity(X)
+    """)
+    # 50,000² doubles; refused on any machine with less than 40 GB of memory.
+    assert out.startswith("MemoryError: cosine_similarity of 50000 x 50000 rows needs 20.0 GB"), out
+    assert "use top_k_similar" in out
+
+
+def test_hashed_features_cost_no_memory_per_column():
+    out = run_child(
+        """
+        X = khabar.HashingVectorizer(n_features=2**31 - 1).transform(["سوريا روسيا", "روسيا"])
+        s = khabar.cosine_similarity(X)
+        indices, scores = khabar.top_k_similar(X, k=1)
+        return round(float(s[0, 1]), 12), indices.ravel().tolist(), peak_rss_mb() < 800
+    """,
+        memory=3 * GIB,
+    )
+    assert out == f"returned ({round(2**-0.5, 12)}, [1, 0], True)", out
+
+
+def test_near_duplicates_with_a_million_permutations_is_refused():
+    out = run_child(
+        """
+        start = time.perf_counter()
+        try:
+            khabar.NearDuplicates(num_perm=10**6).fit(["نص"])
+        except ValueError as error:
+            return str(error), time.perf_counter() - start < 5
+    """,
+        timeout=60,
+    )
+    assert out == "returned (\"The 'num_perm' parameter must be an int <= 4096, got 1000000\", True)", out
+
+
+def test_near_duplicate_candidates_are_not_kept_per_band():
+    # 3,000 identical documents: 4,498,500 pairs (108 MB as C++ pairs); candidates listed per
+    # band before de-duplication took bands × that.
+    out = run_child(
+        """
+        nd = khabar.NearDuplicates(n_threads=2).fit(["بوتين يستقبل الاسد في سوتشي"] * 3000)
+        bands = nd.bands_[0]
+        pairs = nd.pairs()
+        return len(pairs), bool((pairs["i"] < pairs["j"]).all()), bands > 5, peak_rss_mb() < 900
+    """,
+        timeout=300,
+        memory=3 * GIB,
+    )
+    assert out == "returned (4498500, True, True, True)", out
+
+
+def test_shared_passages_of_repetitive_texts_are_bounded():
+    # Two documents of one repeated word (200,000 times, 1.2 MB each): a maximal run starts at
+    # every position, 400,000 runs of up to 200,000 words; before, 13.6 s for 560 KB and
+    # 19 GiB of slices for Python. Now the first 1,000 (max_passages), sliced when read.
+    out = run_child(
+        """
+        import warnings
+        text = " ".join(["سوريا"] * 200_000)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            passages = khabar.shared_passages(text, text)
+        first = passages[0]
+        return (len(passages), first.n_words, passages[5].b_start, len(first.text_a),
+                [w.category.__name__ for w in caught], peak_rss_mb() < 1500)
+    """,
+        timeout=240,
+        memory=4 * GIB,
+    )
+    assert out == (
+        "returned (1000, 200000, 30, 1199999, ['TruncatedPassagesWarning'], True)"
+    ), out
+
+
+def test_combining_mark_texts_are_normalized_as_icu_would():
+    # Canonical ordering done before ICU for long sequences: the result of Unicode's algorithm
+    # (CPython's unicodedata as the oracle: NFKC, the fatha dropped, NFKC again).
+    out = run_child("""
+        import unicodedata
+        tokenizer = khabar.Tokenizer()
+        results = []
+        for text in ["a" + "\u0301\u064e" * 100, "a" + "\u064e\u0301\u0316" * 50 + " b",
+                     "a" + "\u0301" * 90 + "\u0640" * 90]:
+            expected = unicodedata.normalize(
+                "NFKC",
+                unicodedata.normalize("NFKC", text).replace("\u064e", "").replace("\u0640", ""),
+            )
+            results.append(tokenizer.tokenize(text) == expected.split())
+            spans = tokenizer.tokenize_with_spans(text)
+            results.append(spans[0][1:] == (0, len(text.split()[0])))
+        return results
+    """)
+    assert out == "returned [True, True, True, True, True, True]", out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"a" + "\u0301\u064e" * 1_000_000', '"a" + "\u0301" * 1_000_000 + "\u0640" * 1_000_000'],
+)
+def test_combining_mark_texts_take_linear_time(text):
+    # 4 MB of marks: before, 250 KB took 8 s (marks) and 64k marks 2.6 s (tatweel), growing
+    # as the square of the length, so this one document took minutes; now about a second.
+    out = run_child(
+        f"""
+        text = {text}
+        tokens = khabar.Tokenizer().tokenize_with_spans(text)
+        passages = khabar.shared_passages(text + " x", text + " x", min_words=1)
+        return len(tokens), tokens[0][1:], len(passages)
+    """,
+        timeout=240,
+    )
+    assert out == f"returned (1, (0, {len(eval(text))}), 1)", out
