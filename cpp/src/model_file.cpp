@@ -200,7 +200,9 @@ json options_to_json(const VectorizerOptions& o) {
   json tokenizer = {{"normalize", t.normalize},
                     {"normalizer", normalizer},
                     {"stopwords", t.stopwords},
-                    {"stemmer", t.stemmer == Stemmer::light10 ? json("light10") : json(nullptr)},
+                    {"stemmer", t.stemmer == Stemmer::light10  ? json("light10")
+                                : t.stemmer == Stemmer::khabar ? json("khabar")
+                                                               : json(nullptr)},
                     {"min_length", t.min_length},
                     {"ngram_range", {t.ngram_min, t.ngram_max}},
                     {"analyzer", analyzer_name(t.analyzer)},
@@ -260,9 +262,14 @@ VectorizerOptions options_from_json(const json& j) {
   o.tokenizer.normalize = t.at("normalize").get<bool>();
   o.tokenizer.stopwords = t.at("stopwords").get<std::vector<std::string>>();
   const json& stemmer = t.at("stemmer");
-  if (!stemmer.is_null() && stemmer.get<std::string>() != "light10")
+  if (stemmer.is_null())
+    o.tokenizer.stemmer = Stemmer::none;
+  else if (stemmer.is_string() && stemmer.get<std::string>() == "light10")
+    o.tokenizer.stemmer = Stemmer::light10;
+  else if (stemmer.is_string() && stemmer.get<std::string>() == "khabar")
+    o.tokenizer.stemmer = Stemmer::khabar;
+  else
     throw ModelFormatError("invalid model file: unknown stemmer " + stemmer.dump());
-  o.tokenizer.stemmer = stemmer.is_null() ? Stemmer::none : Stemmer::light10;
   o.tokenizer.min_length = size_from_json(t.at("min_length"), "min_length");
   const json& range = t.at("ngram_range");
   if (!range.is_array() || range.size() != 2)

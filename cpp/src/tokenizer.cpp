@@ -31,6 +31,8 @@ struct Workspace {
   std::string text_utf8;
   std::vector<std::size_t> byte_of_code_point;
   std::unique_ptr<icu::BreakIterator> word_breaks;
+  // Only KhabarStemmer::built_in() stems into it: one memory per thread and stemmer.
+  StemMemory stem_memory;
 
   icu::BreakIterator& breaks() {
     if (!word_breaks) {
@@ -83,6 +85,8 @@ std::vector<std::string> TokenList::to_vector() const {
 Tokenizer::Tokenizer(TokenizerOptions options)
     : options_(std::move(options)), normalizer_(options_.normalizer) {
   validate(options_);
+  // Built here, once per process, rather than inside the first document's tokenization.
+  if (options_.stemmer == Stemmer::khabar) KhabarStemmer::built_in();
   std::u16string decoded;
   for (const auto& word : options_.stopwords) {
     detail::decode_utf8(word, decoded);
@@ -304,7 +308,8 @@ void Tokenizer::select_words(std::u16string_view normalized,
 
   ws.words.clear();
   if (units) units->clear();
-  const bool stemming = options_.stemmer == Stemmer::light10;
+  const KhabarStemmer* khabar_stemmer =
+      options_.stemmer == Stemmer::khabar ? &KhabarStemmer::built_in() : nullptr;
   for (std::int32_t begin = breaks.first(), end = breaks.next(); end != icu::BreakIterator::DONE;
        begin = end, end = breaks.next()) {
     // Rule status below UBRK_WORD_NONE_LIMIT marks spaces and punctuation.
@@ -312,7 +317,10 @@ void Tokenizer::select_words(std::u16string_view normalized,
     std::u16string_view word =
         normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
     if (!stopword_index_.empty() && stopword_index_.count(word)) continue;
-    if (stemming) word = light10_stem(word);
+    if (options_.stemmer == Stemmer::light10)
+      word = light10_stem(word);
+    else if (khabar_stemmer)
+      word = khabar_stemmer->stem(word, ws.stem_memory);
     if (options_.min_length > 1 && detail::count_code_points(word) < options_.min_length) continue;
     ws.words.push_back(word);
     if (units) units->emplace_back(begin, end);

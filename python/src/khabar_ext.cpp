@@ -170,7 +170,8 @@ khabar::Analyzer analyzer_from_name(const std::string& name) {
 khabar::Stemmer stemmer_from_name(const std::optional<std::string>& name) {
   if (!name) return khabar::Stemmer::none;
   if (*name == "light10") return khabar::Stemmer::light10;
-  throw py::value_error("stemmer must be None or 'light10', got '" + *name + "'");
+  if (*name == "khabar") return khabar::Stemmer::khabar;
+  throw py::value_error("stemmer must be None, 'light10' or 'khabar', got '" + *name + "'");
 }
 
 khabar::TextErrors text_errors_from_name(const std::string& name) {
@@ -769,6 +770,10 @@ PYBIND11_MODULE(_core, m) {
   m.def("light10_stem", [](py::handle word) {
     const py::object checked = well_formed(word, std::nullopt, khabar::TextErrors::strict);
     return khabar::light10_stem(text_view(checked));
+  });
+  m.def("khabar_stem", [](py::handle word) {
+    const py::object checked = well_formed(word, std::nullopt, khabar::TextErrors::strict);
+    return khabar::khabar_stem(text_view(checked));
   });
   m.def("arabic_stopwords", &khabar::arabic_stopwords);
 }

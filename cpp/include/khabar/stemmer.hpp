@@ -1,9 +1,58 @@
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 namespace khabar {
+namespace detail {
+
+/// Word → stem look-ups on the stemmer's hot path: open addressing with linear probing in one
+/// array, so a look-up touches one slot (and the word's text) instead of chasing hash-node
+/// pointers. Keys and values are views into storage the owner keeps alive.
+class WordStemTable {
+ public:
+  static std::uint64_t hash_of(std::u16string_view word) noexcept;
+  void insert(std::u16string_view word, std::u16string_view stem);
+  /// The stem of `word` (whose hash_of is `hash`), or an empty view with a null data pointer
+  /// when it is not in the table.
+  std::u16string_view find(std::u16string_view word, std::uint64_t hash) const noexcept;
+  std::size_t size() const noexcept { return size_; }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    const char16_t* word = nullptr;
+    const char16_t* stem = nullptr;
+    std::uint32_t word_size = 0;
+    std::uint32_t stem_size = 0;
+  };
+  void grow();
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace detail
+
+/// The stems of the words a KhabarStemmer found outside its lexicon, kept by the caller so that
+/// each is analysed once (news vocabularies are Zipfian: most unknown words come back). Used by
+/// one thread at a time and with one stemmer; stems handed out stay valid as long as it lives.
+class StemMemory {
+ public:
+  explicit StemMemory(std::size_t capacity = std::size_t{1} << 20) : capacity_(capacity) {}
+  std::size_t size() const noexcept { return stems_.size(); }
+
+ private:
+  friend class KhabarStemmer;
+  std::size_t capacity_;
+  std::deque<std::u16string> words_;
+  detail::WordStemTable stems_;
+};
 
 /// The Light10 stemmer (Larkey, Ballesteros & Connell, "Light Stemming for Arabic Information
 /// Retrieval", 2007) with the exact rules of Lucene's ArabicStemmer: strip at most one prefix of
@@ -16,5 +65,83 @@ std::u16string_view light10_stem(std::u16string_view word);
 
 /// UTF-8 convenience form. Throws InvalidTextError on invalid UTF-8.
 std::string light10_stem(std::string_view word);
+
+/// One word of a stemmer lexicon and how often it occurs in the corpus the lexicon was counted
+/// on (normalized as the text to stem is).
+struct LexiconEntry {
+  std::string word;
+  std::uint32_t count = 0;
+};
+
+/// khabar's Arabic news stemmer (`stemmer="khabar"`): a light stemmer whose every cut is checked
+/// against a lexicon, and which never changes a known proper name.
+///
+/// 1. A known name (or a name behind the clitics و ف ب ل ك لل) stems to the name as listed:
+///    لروسيا → روسيا, للسودان → السودان, لبنان stays لبنان.
+/// 2. Proclitics: the conjunction و/ف, then the preposition ب/ل/ك or the article (ال, لل).
+/// 3. Suffixes: one pronoun (هما كما هم هن كم كن ها نا ني ه ك; ت before it read as ة), then
+///    one of ات ون ين ان وا ت (ات and ت may give back ة), then ة, the accusative alef, the
+///    nisba ي, the future س and a broken-plural pattern (أفعال فعول فعلاء مفاعل فعال), then an
+///    imperfect prefix (with the hollow-verb alef: يقول → قال).
+/// Each cut is kept only when what remains is a word of the lexicon at least as common as the
+/// thresholds say relative to the word before the cut (evidence = count of the form alone plus
+/// with the article), so وزير stays وزير (زير is rare) while وقال becomes قال. Stems are at least
+/// three letters (two for the article). Expects text normalized with khabar's default flags,
+/// which is how its data is spelled.
+///
+/// The lexicon's words are stemmed once at construction, so stemming a known word is one hash
+/// look-up; a StemMemory given to stem() keeps the stems of the other words. Immutable after
+/// construction and safe to share between threads. A stem is a view into `word`, into the
+/// stemmer's storage or into the memory, valid as long as they are.
+class KhabarStemmer {
+ public:
+  /// A stemmer on the given names (UTF-8, stemmed to themselves) and lexicon, both normalized
+  /// as the text will be.
+  KhabarStemmer(const std::vector<std::string>& names, const std::vector<LexiconEntry>& lexicon);
+
+  /// The stemmer on khabar's data, built on first use: ICU's Arabic (`ar` locale) display names
+  /// of regions and time-zone cities (single words), the names learned from the UD Arabic-PADT
+  /// development split (cpp/data/names-ar-padt.txt) and a lexicon counted on the ANT corpus
+  /// (cpp/data/lexicon-ar.tsv), all normalized with khabar's default Normalizer.
+  static const KhabarStemmer& built_in();
+
+  std::u16string_view stem(std::u16string_view word) const;
+  /// The same stem; a word outside the lexicon is analysed once and then found in `memory`
+  /// (until it holds its capacity of words).
+  std::u16string_view stem(std::u16string_view word, StemMemory& memory) const;
+  /// UTF-8 convenience form. Throws InvalidTextError on invalid UTF-8.
+  std::string stem(std::string_view word) const;
+
+  /// Whether `word` (normalized) is one of the stemmer's proper names.
+  bool is_name(std::u16string_view word) const { return names_.count(word) != 0; }
+  std::size_t name_count() const noexcept { return names_.size(); }
+  std::size_t lexicon_size() const noexcept { return counts_.size(); }
+
+  KhabarStemmer(const KhabarStemmer&) = delete;
+  KhabarStemmer& operator=(const KhabarStemmer&) = delete;
+
+ private:
+  std::u16string_view keep(std::u16string word);
+  std::u16string_view analyze(std::u16string_view word) const;
+  std::u16string_view name_behind_clitics(std::u16string_view word) const;
+  std::uint64_t count(std::u16string_view word) const;
+  std::uint64_t evidence(std::u16string_view word) const;
+  std::u16string_view stored(std::u16string_view word) const;
+  bool accepts(std::u16string_view candidate, std::u16string_view current, double ratio) const;
+
+  std::deque<std::u16string> storage_;  // a deque never moves its strings: views stay valid
+  std::unordered_set<std::u16string_view> names_;
+  std::unordered_map<std::u16string_view, std::uint32_t> counts_;
+  detail::WordStemTable lexicon_stems_;
+};
+
+/// KhabarStemmer::built_in().stem(word).
+std::u16string_view khabar_stem(std::u16string_view word);
+std::string khabar_stem(std::string_view word);
+
+/// The Arabic names khabar reads from ICU's `ar` locale data (regions: countries, continents and
+/// sub-regions; exemplar cities of the canonical time zones), one-word names only, as ICU
+/// writes them (not normalized).
+std::vector<std::string> icu_arabic_place_names();
 
 }  // namespace khabar

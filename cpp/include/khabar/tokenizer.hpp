@@ -18,7 +18,8 @@ namespace khabar {
 /// character n-grams with scikit-learn's "char" / "char_wb" semantics.
 enum class Analyzer { word, character, character_wb };
 
-enum class Stemmer { none, light10 };
+/// `light10`: Lucene's Light10, bit for bit; `khabar`: KhabarStemmer::built_in() (stemmer.hpp).
+enum class Stemmer { none, light10, khabar };
 
 struct TokenizerOptions {
   bool normalize = true;  ///< apply `normalizer` before segmentation
@@ -100,7 +101,7 @@ struct InternedDocuments {
   std::vector<std::vector<std::uint32_t>> ids;  ///< per document: its tokens' ids, in order
 };
 
-/// Arabic-aware tokenizer: Normalizer → ICU word BreakIterator (UAX #29) → stopwords → Light10
+/// Arabic-aware tokenizer: Normalizer → ICU word BreakIterator (UAX #29) → stopwords → stemmer
 /// → min_length → n-grams. Immutable after construction and safe to share between threads.
 class Tokenizer {
  public:
