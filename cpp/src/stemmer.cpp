@@ -380,16 +380,18 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   // Broken plurals of the commonest patterns, back to the singular when that is more common.
   std::array<std::u16string_view, 2> singulars{};
   Spelling first, second;
+  // An imperfect verb (يقول تقوم نزور) has the shape of فعول: not read as a plural.
+  const bool imperfect_shape = w[0] == kYeh || w[0] == kTeh || w[0] == kNoon;
   if (w.size() == 5 && w[0] == kAlef && w[3] == kAlef) {  // أفعال → فعل
     singulars[0] = (first << w[1] << w[2] << w[4]).view();
-  } else if (w.size() == 4 && w[2] == kWaw) {  // فعول → فعل
+  } else if (w.size() == 4 && w[2] == kWaw && !imperfect_shape) {  // فعول → فعل
     singulars[0] = (first << w[0] << w[1] << w[3]).view();
   } else if (w.size() == 5 && w[3] == kAlef && w[4] == kHamza) {  // فعلاء → فعيل
     singulars[0] = (first << w[0] << w[1] << kYeh << w[2]).view();
   } else if (w.size() == 5 && w[0] == kMeem && w[2] == kAlef) {  // مفاعل → مفعل, مفعلة
     singulars[0] = (first << kMeem << w[1] << w[3] << w[4]).view();
     singulars[1] = (second << kMeem << w[1] << w[3] << w[4] << kHeh).view();
-  } else if (w.size() == 4 && w[2] == kAlef) {  // فعال → فعل
+  } else if (w.size() == 4 && w[2] == kAlef && w[0] != kYeh) {  // فعال → فعل
     singulars[0] = (first << w[0] << w[1] << w[3]).view();
   }
   std::u16string_view singular;
