@@ -102,10 +102,20 @@ bool is_single_arabic_word(const icu::UnicodeString& name) {
 }  // namespace
 
 namespace detail {
+namespace {
+
+// Words are a few units long: a plain loop beats a call to memcmp.
+bool same_units(std::u16string_view word, const char16_t* other) noexcept {
+  for (std::size_t i = 0; i < word.size(); ++i)
+    if (word[i] != other[i]) return false;
+  return true;
+}
+
+}  // namespace
 
 // Four UTF-16 units per multiply (a word is a few units, so this is one to three rounds), then
 // a final mix so that the low bits used as the slot index depend on every unit.
-std::uint64_t WordStemTable::hash_of(std::u16string_view word) noexcept {
+std::uint64_t WordTable::hash_of(std::u16string_view word) noexcept {
   std::uint64_t hash = 0x9e3779b97f4a7c15ULL ^ word.size();
   std::size_t i = 0;
   for (; i + 4 <= word.size(); i += 4) {
@@ -122,46 +132,52 @@ std::uint64_t WordStemTable::hash_of(std::u16string_view word) noexcept {
   return hash ^ (hash >> 32);
 }
 
-void WordStemTable::grow() {
+void WordTable::Entry::set_stem(std::u16string_view s) noexcept {
+  // A non-null pointer marks the stem as set, even when it is empty.
+  static constexpr char16_t kNothing = 0;
+  stem = s.data() ? s.data() : &kNothing;
+  stem_size = static_cast<std::uint32_t>(s.size());
+}
+
+void WordTable::grow() {
   std::vector<Slot> old = std::move(slots_);
   slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
   const std::size_t mask = slots_.size() - 1;
   for (const Slot& slot : old) {
-    if (!slot.word) continue;
+    if (!slot.entry.word) continue;
     std::size_t i = slot.hash & mask;
-    while (slots_[i].word) i = (i + 1) & mask;
+    while (slots_[i].entry.word) i = (i + 1) & mask;
     slots_[i] = slot;
   }
 }
 
-void WordStemTable::insert(std::u16string_view word, std::u16string_view stem) {
+WordTable::Entry& WordTable::insert(std::u16string_view word) {
   if ((size_ + 1) * 2 > slots_.size()) grow();  // at most half full: short probe runs
   const std::uint64_t hash = hash_of(word);
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = hash & mask;
-  while (slots_[i].word) {
-    const Slot& slot = slots_[i];
-    if (slot.hash == hash && std::u16string_view(slot.word, slot.word_size) == word) return;
-    i = (i + 1) & mask;
+  for (; slots_[i].entry.word; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.hash == hash && slot.entry.word_view() == word) return slot.entry;
   }
-  // A non-null pointer marks the slot used, even for an empty stem.
-  static constexpr char16_t kNothing = 0;
-  slots_[i] = Slot{hash, word.data(), stem.data() ? stem.data() : &kNothing,
-                   static_cast<std::uint32_t>(word.size()), static_cast<std::uint32_t>(stem.size())};
+  slots_[i].hash = hash;
+  slots_[i].entry.word = word.data();
+  slots_[i].entry.word_size = static_cast<std::uint32_t>(word.size());
   ++size_;
+  return slots_[i].entry;
 }
 
-std::u16string_view WordStemTable::find(std::u16string_view word,
+const WordTable::Entry* WordTable::find(std::u16string_view word,
                                         std::uint64_t hash) const noexcept {
-  if (slots_.empty()) return {};
+  if (slots_.empty()) return nullptr;
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = hash & mask; slots_[i].word; i = (i + 1) & mask) {
+  for (std::size_t i = hash & mask; slots_[i].entry.word; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.hash == hash && slot.word_size == word.size() &&
-        std::equal(word.begin(), word.end(), slot.word))
-      return {slot.stem, slot.stem_size};
+    if (slot.hash == hash && slot.entry.word_size == word.size() &&
+        same_units(word, slot.entry.word))
+      return &slot.entry;
   }
-  return {};
+  return nullptr;
 }
 
 }  // namespace detail
@@ -234,27 +250,35 @@ std::u16string_view KhabarStemmer::keep(std::u16string word) {
 KhabarStemmer::KhabarStemmer(const std::vector<std::string>& names,
                              const std::vector<LexiconEntry>& lexicon) {
   std::u16string units;
+  auto entry_of = [&](const std::string& word) -> detail::WordTable::Entry* {
+    detail::decode_utf8(word, units);
+    if (units.empty() || units.size() > kMaximumWordUnits) return nullptr;
+    if (const detail::WordTable::Entry* known = words_.find(units))
+      return const_cast<detail::WordTable::Entry*>(known);
+    return &words_.insert(keep(units));
+  };
   for (const std::string& name : names) {
-    detail::decode_utf8(name, units);
-    if (!units.empty() && !names_.count(units)) names_.insert(keep(units));
+    detail::WordTable::Entry* entry = entry_of(name);
+    if (entry && !entry->name) {
+      entry->name = true;
+      ++name_count_;
+    }
   }
-  counts_.reserve(lexicon.size());
-  for (const LexiconEntry& entry : lexicon) {
-    detail::decode_utf8(entry.word, units);
-    if (units.empty() || units.size() > kMaximumWordUnits) continue;
-    auto found = counts_.find(units);
-    if (found != counts_.end())
-      found->second += entry.count;
-    else
-      counts_.emplace(keep(units), entry.count);
+  for (const LexiconEntry& word : lexicon) {
+    detail::WordTable::Entry* entry = entry_of(word.word);
+    if (!entry) continue;
+    lexicon_size_ += entry->count == 0;
+    entry->count += word.count;
   }
-  for (const auto& [word, count] : counts_) lexicon_stems_.insert(word, analyze(word));
+  // Every known word is stemmed once, here: stem() is then one look-up for them.
+  words_.for_each([&](std::u16string_view word, detail::WordTable::Entry& entry) {
+    entry.set_stem(analyze(word));
+  });
 }
 
 std::uint64_t KhabarStemmer::count(std::u16string_view word) const {
-  if (word.empty()) return 0;
-  const auto found = counts_.find(word);
-  return found == counts_.end() ? 0 : found->second;
+  const detail::WordTable::Entry* entry = words_.find(word);
+  return entry ? entry->count : 0;
 }
 
 // How much the lexicon supports `word` being a word: its count alone and with the article
@@ -267,9 +291,11 @@ std::uint64_t KhabarStemmer::evidence(std::u16string_view word) const {
 // `word` as a view into the lexicon, for a candidate assembled on the stack: accepted
 // candidates have evidence, so the word or its definite form is a lexicon key.
 std::u16string_view KhabarStemmer::stored(std::u16string_view word) const {
-  if (const auto found = counts_.find(word); found != counts_.end()) return found->first;
-  const auto found = counts_.find((Spelling() << kArticle << word).view());
-  return found == counts_.end() ? std::u16string_view() : found->first.substr(kArticle.size());
+  if (const detail::WordTable::Entry* entry = words_.find(word); entry && entry->count)
+    return entry->word_view();
+  const detail::WordTable::Entry* definite = words_.find((Spelling() << kArticle << word).view());
+  return definite && definite->count ? definite->word_view().substr(kArticle.size())
+                                     : std::u16string_view();
 }
 
 bool KhabarStemmer::accepts(std::u16string_view candidate, std::u16string_view current,
@@ -281,26 +307,33 @@ bool KhabarStemmer::accepts(std::u16string_view candidate, std::u16string_view c
 
 // The name that `word` is, possibly behind و/ف, ب/ل/ك and the article: the name as listed.
 std::u16string_view KhabarStemmer::name_behind_clitics(std::u16string_view word) const {
-  if (const auto found = names_.find(word); found != names_.end()) return *found;
+  auto name = [this](std::u16string_view candidate) -> std::u16string_view {
+    const detail::WordTable::Entry* entry = words_.find(candidate);
+    return entry && entry->name ? entry->word_view() : std::u16string_view();
+  };
+  if (const std::u16string_view found = name(word); !found.empty()) return found;
   for (std::u16string_view conjunction : {u"", u"و", u"ف"}) {
     if (!starts_with(word, conjunction)) continue;
     const std::u16string_view after_conjunction = word.substr(conjunction.size());
     for (std::u16string_view preposition : {u"", u"ب", u"ل", u"ك"}) {
       if (!starts_with(after_conjunction, preposition)) continue;
+      if (conjunction.empty() && preposition.empty()) continue;  // the word itself: done above
       const std::u16string_view rest = after_conjunction.substr(preposition.size());
       if (rest.size() < 2) continue;
-      if (const auto found = names_.find(rest); found != names_.end()) return *found;
-      if (starts_with(rest, kArticle)) {
-        if (const auto found = names_.find(rest.substr(2)); found != names_.end()) return *found;
+      if (const std::u16string_view found = name(rest); !found.empty()) return found;
+      if (starts_with(rest, kArticle) && rest.size() > 3) {
+        if (const std::u16string_view found = name(rest.substr(2)); !found.empty()) return found;
       }
       // ل + ال is written لل: للسودان is ل + السودان.
-      if (preposition == u"ل" && !rest.empty() && rest[0] == kLam) {
-        if (const auto found = names_.find((Spelling() << kAlef << rest).view());
-            found != names_.end())
-          return *found;
+      if (preposition == u"ل" && rest[0] == kLam) {
+        if (const std::u16string_view found = name((Spelling() << kAlef << rest).view());
+            !found.empty())
+          return found;
       }
     }
   }
+  // The article before a name listed without it.
+  if (starts_with(word, kArticle) && word.size() > 3) return name(word.substr(2));
   return {};
 }
 
@@ -414,15 +447,16 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
 
 std::u16string_view KhabarStemmer::stem(std::u16string_view word) const {
   if (word.size() <= 2) return word;
-  const std::u16string_view known = lexicon_stems_.find(word, detail::WordStemTable::hash_of(word));
-  return known.data() ? known : analyze(word);
+  const detail::WordTable::Entry* known = words_.find(word);
+  return known ? known->stem_view() : analyze(word);
 }
 
 std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& memory) const {
   if (word.size() <= 2) return word;
-  const std::uint64_t hash = detail::WordStemTable::hash_of(word);
-  if (const std::u16string_view known = lexicon_stems_.find(word, hash); known.data()) return known;
-  if (const std::u16string_view known = memory.stems_.find(word, hash); known.data()) return known;
+  const std::uint64_t hash = detail::WordTable::hash_of(word);
+  if (const detail::WordTable::Entry* known = words_.find(word, hash)) return known->stem_view();
+  if (const detail::WordTable::Entry* known = memory.stems_.find(word, hash))
+    return known->stem_view();
   const std::u16string_view stem = analyze(word);
   if (memory.stems_.size() >= memory.capacity_) return stem;
   const std::u16string_view key = memory.words_.emplace_back(word);
@@ -431,7 +465,7 @@ std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& me
       stem.data() >= word.data() && stem.data() + stem.size() <= word.data() + word.size();
   const std::u16string_view kept =
       inside ? key.substr(static_cast<std::size_t>(stem.data() - word.data()), stem.size()) : stem;
-  memory.stems_.insert(key, kept);
+  memory.stems_.insert(key).set_stem(kept);
   return kept;
 }
 

@@ -4,33 +4,49 @@
 #include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 namespace khabar {
 namespace detail {
 
-/// Word → stem look-ups on the stemmer's hot path: open addressing with linear probing in one
-/// array, so a look-up touches one slot (and the word's text) instead of chasing hash-node
-/// pointers. Keys and values are views into storage the owner keeps alive.
-class WordStemTable {
+/// The stemmer's words: open addressing with linear probing in one array, so that a look-up
+/// touches one slot (and the word's text) instead of chasing hash-node pointers. Each word has
+/// its stem, its lexicon count and whether it is a name. Words and stems are views into storage
+/// the owner keeps alive.
+class WordTable {
  public:
+  struct Entry {
+    const char16_t* word = nullptr;  ///< null in an empty slot
+    std::uint32_t word_size = 0;
+    const char16_t* stem = nullptr;  ///< null until a stem is set
+    std::uint32_t stem_size = 0;
+    std::uint32_t count = 0;
+    bool name = false;
+    std::u16string_view word_view() const noexcept { return {word, word_size}; }
+    std::u16string_view stem_view() const noexcept { return {stem, stem_size}; }
+    void set_stem(std::u16string_view s) noexcept;
+  };
+
   static std::uint64_t hash_of(std::u16string_view word) noexcept;
-  void insert(std::u16string_view word, std::u16string_view stem);
-  /// The stem of `word` (whose hash_of is `hash`), or an empty view with a null data pointer
-  /// when it is not in the table.
-  std::u16string_view find(std::u16string_view word, std::uint64_t hash) const noexcept;
+  /// The entry of `word`, added (empty) when it is not there yet.
+  Entry& insert(std::u16string_view word);
+  const Entry* find(std::u16string_view word, std::uint64_t hash) const noexcept;
+  const Entry* find(std::u16string_view word) const noexcept {
+    return word.empty() ? nullptr : find(word, hash_of(word));
+  }
   std::size_t size() const noexcept { return size_; }
+  /// Calls f(word, entry) for every word, in no particular order.
+  template <typename F>
+  void for_each(F&& f) {
+    for (Slot& slot : slots_)
+      if (slot.entry.word) f(slot.entry.word_view(), slot.entry);
+  }
 
  private:
   struct Slot {
     std::uint64_t hash = 0;
-    const char16_t* word = nullptr;
-    const char16_t* stem = nullptr;
-    std::uint32_t word_size = 0;
-    std::uint32_t stem_size = 0;
+    Entry entry;
   };
   void grow();
   std::vector<Slot> slots_;
@@ -51,7 +67,7 @@ class StemMemory {
   friend class KhabarStemmer;
   std::size_t capacity_;
   std::deque<std::u16string> words_;
-  detail::WordStemTable stems_;
+  detail::WordTable stems_;
 };
 
 /// The Light10 stemmer (Larkey, Ballesteros & Connell, "Light Stemming for Arabic Information
@@ -113,9 +129,12 @@ class KhabarStemmer {
   std::string stem(std::string_view word) const;
 
   /// Whether `word` (normalized) is one of the stemmer's proper names.
-  bool is_name(std::u16string_view word) const { return names_.count(word) != 0; }
-  std::size_t name_count() const noexcept { return names_.size(); }
-  std::size_t lexicon_size() const noexcept { return counts_.size(); }
+  bool is_name(std::u16string_view word) const {
+    const detail::WordTable::Entry* entry = words_.find(word);
+    return entry && entry->name;
+  }
+  std::size_t name_count() const noexcept { return name_count_; }
+  std::size_t lexicon_size() const noexcept { return lexicon_size_; }
 
   KhabarStemmer(const KhabarStemmer&) = delete;
   KhabarStemmer& operator=(const KhabarStemmer&) = delete;
@@ -130,9 +149,9 @@ class KhabarStemmer {
   bool accepts(std::u16string_view candidate, std::u16string_view current, double ratio) const;
 
   std::deque<std::u16string> storage_;  // a deque never moves its strings: views stay valid
-  std::unordered_set<std::u16string_view> names_;
-  std::unordered_map<std::u16string_view, std::uint32_t> counts_;
-  detail::WordStemTable lexicon_stems_;
+  detail::WordTable words_;             // names and lexicon words, with their stems
+  std::size_t name_count_ = 0;
+  std::size_t lexicon_size_ = 0;
 };
 
 /// KhabarStemmer::built_in().stem(word).
