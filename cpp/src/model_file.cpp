@@ -200,6 +200,7 @@ json options_to_json(const VectorizerOptions& o) {
   json tokenizer = {{"normalize", t.normalize},
                     {"normalizer", normalizer},
                     {"stopwords", t.stopwords},
+                    {"stem_exclusion", t.stem_exclusion},
                     {"stemmer", t.stemmer == Stemmer::light10  ? json("light10")
                                 : t.stemmer == Stemmer::khabar ? json("khabar")
                                                                : json(nullptr)},
@@ -261,6 +262,9 @@ VectorizerOptions options_from_json(const json& j) {
         n.at("lowercase").get<bool>()};
   o.tokenizer.normalize = t.at("normalize").get<bool>();
   o.tokenizer.stopwords = t.at("stopwords").get<std::vector<std::string>>();
+  // Files written before stem_exclusion existed have none.
+  if (t.contains("stem_exclusion"))
+    o.tokenizer.stem_exclusion = t.at("stem_exclusion").get<std::vector<std::string>>();
   const json& stemmer = t.at("stemmer");
   if (stemmer.is_null())
     o.tokenizer.stemmer = Stemmer::none;

@@ -61,8 +61,9 @@ void validate(const TokenizerOptions& options) {
   if (options.ngram_min < 1 || options.ngram_min > options.ngram_max)
     throw InvalidOptionError("ngram_range must satisfy 1 <= min_n <= max_n");
   if (options.analyzer != Analyzer::word &&
-      (!options.stopwords.empty() || options.stemmer != Stemmer::none))
-    throw InvalidOptionError("stopwords and stemmer apply only to the word analyzer");
+      (!options.stopwords.empty() || options.stemmer != Stemmer::none ||
+       !options.stem_exclusion.empty()))
+    throw InvalidOptionError("stopwords, stemmer and stem_exclusion apply only to the word analyzer");
 }
 
 }  // namespace
@@ -88,23 +89,30 @@ Tokenizer::Tokenizer(TokenizerOptions options)
   // Built here, once per process, rather than inside the first document's tokenization.
   if (options_.stemmer == Stemmer::khabar) KhabarStemmer::built_in();
   std::u16string decoded;
-  for (const auto& word : options_.stopwords) {
-    detail::decode_utf8(word, decoded);
-    std::u16string normalized;
-    if (options_.normalize)
-      normalizer_.normalize(decoded, normalized);
-    else
-      normalized = decoded;
-    normalized_stopwords_.push_back(std::move(normalized));
-  }
-  rebuild_stopword_index();
+  auto normalized_words = [&](const std::vector<std::string>& words) {
+    std::vector<std::u16string> out;
+    for (const auto& word : words) {
+      detail::decode_utf8(word, decoded);
+      std::u16string normalized;
+      if (options_.normalize)
+        normalizer_.normalize(decoded, normalized);
+      else
+        normalized = decoded;
+      out.push_back(std::move(normalized));
+    }
+    return out;
+  };
+  normalized_stopwords_ = normalized_words(options_.stopwords);
+  normalized_stem_exclusion_ = normalized_words(options_.stem_exclusion);
+  rebuild_indexes();
 }
 
 Tokenizer::Tokenizer(const Tokenizer& other)
     : options_(other.options_),
       normalizer_(other.normalizer_),
-      normalized_stopwords_(other.normalized_stopwords_) {
-  rebuild_stopword_index();
+      normalized_stopwords_(other.normalized_stopwords_),
+      normalized_stem_exclusion_(other.normalized_stem_exclusion_) {
+  rebuild_indexes();
 }
 
 Tokenizer& Tokenizer::operator=(const Tokenizer& other) {
@@ -115,9 +123,11 @@ Tokenizer& Tokenizer::operator=(const Tokenizer& other) {
   return *this;
 }
 
-void Tokenizer::rebuild_stopword_index() {
+void Tokenizer::rebuild_indexes() {
   stopword_index_.clear();
   for (const auto& word : normalized_stopwords_) stopword_index_.insert(word);
+  stem_exclusion_index_.clear();
+  for (const auto& word : normalized_stem_exclusion_) stem_exclusion_index_.insert(word);
 }
 
 std::u16string_view Tokenizer::normalized_text(TextView text, bool with_spans) const {
@@ -317,10 +327,14 @@ void Tokenizer::select_words(std::u16string_view normalized,
     std::u16string_view word =
         normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
     if (!stopword_index_.empty() && stopword_index_.count(word)) continue;
-    if (options_.stemmer == Stemmer::light10)
+    const bool excluded = !stem_exclusion_index_.empty() && stem_exclusion_index_.count(word);
+    if (excluded) {
+      // left as written (normalized)
+    } else if (options_.stemmer == Stemmer::light10) {
       word = light10_stem(word);
-    else if (khabar_stemmer)
+    } else if (khabar_stemmer) {
       word = khabar_stemmer->stem(word, ws.stem_memory);
+    }
     if (options_.min_length > 1 && detail::count_code_points(word) < options_.min_length) continue;
     ws.words.push_back(word);
     if (units) units->emplace_back(begin, end);

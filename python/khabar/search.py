@@ -29,6 +29,7 @@ class BM25:
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
         stemmer: str | None = None,
+        stem_exclusion: Any = None,
         min_length: int = 1,
         errors: str = "strict",
         n_threads: int = 0,
@@ -38,6 +39,7 @@ class BM25:
         self.normalize = normalize
         self.stopwords = stopwords
         self.stemmer = stemmer
+        self.stem_exclusion = stem_exclusion
         self.min_length = min_length
         self.errors = errors
         self.n_threads = n_threads
@@ -52,6 +54,7 @@ class BM25:
             stemmer=self.stemmer,
             min_length=self.min_length,
             errors=self.errors,
+            stem_exclusion=self.stem_exclusion,
         )
         index = _core.Bm25(tokenizer._core_options(), float(self.k1), float(self.b))
         index.fit(list(docs), self.n_threads)

@@ -142,9 +142,14 @@ class Tokenizer:
         Ill-formed text (invalid UTF-8 in ``bytes``, lone surrogates in ``str``) raises
         ValueError naming the document and offset, or with "replace" reads as U+FFFD exactly as
         ``bytes.decode("utf-8", "replace")`` does (offsets still index the original text).
+    stem_exclusion : None or iterable of str
+        Words the stemmer leaves as they are (Lucene's stem exclusion set), for any stemmer;
+        normalized with the same flags as the text before matching.
 
     >>> Tokenizer(stopwords="arabic", stemmer="light10").tokenize("والمحادثات في سوتشي")
     ['محادث', 'سوتش']
+    >>> Tokenizer(stemmer="light10", stem_exclusion=["سوتشي"]).tokenize("والمحادثات في سوتشي")
+    ['محادث', 'في', 'سوتشي']
 
     Instances are callable (``tok(text)`` is ``tok.tokenize(text)``), picklable and safe to
     share between threads.
@@ -159,6 +164,7 @@ class Tokenizer:
         ngram_range: tuple[int, int] = (1, 1),
         analyzer: str = "word",
         errors: str = "strict",
+        stem_exclusion: Iterable[str] | None = None,
     ) -> None:
         self.normalize = normalize
         self.stopwords = stopwords
@@ -167,6 +173,7 @@ class Tokenizer:
         self.ngram_range = ngram_range
         self.analyzer = analyzer
         self.errors = errors
+        self.stem_exclusion = stem_exclusion
         self._core = _core.Tokenizer(self._core_options())
 
     def _core_options(self) -> dict[str, Any]:
@@ -190,6 +197,18 @@ class Tokenizer:
             bad = [w for w in stopwords if not isinstance(w, str)]
             if bad:
                 raise TypeError(f"stopwords must be strings, got {bad[0]!r}")
+        if self.stem_exclusion is None:
+            stem_exclusion: list[str] = []
+        elif isinstance(self.stem_exclusion, (str, bytes)):
+            raise TypeError(
+                "stem_exclusion must be an iterable of words, not a single string "
+                f"({self.stem_exclusion!r}); wrap it in a list"
+            )
+        else:
+            stem_exclusion = list(self.stem_exclusion)
+            bad = [w for w in stem_exclusion if not isinstance(w, str)]
+            if bad:
+                raise TypeError(f"stem_exclusion must hold strings, got {bad[0]!r}")
         if not isinstance(self.min_length, int) or self.min_length < 1:
             raise ValueError(f"min_length must be an int >= 1, got {self.min_length!r}")
         try:
@@ -207,6 +226,7 @@ class Tokenizer:
             "normalizer": flags,
             "stopwords": stopwords,
             "stemmer": self.stemmer,
+            "stem_exclusion": stem_exclusion,
             "min_length": self.min_length,
             "ngram_min": low,
             "ngram_max": high,
@@ -223,6 +243,7 @@ class Tokenizer:
             "ngram_range": self.ngram_range,
             "analyzer": self.analyzer,
             "errors": self.errors,
+            "stem_exclusion": self.stem_exclusion,
         }
 
     def __repr__(self) -> str:

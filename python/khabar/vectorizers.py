@@ -141,6 +141,7 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
             ngram_range=self.ngram_range,
             analyzer=self.analyzer,
             errors=self.errors,
+            stem_exclusion=self.stem_exclusion,
         )
 
     def build_analyzer(self) -> Any:
@@ -284,6 +285,8 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
         params["vocabulary"] = None  # the fixed vocabulary is stored as the model's terms
         if not isinstance(params["stopwords"], (str, type(None))):
             params["stopwords"] = list(params["stopwords"])
+        if params["stem_exclusion"] is not None:
+            params["stem_exclusion"] = list(params["stem_exclusion"])
         return json.dumps({"class": type(self).__name__, "params": params}, ensure_ascii=False)
 
     def to_bytes(self) -> bytes:
@@ -432,6 +435,7 @@ class CountVectorizer(_TextVectorizer):
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
         stemmer: str | None = None,
+        stem_exclusion: Any = None,
         min_length: int = 1,
         ngram_range: tuple[int, int] = (1, 1),
         analyzer: str = "word",
@@ -449,6 +453,7 @@ class CountVectorizer(_TextVectorizer):
         self.normalize = normalize
         self.stopwords = stopwords
         self.stemmer = stemmer
+        self.stem_exclusion = stem_exclusion
         self.min_length = min_length
         self.ngram_range = ngram_range
         self.analyzer = analyzer
@@ -493,6 +498,7 @@ class TfidfVectorizer(_TextVectorizer):
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
         stemmer: str | None = None,
+        stem_exclusion: Any = None,
         min_length: int = 1,
         ngram_range: tuple[int, int] = (1, 1),
         analyzer: str = "word",
@@ -514,6 +520,7 @@ class TfidfVectorizer(_TextVectorizer):
         self.normalize = normalize
         self.stopwords = stopwords
         self.stemmer = stemmer
+        self.stem_exclusion = stem_exclusion
         self.min_length = min_length
         self.ngram_range = ngram_range
         self.analyzer = analyzer
@@ -569,6 +576,7 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
         stemmer: str | None = None,
+        stem_exclusion: Any = None,
         min_length: int = 1,
         ngram_range: tuple[int, int] = (1, 1),
         analyzer: str = "word",
@@ -585,6 +593,7 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
         self.normalize = normalize
         self.stopwords = stopwords
         self.stemmer = stemmer
+        self.stem_exclusion = stem_exclusion
         self.min_length = min_length
         self.ngram_range = ngram_range
         self.analyzer = analyzer

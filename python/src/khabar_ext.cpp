@@ -186,6 +186,7 @@ khabar::TokenizerOptions tokenizer_options(const py::dict& d) {
   options.normalizer = normalizer_options(d["normalizer"].cast<py::dict>());
   options.stopwords = d["stopwords"].cast<std::vector<std::string>>();
   options.stemmer = stemmer_from_name(d["stemmer"].cast<std::optional<std::string>>());
+  options.stem_exclusion = d["stem_exclusion"].cast<std::vector<std::string>>();
   options.min_length = d["min_length"].cast<std::size_t>();
   options.ngram_min = d["ngram_min"].cast<std::size_t>();
   options.ngram_max = d["ngram_max"].cast<std::size_t>();

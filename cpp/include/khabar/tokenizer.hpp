@@ -27,6 +27,9 @@ struct TokenizerOptions {
   /// UTF-8 words to drop (word analyzer only); normalized with `normalizer` before matching.
   std::vector<std::string> stopwords{};
   Stemmer stemmer = Stemmer::none;  ///< applied after stopword removal (word analyzer only)
+  /// UTF-8 words the stemmer leaves as they are (Lucene's stem exclusion set); normalized with
+  /// `normalizer` before matching, like the stopwords.
+  std::vector<std::string> stem_exclusion{};
   std::size_t min_length = 1;       ///< drop word tokens with fewer code points than this
   std::size_t ngram_min = 1;        ///< smallest n of the n-grams produced
   std::size_t ngram_max = 1;        ///< largest n of the n-grams produced
@@ -148,7 +151,7 @@ class Tokenizer {
   void analyze(TextView text, Utf16TokenViews& tokens) const;
 
  private:
-  void rebuild_stopword_index();
+  void rebuild_indexes();
   // Normalized UTF-16 of `text` in this thread's workspace (spans: with the maps they need).
   std::u16string_view normalized_text(TextView text, bool with_spans) const;
   // The words of `normalized` kept by the options, into this thread's workspace (with their
@@ -163,6 +166,8 @@ class Tokenizer {
   Normalizer normalizer_;
   std::vector<std::u16string> normalized_stopwords_;
   std::unordered_set<std::u16string_view> stopword_index_;
+  std::vector<std::u16string> normalized_stem_exclusion_;
+  std::unordered_set<std::u16string_view> stem_exclusion_index_;
 };
 
 }  // namespace khabar
