@@ -52,10 +52,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import khabar
 import numpy as np
 from _corpus import SHARED_CORPUS
-
-import khabar
 
 PADT_TOKENS = SHARED_CORPUS / "ud-arabic-padt" / "dev_tokens.jsonl"
 ANT_MULTISOURCE = SHARED_CORPUS / "ant-multisource" / "articles.jsonl"
@@ -229,11 +228,15 @@ def grouping_rows(tokens: list[dict], with_peers: bool) -> list[dict]:
         stems = [khabar.normalize(str(s)) for s in raw]
         row = {"stemmer": name, "tokens/s": len(words) / seconds}
         for view, mask in (("dev", None), ("held out", held_out)):
-            subset = range(len(tokens)) if mask is None else [i for i in range(len(tokens)) if mask[i]]
+            subset = (
+                range(len(tokens)) if mask is None else [i for i in range(len(tokens)) if mask[i]]
+            )
             s = [stems[i] for i in subset]
             strict = bcubed(s, [tokens[i]["lemma"] for i in subset])
             lenient = bcubed(s, [tokens[i]["lenient"] for i in subset])
-            names = bcubed(s, [tokens[i]["lemma"] for i in subset], [tokens[i]["name"] for i in subset])
+            names = bcubed(
+                s, [tokens[i]["lemma"] for i in subset], [tokens[i]["name"] for i in subset]
+            )
             row[view] = {"strict": strict, "lenient": lenient, "names": names}
         rows.append(row)
         print(
@@ -279,8 +282,12 @@ def downstream(stemmer_names: list[str | None]) -> list[dict]:
     for stemmer in stemmer_names:
         started = time.perf_counter()
         vectorizer = khabar.TfidfVectorizer(stopwords="arabic", sublinear_tf=True, stemmer=stemmer)
-        train_matrix = vectorizer.fit_transform([t for t, is_test in zip(texts, test) if not is_test])
-        test_matrix = vectorizer.transform([t for t, is_test in zip(texts, test) if is_test])
+        train_matrix = vectorizer.fit_transform(
+            [t for t, is_test in zip(texts, test, strict=True) if not is_test]
+        )
+        test_matrix = vectorizer.transform(
+            [t for t, is_test in zip(texts, test, strict=True) if is_test]
+        )
         knn = KNeighborsClassifier(n_neighbors=10, metric="cosine", algorithm="brute", n_jobs=1)
         knn.fit(train_matrix, labels[~test])
         predicted = knn.predict(test_matrix)
@@ -288,7 +295,7 @@ def downstream(stemmer_names: list[str | None]) -> list[dict]:
         # Known-item search: every test article's title finds its own text among all bodies.
         bodies = [a["text"] for a in articles]
         index = khabar.BM25(stopwords="arabic", stemmer=stemmer).fit(bodies)
-        queries = [a["title"] for a, is_test in zip(articles, test) if is_test]
+        queries = [a["title"] for a, is_test in zip(articles, test, strict=True) if is_test]
         wanted = np.flatnonzero(test)
         found, _ = index.search_many(queries, k=3)
         top1 = float(np.mean(found[:, 0] == wanted))

@@ -4,8 +4,8 @@
 // so each round is a first pass (unknown words analysed on first sight); "warm" keeps one
 // memory across rounds (every word seen before, as deep into a corpus). The best round of each
 // is reported: on a shared machine the slower rounds measure the other processes.
-#include <khabar/stemmer.hpp>
 #include <unicode/unistr.h>
+#include <khabar/stemmer.hpp>
 
 #include <algorithm>
 #include <chrono>

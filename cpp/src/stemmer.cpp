@@ -69,7 +69,9 @@ class Spelling {
     return *this;
   }
   Spelling& operator<<(char16_t unit) { return *this << std::u16string_view(&unit, 1); }
-  std::u16string_view view() const { return overflow_ ? std::u16string_view() : std::u16string_view(units_.data(), size_); }
+  std::u16string_view view() const {
+    return overflow_ ? std::u16string_view() : std::u16string_view(units_.data(), size_);
+  }
 
  private:
   std::array<char16_t, kMaximumWordUnits + 4> units_;  // only [0, size_) is ever read
@@ -226,7 +228,8 @@ std::vector<std::string> icu_arabic_place_names() {
     }
   }
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::TimeZoneNames> zone_names(icu::TimeZoneNames::createInstance(arabic, status));
+  std::unique_ptr<icu::TimeZoneNames> zone_names(
+      icu::TimeZoneNames::createInstance(arabic, status));
   std::unique_ptr<icu::StringEnumeration> zones(icu::TimeZone::createTimeZoneIDEnumeration(
       UCAL_ZONE_TYPE_CANONICAL_LOCATION, nullptr, nullptr, status));
   if (U_SUCCESS(status) && zone_names && zones) {
@@ -397,8 +400,7 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   if (w.size() >= 4 && w.back() == kAlef && accepts(w.substr(0, w.size() - 1), w, kAffixRatio))
     w.remove_suffix(1);
   // The nisba ي (مصري → مصر) only where the noun is at least as common as the adjective.
-  if (w.size() >= 4 && w.back() == kYeh &&
-      accepts(w.substr(0, w.size() - 1), w, kRootLetterRatio))
+  if (w.size() >= 4 && w.back() == kYeh && accepts(w.substr(0, w.size() - 1), w, kRootLetterRatio))
     w.remove_suffix(1);
   // The future prefix س before an imperfect (سيكون → يكون).
   if (w.size() >= 4 && w[0] == kSeen &&

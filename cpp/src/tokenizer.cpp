@@ -63,7 +63,8 @@ void validate(const TokenizerOptions& options) {
   if (options.analyzer != Analyzer::word &&
       (!options.stopwords.empty() || options.stemmer != Stemmer::none ||
        !options.stem_exclusion.empty()))
-    throw InvalidOptionError("stopwords, stemmer and stem_exclusion apply only to the word analyzer");
+    throw InvalidOptionError(
+        "stopwords, stemmer and stem_exclusion apply only to the word analyzer");
 }
 
 }  // namespace

@@ -74,12 +74,12 @@ TEST(Light10, InvalidUtf8Throws) {
 const khabar::KhabarStemmer& hand_made_stemmer() {
   static const khabar::KhabarStemmer stemmer(
       {"روسيا", "لبنان", "السودان"},
-      {{"وزير", 100}, {"الوزير", 50}, {"زير", 1}, {"قال", 90}, {"وقال", 120}, {"لبن", 400},
-       {"كتاب", 50}, {"حكومه", 40}, {"مفاوضه", 30}, {"معلم", 20}, {"طرف", 30},
-       {"جديد", 50}, {"جديده", 40}, {"عام", 80}, {"مصر", 60}, {"مصري", 30}, {"عربي", 50},
-       {"عرب", 20}, {"يكون", 40}, {"كان", 100}, {"تم", 50}, {"عمل", 50}, {"اعمال", 20},
-       {"عقد", 40}, {"عقود", 20}, {"محكمه", 30}, {"رجل", 30}, {"رجال", 20}, {"بلاد", 60},
-       {"لاد", 2}, {"سودان", 500}});
+      {{"وزير", 100}, {"الوزير", 50}, {"زير", 1},     {"قال", 90},  {"وقال", 120}, {"لبن", 400},
+       {"كتاب", 50},  {"حكومه", 40},  {"مفاوضه", 30}, {"معلم", 20}, {"طرف", 30},   {"جديد", 50},
+       {"جديده", 40}, {"عام", 80},    {"مصر", 60},    {"مصري", 30}, {"عربي", 50},  {"عرب", 20},
+       {"يكون", 40},  {"كان", 100},   {"تم", 50},     {"عمل", 50},  {"اعمال", 20}, {"عقد", 40},
+       {"عقود", 20},  {"محكمه", 30},  {"رجل", 30},    {"رجال", 20}, {"بلاد", 60},  {"لاد", 2},
+       {"سودان", 500}});
   return stemmer;
 }
 
@@ -92,31 +92,31 @@ const Case kKhabarCases[] = {
     {"والسودان", "السودان"},
     {"بالسودان", "السودان"},
     // 2. proclitics, checked against the lexicon
-    {"وزير", "وزير"},    // زير has evidence 1 < 3: the و is a root letter
-    {"الوزير", "وزير"},  // the article: وزير has evidence 150
-    {"وقال", "قال"},     // 90 >= 0.3 x 120
-    {"بلاد", "بلاد"},    // لاد has evidence 2 < 3
-    {"بالكتاب", "كتاب"}, // ب + ال
+    {"وزير", "وزير"},     // زير has evidence 1 < 3: the و is a root letter
+    {"الوزير", "وزير"},   // the article: وزير has evidence 150
+    {"وقال", "قال"},      // 90 >= 0.3 x 120
+    {"بلاد", "بلاد"},     // لاد has evidence 2 < 3
+    {"بالكتاب", "كتاب"},  // ب + ال
     // 3. suffixes
-    {"كتابه", "كتاب"},        // pronoun ه (كتابه is unknown: evidence 0)
-    {"حكومته", "حكومه"},      // pronoun ه; ت before it is the ة of حكومه (40 > 0)
-    {"مفاوضات", "مفاوضه"},    // ات gives back ة: مفاوضه (30) beats مفاوض (0)
-    {"معلمون", "معلم"},       // sound plural ون
-    {"طرفان", "طرف"},         // dual ان
-    {"قالت", "قال"},          // past ت (قاله is unknown)
-    {"قالوا", "قال"},         // past وا
-    {"جديده", "جديد"},        // final ه (pronoun or ة, one letter once normalized): 50 >= 0.3 x 40
-    {"عاما", "عام"},          // accusative alef
-    {"مصري", "مصر"},          // nisba: مصر (60) >= مصري (30)
-    {"عربي", "عربي"},         // ... but عرب (20) < عربي (50)
-    {"سيكون", "كان"},         // future س, imperfect ي, hollow و → ا (كان 100 >= يكون 40)
-    {"يتم", "تم"},            // a doubled verb's imperfect: the one two-letter stem
-    {"اعمال", "عمل"},         // أفعال → فعل (50 >= 20)
-    {"عقود", "عقد"},          // فعول → فعل
-    {"وزراء", "وزير"},        // فعلاء → فعيل
-    {"محاكم", "محكمه"},       // مفاعل → مفعلة
-    {"رجال", "رجل"},          // فعال → فعل
-    {"يقول", "قال"},          // imperfect, not فعول: hollow و → ا
+    {"كتابه", "كتاب"},      // pronoun ه (كتابه is unknown: evidence 0)
+    {"حكومته", "حكومه"},    // pronoun ه; ت before it is the ة of حكومه (40 > 0)
+    {"مفاوضات", "مفاوضه"},  // ات gives back ة: مفاوضه (30) beats مفاوض (0)
+    {"معلمون", "معلم"},     // sound plural ون
+    {"طرفان", "طرف"},       // dual ان
+    {"قالت", "قال"},        // past ت (قاله is unknown)
+    {"قالوا", "قال"},       // past وا
+    {"جديده", "جديد"},      // final ه (pronoun or ة, one letter once normalized): 50 >= 0.3 x 40
+    {"عاما", "عام"},        // accusative alef
+    {"مصري", "مصر"},        // nisba: مصر (60) >= مصري (30)
+    {"عربي", "عربي"},       // ... but عرب (20) < عربي (50)
+    {"سيكون", "كان"},       // future س, imperfect ي, hollow و → ا (كان 100 >= يكون 40)
+    {"يتم", "تم"},          // a doubled verb's imperfect: the one two-letter stem
+    {"اعمال", "عمل"},       // أفعال → فعل (50 >= 20)
+    {"عقود", "عقد"},        // فعول → فعل
+    {"وزراء", "وزير"},      // فعلاء → فعيل
+    {"محاكم", "محكمه"},     // مفاعل → مفعلة
+    {"رجال", "رجل"},        // فعال → فعل
+    {"يقول", "قال"},        // imperfect, not فعول: hollow و → ا
     // 4. left alone
     {"بوتين", "بوتين"},  // unknown, and بوت unknown: nothing to check a cut against
     {"من", "من"},        // two letters
@@ -134,8 +134,9 @@ TEST(KhabarStemmer, MemoryGivesTheSameStems) {
   // the views handed out the first time are still valid after the words are gone.
   std::vector<std::u16string_view> first;
   for (int pass = 0; pass < 2; ++pass) {
-    for (const std::u16string_view word : {std::u16string_view(u"كتابه"), std::u16string_view(u"حكومته"),
-                                           std::u16string_view(u"بوتين"), std::u16string_view(u"وقال")}) {
+    for (const std::u16string_view word :
+         {std::u16string_view(u"كتابه"), std::u16string_view(u"حكومته"),
+          std::u16string_view(u"بوتين"), std::u16string_view(u"وقال")}) {
       const std::u16string copy(word);
       const std::u16string_view stem = hand_made_stemmer().stem(copy, memory);
       EXPECT_EQ(stem, hand_made_stemmer().stem(word));
@@ -152,11 +153,11 @@ TEST(KhabarStemmer, MemoryGivesTheSameStems) {
 TEST(KhabarStemmer, IcuPlaceNamesAreSingleArabicWords) {
   const std::vector<std::string> names = khabar::icu_arabic_place_names();
   auto has = [&](const char* name) { return std::count(names.begin(), names.end(), name) == 1; };
-  EXPECT_TRUE(has("لبنان"));      // region LB
-  EXPECT_TRUE(has("البحرين"));    // region BH
-  EXPECT_TRUE(has("أفريقيا"));    // continent 002
-  EXPECT_TRUE(has("القاهرة"));    // exemplar city of Africa/Cairo
-  EXPECT_TRUE(has("نيروبي"));     // exemplar city of Africa/Nairobi
+  EXPECT_TRUE(has("لبنان"));            // region LB
+  EXPECT_TRUE(has("البحرين"));          // region BH
+  EXPECT_TRUE(has("أفريقيا"));          // continent 002
+  EXPECT_TRUE(has("القاهرة"));          // exemplar city of Africa/Cairo
+  EXPECT_TRUE(has("نيروبي"));           // exemplar city of Africa/Nairobi
   EXPECT_FALSE(has("كوريا الجنوبية"));  // several words: not a one-word name
   for (const std::string& name : names) EXPECT_EQ(name.find(' '), std::string::npos) << name;
 }

@@ -91,9 +91,10 @@ def test_corpus_defaults_to_the_khabar_stemmer(sochi):
     # The names the sochi articles are about, whole (light10 would give بوت and سور).
     assert {"بوتين", "سوريا"} <= terms
     # لروسيا finds the articles with روسيا, as روسيا does; without stemming it finds none.
-    assert sochi.search("لروسيا", k=5)["index"].tolist() == sochi.search("روسيا", k=5)[
-        "index"
-    ].tolist()
+    assert (
+        sochi.search("لروسيا", k=5)["index"].tolist()
+        == sochi.search("روسيا", k=5)["index"].tolist()
+    )
     assert len(sochi.search("لروسيا", k=5, stemmer=None)) < len(sochi.search("روسيا", k=5))
 
 

@@ -30,9 +30,9 @@ struct TokenizerOptions {
   /// UTF-8 words the stemmer leaves as they are (Lucene's stem exclusion set); normalized with
   /// `normalizer` before matching, like the stopwords.
   std::vector<std::string> stem_exclusion{};
-  std::size_t min_length = 1;       ///< drop word tokens with fewer code points than this
-  std::size_t ngram_min = 1;        ///< smallest n of the n-grams produced
-  std::size_t ngram_max = 1;        ///< largest n of the n-grams produced
+  std::size_t min_length = 1;  ///< drop word tokens with fewer code points than this
+  std::size_t ngram_min = 1;   ///< smallest n of the n-grams produced
+  std::size_t ngram_max = 1;   ///< largest n of the n-grams produced
   Analyzer analyzer = Analyzer::word;
   /// Ill-formed input: throw InvalidTextError (`strict`) or read it as U+FFFD (`replace`).
   TextErrors errors = TextErrors::strict;
