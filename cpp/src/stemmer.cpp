@@ -163,6 +163,7 @@ WordTable::Entry& WordTable::insert(std::u16string_view word) {
     if (slot.hash == hash && slot.entry.word_view() == word) return slot.entry;
   }
   slots_[i].hash = hash;
+  std::copy_n(word.data(), std::min(word.size(), kUnitsInSlot), slots_[i].head.data());
   slots_[i].entry.word = word.data();
   slots_[i].entry.word_size = static_cast<std::uint32_t>(word.size());
   ++size_;
@@ -175,8 +176,9 @@ const WordTable::Entry* WordTable::find(std::u16string_view word,
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = hash & mask; slots_[i].entry.word; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.hash == hash && slot.entry.word_size == word.size() &&
-        same_units(word, slot.entry.word))
+    if (slot.hash != hash || slot.entry.word_size != word.size()) continue;
+    if (word.size() <= kUnitsInSlot ? same_units(word, slot.head.data())
+                                    : same_units(word, slot.entry.word))
       return &slot.entry;
   }
   return nullptr;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -44,8 +45,12 @@ class WordTable {
   }
 
  private:
+  // A word's first units are kept in its slot: most Arabic words fit, so finding one reads
+  // one cache line and not the word's text elsewhere.
+  static constexpr std::size_t kUnitsInSlot = 8;
   struct Slot {
     std::uint64_t hash = 0;
+    std::array<char16_t, kUnitsInSlot> head{};
     Entry entry;
   };
   void grow();
