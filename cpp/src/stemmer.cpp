@@ -500,9 +500,14 @@ const KhabarStemmer& KhabarStemmer::built_in() {
 }
 
 std::u16string_view khabar_stem(std::u16string_view word) {
-  return KhabarStemmer::built_in().stem(word);
+  thread_local StemMemory memory;
+  return KhabarStemmer::built_in().stem(word, memory);
 }
 
-std::string khabar_stem(std::string_view word) { return KhabarStemmer::built_in().stem(word); }
+std::string khabar_stem(std::string_view word) {
+  std::u16string units;
+  detail::decode_utf8(word, units);
+  return detail::to_utf8(khabar_stem(std::u16string_view(units)));
+}
 
 }  // namespace khabar

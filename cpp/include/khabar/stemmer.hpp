@@ -159,7 +159,8 @@ class KhabarStemmer {
   std::size_t lexicon_size_ = 0;
 };
 
-/// KhabarStemmer::built_in().stem(word).
+/// KhabarStemmer::built_in().stem(word) with a StemMemory of the calling thread, so that a word
+/// outside the lexicon is analysed once per thread (the stem stays valid as long as the thread).
 std::u16string_view khabar_stem(std::u16string_view word);
 std::string khabar_stem(std::string_view word);
 
