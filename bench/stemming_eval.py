@@ -11,8 +11,9 @@
    "lenient" where a nisba adjective X+ي is grouped with its noun X when X is itself a lemma;
    name precision/recall: the same per-token B-cubed scores averaged over the name tokens (PROPN
    or X Foreign) only, clusters still over all tokens, so a name merged with a common word (لبنان
-   with لبن) costs name precision; and tokens/s, one Python call per token (khabar: its stem
-   functions on normalized words; peers: their own API on the word as written).
+   with لبن) costs name precision; and tokens/s, one Python call per token after one warm-up
+   call (khabar: its stem functions on normalized words; peers: their own API on the word as
+   written; peers' output is normalized as khabar normalizes before it is compared).
    khabar's stemmer learned its PADT names from the even documents of this split only (a
    document starts where sentence ids restart at s-p1; there is no PADT test split in
    ../shared): the "held out" rows are the odd documents, data it did not learn from.
