@@ -24,7 +24,7 @@ help:
 	@echo "make demo   analyze $(CORPUS) and print the report"
 	@echo "make test   GoogleTest + consumer project + pytest + notebooks"
 	@echo "make bench  benchmarks against scikit-learn on ../shared/corpus"
-	@echo "make lint   clang-format and ruff checks"
+	@echo "make lint   clang-format, ruff and mypy checks"
 	@echo "make fuzz   each libFuzzer target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) seconds"
 
 # apt packages are checked on every run (cheap) and installed only when missing.
@@ -95,8 +95,9 @@ bench: apt $(INSTALLED)
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
 	  && ../$(PY) bench_dask.py
 
-lint: $(VENV)/.build-tools
+lint: $(VENV)/.build-tools $(INSTALLED)
 	$(PY) -m pip install -q ruff clang-format
+	$(PY) -m mypy python/khabar
 	$(VENV)/bin/ruff check python tests bench
 	$(VENV)/bin/ruff format --check python tests bench
 	$(VENV)/bin/clang-format --dry-run --Werror $$(find cpp tests python fuzz -name '*.cpp' -o -name '*.hpp')

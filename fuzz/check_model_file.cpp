@@ -53,7 +53,7 @@ void check_loaded(const LoadedModel& model) {
   const std::vector<TextView> docs = {"بوتين وأردوغان في سوتشي ٢٠١٧", "Sochi talks"};
   const CsrMatrix rows = vectorizer.transform(docs, 1);
   KHABAR_FUZZ_CHECK(rows.rows == docs.size() && rows.cols == vectorizer.n_features());
-  KHABAR_FUZZ_CHECK(rows.indptr.size() == docs.size() + 1);
+  KHABAR_FUZZ_CHECK(rows.row_pointers().size() == docs.size() + 1);
   for (std::int32_t column : rows.indices)
     KHABAR_FUZZ_CHECK(column >= 0 && static_cast<std::size_t>(column) < rows.cols);
 }

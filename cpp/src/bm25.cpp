@@ -4,27 +4,24 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string>
+#include <utility>
 
+#include "counting.hpp"
 #include "khabar/errors.hpp"
-#include "thread_pool.hpp"
+#include "parallel_for.hpp"
 
 namespace khabar {
-namespace {
 
-VectorizerOptions counting_options(const Bm25Options& options) {
-  if (!(options.k1 >= 0) || !(options.b >= 0 && options.b <= 1))
-    throw InvalidOptionError("BM25 needs k1 >= 0 and 0 <= b <= 1");
-  VectorizerOptions counting;
-  counting.tokenizer = options.tokenizer;
-  counting.use_idf = false;
-  counting.norm = Norm::none;
-  counting.value_type = ValueType::float64;
-  return counting;
+void Bm25Options::validate() const {
+  tokenizer.validate();
+  if (!(k1 >= 0)) throw InvalidParameterError("k1", "must be a float >= 0");
+  if (!(b >= 0 && b <= 1)) throw InvalidParameterError("b", "must be a float in the range [0, 1]");
 }
 
-}  // namespace
-
-Bm25::Bm25(Bm25Options options) : options_(options), counter_(counting_options(options_)) {}
+Bm25::Bm25(Bm25Options options) : options_(std::move(options)), tokenizer_(options_.tokenizer) {
+  options_.validate();
+}
 
 double Bm25::idf(std::int64_t document_frequency) const noexcept {
   const auto n = static_cast<double>(lengths_.size());
@@ -34,22 +31,56 @@ double Bm25::idf(std::int64_t document_frequency) const noexcept {
 
 void Bm25::fit(const std::vector<TextView>& docs, std::size_t n_threads) {
   if (docs.empty()) throw InvalidOptionError("BM25 needs at least one document");
-  const CsrMatrix counts = counter_.fit_transform(docs, n_threads);
-  const auto& values = std::get<std::vector<double>>(counts.data);
-  const std::vector<std::int32_t> outer(counts.indptr.begin(), counts.indptr.end());
-  const SparseRowsView rows(
-      static_cast<Eigen::Index>(counts.rows), static_cast<Eigen::Index>(counts.cols),
-      static_cast<Eigen::Index>(counts.nnz()), outer.data(), counts.indices.data(), values.data());
-  postings_ = rows;  // Eigen transposes the storage: per term, its documents and counts
-  lengths_.assign(counts.rows, 0.0);
-  for (std::size_t d = 0; d < counts.rows; ++d)
-    for (auto k = counts.indptr[d]; k < counts.indptr[d + 1]; ++k)
-      lengths_[d] += values[static_cast<std::size_t>(k)];
+  detail::CountingPass pass(tokenizer_, nullptr, n_threads, /*keep_rows=*/true);
+  pass.add(docs);
+  // Every term is kept, so a term's position in the merged counts is its column.
+  std::vector<std::vector<std::int64_t>> column_of_id;
+  const detail::SortedCounts counts = pass.take_merged_counts(&column_of_id);
+  if (counts.size() == 0)
+    throw InvalidOptionError("empty vocabulary; perhaps the documents only contain stop words");
+  std::string arena;
+  std::vector<std::size_t> ends;
+  for (std::size_t column = 0; column < counts.size(); ++column) {
+    arena.append(counts.term(column));
+    ends.push_back(arena.size());
+  }
+  terms_.assign_distinct(std::move(arena), std::move(ends));
+  // Postings by term, filled in document order so that each term's documents are sorted: a
+  // first pass sizes them, a second fills them.
+  const auto n_terms = static_cast<Eigen::Index>(counts.size());
+  postings_ = decltype(postings_)(static_cast<Eigen::Index>(docs.size()), n_terms);
+  std::vector<std::int32_t> starts(counts.size() + 1, 0);
+  std::size_t nnz = 0;
+  for (const detail::Block& block : pass.blocks())
+    for (const std::uint32_t id : block.ids) {
+      ++starts[static_cast<std::size_t>(column_of_id[block.worker][id]) + 1];
+      ++nnz;
+    }
+  for (std::size_t t = 0; t < counts.size(); ++t) starts[t + 1] += starts[t];
+  postings_.resizeNonZeros(static_cast<Eigen::Index>(nnz));
+  std::copy(starts.begin(), starts.end(), postings_.outerIndexPtr());
+  lengths_.assign(docs.size(), 0.0);
+  std::size_t d = 0;
+  for (const detail::Block& block : pass.blocks()) {
+    std::uint32_t begin = 0;
+    for (const std::uint32_t end : block.row_ends) {
+      for (std::uint32_t k = begin; k < end; ++k) {
+        const auto term = static_cast<std::size_t>(column_of_id[block.worker][block.ids[k]]);
+        const auto slot = static_cast<std::size_t>(starts[term]++);
+        const double count = block.count(k);
+        postings_.innerIndexPtr()[slot] = static_cast<std::int32_t>(d);
+        postings_.valuePtr()[slot] = count;
+        lengths_[d] += count;
+      }
+      begin = end;
+      ++d;
+    }
+  }
   average_length_ =
       std::accumulate(lengths_.begin(), lengths_.end(), 0.0) / static_cast<double>(lengths_.size());
-  idf_.resize(counts.cols);
-  for (Eigen::Index term = 0; term < postings_.cols(); ++term)
-    idf_[static_cast<std::size_t>(term)] = idf(postings_.col(term).nonZeros());
+  idf_.resize(counts.size());
+  for (std::size_t term = 0; term < counts.size(); ++term)
+    idf_[term] = idf(counts.document_frequency(term));
   fitted_ = true;
 }
 
@@ -71,7 +102,7 @@ Neighbours Bm25::search(const std::vector<TextView>& queries, std::size_t k,
         TokenList tokens;
         for (std::size_t q = begin; q < end; ++q) {
           try {
-            counter_.tokenizer().analyze(queries[q], tokens);
+            tokenizer_.analyze(queries[q], tokens);
           } catch (const InvalidTextError& error) {
             throw error.in_document(q);
           }
@@ -81,7 +112,7 @@ Neighbours Bm25::search(const std::vector<TextView>& queries, std::size_t k,
           }
           touched.clear();
           for (std::size_t t = 0; t < tokens.size(); ++t) {
-            const std::int64_t term = counter_.column(tokens[t]);
+            const std::int64_t term = terms_.find(tokens[t]);
             if (term == TermIndex::kAbsent) continue;
             const double term_idf = idf_[static_cast<std::size_t>(term)];
             for (decltype(postings_)::InnerIterator posting(postings_,

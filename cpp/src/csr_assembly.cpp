@@ -1,6 +1,7 @@
 #include "csr_assembly.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <type_traits>
 
 #include "memory.hpp"
@@ -12,14 +13,22 @@ CsrMatrix assemble_rows(std::vector<RowChunk>& chunks, std::size_t n_rows, std::
   CsrMatrix matrix;
   matrix.rows = n_rows;
   matrix.cols = n_columns;
-  matrix.indptr.reserve(n_rows + 1);
   std::size_t nnz = 0;
-  for (const RowChunk& chunk : chunks) {
-    for (std::int64_t length : chunk.lengths) {
-      nnz += static_cast<std::size_t>(length);
-      matrix.indptr.push_back(static_cast<std::int64_t>(nnz));
-    }
-  }
+  for (const RowChunk& chunk : chunks)
+    for (std::int64_t length : chunk.lengths) nnz += static_cast<std::size_t>(length);
+  auto fill_row_pointers = [&](auto& row_pointers) {
+    using Index = typename std::decay_t<decltype(row_pointers)>::value_type;
+    row_pointers.reserve(n_rows + 1);
+    row_pointers.push_back(0);
+    std::size_t end = 0;
+    for (const RowChunk& chunk : chunks)
+      for (std::int64_t length : chunk.lengths)
+        row_pointers.push_back(static_cast<Index>(end += static_cast<std::size_t>(length)));
+  };
+  if (nnz <= static_cast<std::size_t>(INT32_MAX))
+    fill_row_pointers(matrix.indptr.emplace<std::vector<std::int32_t>>());
+  else
+    fill_row_pointers(matrix.indptr.emplace<std::vector<std::int64_t>>());
   matrix.indices.reserve(nnz);
   advise_huge_pages(matrix.indices.data(), nnz * sizeof(std::int32_t));
   auto fill = [&](auto& values) {

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "khabar/sparse.hpp"
-#include "khabar/tfidf.hpp"
 
 namespace khabar::detail {
 

@@ -5,7 +5,7 @@
 
 #include "csr_assembly.hpp"
 #include "khabar/errors.hpp"
-#include "thread_pool.hpp"
+#include "parallel_for.hpp"
 
 namespace khabar {
 namespace {
@@ -63,12 +63,17 @@ std::int32_t murmurhash3_32(std::string_view bytes, std::uint32_t seed) noexcept
   return signed_hash;
 }
 
+void HashingOptions::validate() const {
+  tokenizer.validate();
+  if (n_features < 1 || n_features > static_cast<std::size_t>(INT32_MAX))
+    throw InvalidParameterError("n_features", "must be an int in the range [1, 2147483647]");
+  if (value_type == ValueType::int64 && norm != Norm::none)
+    throw InvalidOptionError("integer features cannot be normalized");
+}
+
 HashingVectorizer::HashingVectorizer(HashingOptions options)
     : options_(std::move(options)), tokenizer_(options_.tokenizer) {
-  if (options_.n_features < 1 || options_.n_features > static_cast<std::size_t>(INT32_MAX))
-    throw InvalidOptionError("n_features must be in [1, 2^31 - 1]");
-  if (options_.value_type == ValueType::int64 && options_.norm != Norm::none)
-    throw InvalidOptionError("integer features cannot be normalized");
+  options_.validate();
 }
 
 CsrMatrix HashingVectorizer::transform(const std::vector<TextView>& docs,

@@ -15,7 +15,9 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "fnv1a.hpp"
 #include "khabar/errors.hpp"
+#include "options_json.hpp"
 #include "utf.hpp"
 
 namespace khabar {
@@ -31,15 +33,6 @@ constexpr std::uint32_t kFrequenciesFormatVersion = 1;
 // parses iteratively but dumps recursively, so a file of a million nested brackets (a few MB)
 // would otherwise overflow the stack.
 constexpr int kMaxJsonDepth = 64;
-
-std::uint64_t fnv1a(std::string_view bytes) {
-  std::uint64_t hash = 0xcbf29ce484222325ull;
-  for (unsigned char byte : bytes) {
-    hash ^= byte;
-    hash *= 0x100000001b3ull;
-  }
-  return hash;
-}
 
 void put_u64(std::string& out, std::uint64_t value) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
@@ -166,74 +159,10 @@ std::string_view checked_body(std::string_view bytes, const char (&magic)[8],
     throw ModelFormatError(std::string("truncated ") + kind + ": no checksum");
   const std::string_view body = bytes.substr(0, bytes.size() - 8);
   Reader trailer(bytes.substr(bytes.size() - 8), kind);
-  if (trailer.u64("the checksum") != fnv1a(body))
+  if (trailer.u64("the checksum") != detail::fnv1a(body))
     throw ModelFormatError(std::string(kind) + " is corrupt or truncated (checksum mismatch)");
   header_size = header.position();
   return body;
-}
-
-const char* analyzer_name(Analyzer analyzer) {
-  switch (analyzer) {
-    case Analyzer::character:
-      return "char";
-    case Analyzer::character_wb:
-      return "char_wb";
-    case Analyzer::word:
-      break;
-  }
-  return "word";
-}
-
-json options_to_json(const VectorizerOptions& o) {
-  const auto& t = o.tokenizer;
-  const auto& n = t.normalizer;
-  json normalizer = {{"nfkc", n.nfkc},
-                     {"diacritics", n.diacritics},
-                     {"tatweel", n.tatweel},
-                     {"alef", n.alef},
-                     {"alef_maksura", n.alef_maksura},
-                     {"teh_marbuta", n.teh_marbuta},
-                     {"persian_letters", n.persian_letters},
-                     {"hamza", n.hamza},
-                     {"digits", n.digits},
-                     {"lowercase", n.lowercase}};
-  json tokenizer = {{"normalize", t.normalize},
-                    {"normalizer", normalizer},
-                    {"stopwords", t.stopwords},
-                    {"stem_exclusion", t.stem_exclusion},
-                    {"stemmer", t.stemmer == Stemmer::light10  ? json("light10")
-                                : t.stemmer == Stemmer::khabar ? json("khabar")
-                                                               : json(nullptr)},
-                    {"min_length", t.min_length},
-                    {"ngram_range", {t.ngram_min, t.ngram_max}},
-                    {"analyzer", analyzer_name(t.analyzer)},
-                    {"errors", t.errors == TextErrors::replace ? "replace" : "strict"}};
-  auto limit = [](const DocumentLimit& l) {
-    return json{{"value", l.value}, {"proportion", l.proportion}};
-  };
-  const char* norm = o.norm == Norm::l1 ? "l1" : o.norm == Norm::l2 ? "l2" : nullptr;
-  const char* dtype = o.value_type == ValueType::float32 ? "float32"
-                      : o.value_type == ValueType::int64 ? "int64"
-                                                         : "float64";
-  return {{"tokenizer", tokenizer},
-          {"min_df", limit(o.min_df)},
-          {"max_df", limit(o.max_df)},
-          {"max_features", o.max_features ? json(*o.max_features) : json(nullptr)},
-          {"binary", o.binary},
-          {"use_idf", o.use_idf},
-          {"smooth_idf", o.smooth_idf},
-          {"sublinear_tf", o.sublinear_tf},
-          {"norm", norm ? json(norm) : json(nullptr)},
-          {"dtype", dtype}};
-}
-
-// A count or size: a JSON integer >= 0. nlohmann would convert -1 to 2^64 - 1 and 1e300 with
-// undefined behaviour.
-std::size_t size_from_json(const json& value, const char* what) {
-  if (!value.is_number_unsigned())
-    throw ModelFormatError(std::string("invalid model file: ") + what +
-                           " is not an integer >= 0: " + value.dump());
-  return value.get<std::size_t>();
 }
 
 json parse_parameters(std::string_view text) {
@@ -243,82 +172,6 @@ json parse_parameters(std::string_view text) {
                              std::to_string(kMaxJsonDepth) + " levels");
     return true;
   });
-}
-
-VectorizerOptions options_from_json(const json& j) {
-  VectorizerOptions o;
-  const json& t = j.at("tokenizer");
-  const json& n = t.at("normalizer");
-  auto& nf = o.tokenizer.normalizer;
-  nf = {n.at("nfkc").get<bool>(),
-        n.at("diacritics").get<bool>(),
-        n.at("tatweel").get<bool>(),
-        n.at("alef").get<bool>(),
-        n.at("alef_maksura").get<bool>(),
-        n.at("teh_marbuta").get<bool>(),
-        n.at("persian_letters").get<bool>(),
-        n.at("hamza").get<bool>(),
-        n.at("digits").get<bool>(),
-        n.at("lowercase").get<bool>()};
-  o.tokenizer.normalize = t.at("normalize").get<bool>();
-  o.tokenizer.stopwords = t.at("stopwords").get<std::vector<std::string>>();
-  // Files written before stem_exclusion existed have none.
-  if (t.contains("stem_exclusion"))
-    o.tokenizer.stem_exclusion = t.at("stem_exclusion").get<std::vector<std::string>>();
-  const json& stemmer = t.at("stemmer");
-  if (stemmer.is_null())
-    o.tokenizer.stemmer = Stemmer::none;
-  else if (stemmer.is_string() && stemmer.get<std::string>() == "light10")
-    o.tokenizer.stemmer = Stemmer::light10;
-  else if (stemmer.is_string() && stemmer.get<std::string>() == "khabar")
-    o.tokenizer.stemmer = Stemmer::khabar;
-  else
-    throw ModelFormatError("invalid model file: unknown stemmer " + stemmer.dump());
-  o.tokenizer.min_length = size_from_json(t.at("min_length"), "min_length");
-  const json& range = t.at("ngram_range");
-  if (!range.is_array() || range.size() != 2)
-    throw ModelFormatError("invalid model file: ngram_range needs two values");
-  o.tokenizer.ngram_min = size_from_json(range[0], "ngram_range");
-  o.tokenizer.ngram_max = size_from_json(range[1], "ngram_range");
-  const auto analyzer = t.at("analyzer").get<std::string>();
-  if (analyzer == "char")
-    o.tokenizer.analyzer = Analyzer::character;
-  else if (analyzer == "char_wb")
-    o.tokenizer.analyzer = Analyzer::character_wb;
-  else if (analyzer == "word")
-    o.tokenizer.analyzer = Analyzer::word;
-  else
-    throw ModelFormatError("invalid model file: unknown analyzer '" + analyzer + "'");
-  // Absent from files written before the option existed, which were all strict.
-  const auto errors = t.value("errors", std::string("strict"));
-  if (errors != "strict" && errors != "replace")
-    throw ModelFormatError("invalid model file: unknown errors policy '" + errors + "'");
-  o.tokenizer.errors = errors == "replace" ? TextErrors::replace : TextErrors::strict;
-  auto limit = [](const json& l) {
-    return DocumentLimit{l.at("value").get<double>(), l.at("proportion").get<bool>()};
-  };
-  o.min_df = limit(j.at("min_df"));
-  o.max_df = limit(j.at("max_df"));
-  if (!j.at("max_features").is_null())
-    o.max_features = size_from_json(j.at("max_features"), "max_features");
-  o.binary = j.at("binary").get<bool>();
-  o.use_idf = j.at("use_idf").get<bool>();
-  o.smooth_idf = j.at("smooth_idf").get<bool>();
-  o.sublinear_tf = j.at("sublinear_tf").get<bool>();
-  const json& norm = j.at("norm");
-  o.norm = norm.is_null() ? Norm::none : norm.get<std::string>() == "l1" ? Norm::l1 : Norm::l2;
-  if (!norm.is_null() && norm.get<std::string>() != "l1" && norm.get<std::string>() != "l2")
-    throw ModelFormatError("invalid model file: unknown norm " + norm.dump());
-  const auto dtype = j.at("dtype").get<std::string>();
-  if (dtype == "float32")
-    o.value_type = ValueType::float32;
-  else if (dtype == "int64")
-    o.value_type = ValueType::int64;
-  else if (dtype == "float64")
-    o.value_type = ValueType::float64;
-  else
-    throw ModelFormatError("invalid model file: unknown dtype '" + dtype + "'");
-  return o;
 }
 
 }  // namespace
@@ -331,8 +184,9 @@ std::string serialize_model(const TfidfVectorizer& vectorizer, std::string_view 
   } catch (const json::exception& error) {
     throw InvalidOptionError(std::string("annotations must be a JSON object: ") + error.what());
   }
-  const std::string parameters =
-      json{{"options", options_to_json(vectorizer.options())}, {"annotations", annotations}}.dump();
+  const std::string parameters = json{
+      {"options", detail::options_to_json(vectorizer.options())},
+      {"annotations", annotations}}.dump();
   std::string out(kMagic, sizeof kMagic);
   put_u32(out, kModelFormatVersion);
   put_u32(out, 0);
@@ -347,7 +201,7 @@ std::string serialize_model(const TfidfVectorizer& vectorizer, std::string_view 
     std::memcpy(&bits, &value, sizeof bits);
     put_u64(out, bits);
   }
-  put_u64(out, fnv1a(out));
+  put_u64(out, detail::fnv1a(out));
   return out;
 }
 
@@ -363,7 +217,16 @@ LoadedModel deserialize_model(std::string_view bytes) {
   std::string annotations;
   try {
     const json document = parse_parameters(parameters);
-    options = options_from_json(document.at("options"));
+    if (!document.is_object())
+      throw ModelFormatError("invalid model file: the parameters are not an object");
+    for (const auto& item : document.items())
+      if (item.key() != "options" && item.key() != "annotations")
+        throw ModelFormatError("invalid model file: unknown parameter '" + item.key() + "'");
+    if (!document.contains("options"))
+      throw ModelFormatError("invalid model file: missing parameter 'options'");
+    if (!document.contains("annotations"))
+      throw ModelFormatError("invalid model file: missing parameter 'annotations'");
+    options = detail::options_from_json<VectorizerOptions>(document.at("options"));
     annotations = document.at("annotations").dump();
   } catch (const json::exception& error) {
     throw ModelFormatError(std::string("invalid model file parameters: ") + error.what());
@@ -454,7 +317,7 @@ std::string serialize_frequencies(const DocumentFrequencies& frequencies) {
     put_u64(out, static_cast<std::uint64_t>(frequencies.document_frequency(i)));
   for (std::size_t i = 0; i < n; ++i)
     put_u64(out, static_cast<std::uint64_t>(frequencies.total_count(i)));
-  put_u64(out, fnv1a(out));
+  put_u64(out, detail::fnv1a(out));
   return out;
 }
 

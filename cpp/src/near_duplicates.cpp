@@ -8,9 +8,9 @@
 #include <string>
 #include <unordered_map>
 
+#include "fnv1a.hpp"
 #include "khabar/errors.hpp"
-#include "khabar/hashing.hpp"
-#include "thread_pool.hpp"
+#include "parallel_for.hpp"
 
 namespace khabar {
 namespace {
@@ -25,15 +25,6 @@ double integrate(const std::function<double(double)>& f, double a, double b) {
   double sum = f(a) + f(b);
   for (int i = 1; i < n; ++i) sum += f(a + i * h) * (i % 2 ? 4 : 2);
   return sum * h / 3;
-}
-
-std::uint64_t fnv1a(const std::uint32_t* values, std::size_t n) {
-  std::uint64_t hash = 0xcbf29ce484222325ull;
-  for (std::size_t i = 0; i < n; ++i) {
-    for (int byte = 0; byte < 4; ++byte)
-      hash = (hash ^ ((values[i] >> (8 * byte)) & 0xFF)) * 0x100000001b3ull;
-  }
-  return hash;
 }
 
 }  // namespace
@@ -60,12 +51,17 @@ std::pair<std::size_t, std::size_t> lsh_bands(double threshold, std::size_t num_
   return best;
 }
 
+void NearDuplicateOptions::validate() const {
+  tokenizer.validate();
+  if (!(threshold > 0.0 && threshold <= 1.0))
+    throw InvalidParameterError("threshold", "must be a float in the range (0.0, 1.0]");
+  if (num_perm < 2) throw InvalidParameterError("num_perm", "must be an int >= 2");
+  if (shingle_size < 1) throw InvalidParameterError("shingle_size", "must be an int >= 1");
+}
+
 NearDuplicates::NearDuplicates(NearDuplicateOptions options)
     : options_(std::move(options)), tokenizer_(options_.tokenizer) {
-  if (!(options_.threshold > 0.0 && options_.threshold <= 1.0))
-    throw InvalidOptionError("threshold must be in (0, 1]");
-  if (options_.num_perm < 2) throw InvalidOptionError("num_perm must be at least 2");
-  if (options_.shingle_size < 1) throw InvalidOptionError("shingle_size must be at least 1");
+  options_.validate();
   // Candidates are verified exactly, so a false positive costs one Jaccard computation while a
   // false negative loses a duplicate: weigh misses more than datasketch's even 0.5 / 0.5.
   std::tie(bands_, rows_) = lsh_bands(options_.threshold, options_.num_perm, 0.1, 0.9);
@@ -86,16 +82,14 @@ std::vector<std::uint64_t> NearDuplicates::shingle_hashes(TextView text, TokenLi
   if (n == 0) return hashes;
   std::vector<std::uint64_t> token_hashes(n);
   for (std::size_t t = 0; t < n; ++t) {
-    std::uint64_t hash = 0xcbf29ce484222325ull;  // FNV-1a of the token's bytes
-    for (unsigned char byte : tokens[t]) hash = (hash ^ byte) * 0x100000001b3ull;
-    token_hashes[t] = hash;
+    token_hashes[t] = detail::fnv1a(tokens[t]);
   }
   // A document shorter than a shingle is one shingle of all its words.
   const std::size_t count = n >= k ? n - k + 1 : 1;
   for (std::size_t i = 0; i < count; ++i) {
     std::uint64_t hash = 0x9e3779b97f4a7c15ull;  // order-sensitive combination of its words
     for (std::size_t t = i; t < std::min(n, i + k); ++t)
-      hash = (hash * 0x100000001b3ull) ^ token_hashes[t];
+      hash = (hash * detail::kFnv1aPrime) ^ token_hashes[t];
     hashes.push_back(hash);
   }
   std::sort(hashes.begin(), hashes.end());
@@ -143,7 +137,8 @@ void NearDuplicates::sign(const std::vector<std::uint64_t>& shingles,
 
 std::uint64_t lsh_band_key(const std::uint32_t* signature, std::size_t band,
                            std::size_t rows_per_band) noexcept {
-  return fnv1a(signature + band * rows_per_band, rows_per_band) ^ (band * 0x9e3779b97f4a7c15ull);
+  return detail::fnv1a(signature + band * rows_per_band, rows_per_band) ^
+         (band * 0x9e3779b97f4a7c15ull);
 }
 
 double shingle_jaccard(const std::uint64_t* x, std::size_t x_size, const std::uint64_t* y,

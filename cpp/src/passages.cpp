@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "fnv1a.hpp"
 #include "khabar/errors.hpp"
 #include "khabar/term_index.hpp"
 
@@ -24,8 +25,8 @@ Sequence ids_of(std::string_view text, const Tokenizer& tokenizer, TermIndex& te
 
 // Hash of the n ids starting at `first` (FNV-1a over the ids).
 std::uint64_t gram_hash(const std::uint32_t* first, std::size_t n) {
-  std::uint64_t hash = 0xcbf29ce484222325ull;
-  for (std::size_t i = 0; i < n; ++i) hash = (hash ^ first[i]) * 0x100000001b3ull;
+  std::uint64_t hash = detail::kFnv1aOffset;
+  for (std::size_t i = 0; i < n; ++i) hash = detail::fnv1a_step(hash, first[i]);
   return hash;
 }
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "khabar/errors.hpp"
-#include "thread_pool.hpp"
+#include "parallel_for.hpp"
 
 namespace khabar {
 namespace {

@@ -3,293 +3,22 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstring>
-#include <numeric>
-#include <optional>
 #include <stdexcept>
 #include <utility>
 
+#include "counting.hpp"
 #include "csr_assembly.hpp"
 #include "khabar/errors.hpp"
 #include "memory.hpp"
+#include "parallel_for.hpp"
 #include "radix_sort.hpp"
 #include "sorted_counts.hpp"
-#include "thread_pool.hpp"
-#include "utf.hpp"
 
 namespace khabar {
 namespace {
 
-// Documents per unit of parallel work and per stored block of rows.
-constexpr std::size_t kBlockDocuments = 64;
-
-// One thread's numbering of the terms it met, with their counts. Words are numbered by their
-// UTF-16 form, the tokenizer's own, and encoded as UTF-8 once per distinct word, not once per
-// occurrence: when the workers' counts are merged, or, with a fixed vocabulary, when a word is
-// first met and looked up among the columns. Counting by these ids rather than by column keeps
-// the counts of frequent words, met first, close together. (Character n-grams are counted by
-// column with a fixed vocabulary.)
-struct TermCounts {
-  std::int64_t document_frequency = 0;
-  std::int64_t total_count = 0;
-  std::uint32_t last_document = 0;  // 1 + number of the last document counted, 0 for none
-  std::uint32_t count_in_document = 0;
-};
-
-struct WorkerTerms {
-  TermIndex terms;
-  std::vector<std::int64_t> column_of_word;  // with a fixed vocabulary: by id in `terms`
-  std::vector<TermCounts> counts;            // by term id (by column for char n-grams)
-  std::uint32_t documents_seen = 0;
-  std::vector<std::uint32_t> distinct;  // ids of the current document's distinct terms
-};
-
-// Rows of consecutive documents as (term id, count) pairs, ids in the numbering of the worker
-// that counted them. They hold the counts of the whole corpus until the matrix is built, so
-// each entry is kept small: a count takes one byte, and the rare count of 255 or more (a word
-// that often in one document) is kept aside by entry.
-struct Block {
-  static constexpr std::uint8_t kLarge = 255;
-  std::size_t worker = 0;
-  std::vector<std::uint32_t> row_ends;
-  std::vector<std::uint32_t> ids;
-  std::vector<std::uint8_t> counts;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> large_counts;  // (entry, count)
-
-  void add(std::uint32_t id, std::uint32_t count) {
-    if (count >= kLarge) large_counts.emplace_back(static_cast<std::uint32_t>(ids.size()), count);
-    ids.push_back(id);
-    counts.push_back(static_cast<std::uint8_t>(std::min<std::uint32_t>(count, kLarge)));
-  }
-  std::uint32_t count(std::uint32_t entry) const {
-    if (counts[entry] < kLarge) return counts[entry];
-    return std::lower_bound(large_counts.begin(), large_counts.end(),
-                            std::pair<std::uint32_t, std::uint32_t>(entry, 0))
-        ->second;
-  }
-};
-
-// Appends the UTF-8 form of a word that a worker's table keys on its UTF-16 code units' bytes.
-void append_word_utf8(std::string_view key, std::u16string& units, std::string& out) {
-  units.resize(key.size() / sizeof(char16_t));
-  std::memcpy(units.data(), key.data(), key.size());
-  detail::append_utf8(units, out);
-}
-
-// Tokenizes documents once and counts their terms, optionally keeping each document's counts.
-class CountingPass {
- public:
-  CountingPass(const Tokenizer& tokenizer, const TermIndex* columns, std::size_t n_threads,
-               bool keep_rows)
-      : tokenizer_(tokenizer),
-        columns_(columns),
-        n_threads_(n_threads),
-        keep_rows_(keep_rows),
-        utf16_terms_(tokenizer.options().analyzer == Analyzer::word),
-        workers_(detail::resolve_thread_count(n_threads, SIZE_MAX)) {}
-
-  void add(const std::vector<TextView>& docs) {
-    const std::size_t first_block = blocks_.size();
-    const std::size_t first_document = n_documents_;
-    if (keep_rows_)
-      blocks_.resize(first_block + (docs.size() + kBlockDocuments - 1) / kBlockDocuments);
-    detail::parallel_for(docs.size(), n_threads_, kBlockDocuments,
-                         [&](std::size_t worker, std::size_t begin, std::size_t end) {
-                           count_range(docs, worker, begin, end, first_block, first_document);
-                         });
-    n_documents_ += docs.size();
-  }
-
-  std::size_t n_documents() const noexcept { return n_documents_; }
-  std::vector<Block>& blocks() noexcept { return blocks_; }
-
-  /// The merged counts of all workers, terms in code point order whatever the number of
-  /// threads; with `positions`, also where each worker's term ids landed in them. Each
-  /// worker's terms are encoded and sorted on its own thread, then the sorted runs are merged
-  /// pairwise, the merges of a round in parallel: no hash insert per merged term. Ends the
-  /// pass: the workers' term tables are freed once their runs are made.
-  detail::SortedCounts take_merged_counts(
-      std::vector<std::vector<std::int64_t>>* positions = nullptr) {
-    if (positions) {
-      positions->resize(workers_.size());
-      for (std::size_t w = 0; w < workers_.size(); ++w)
-        (*positions)[w].assign(workers_[w].counts.size(), TermIndex::kAbsent);
-    }
-    std::vector<detail::SortedCounts> runs(workers_.size());
-    std::vector<std::vector<std::uint32_t>> ids(workers_.size());
-    detail::parallel_for(workers_.size(), n_threads_, 1,
-                         [&](std::size_t, std::size_t begin, std::size_t end) {
-                           for (std::size_t w = begin; w < end; ++w) runs[w] = take_run(w, ids[w]);
-                         });
-    if (runs.size() == 1) {  // one run: positions are its own order
-      if (positions)
-        for (std::size_t k = 0; k < runs[0].size(); ++k)
-          (*positions)[0][ids[0][runs[0].origin(k)]] = static_cast<std::int64_t>(k);
-      return std::move(runs[0]);
-    }
-    std::vector<const detail::SortedCounts*> round;
-    for (const auto& run : runs) round.push_back(&run);
-    std::vector<detail::SortedCounts> merged;  // the previous round's results
-    while (round.size() > 1) {
-      std::vector<detail::SortedCounts> results(round.size() / 2);
-      detail::parallel_for(
-          results.size(), n_threads_, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
-            for (std::size_t i = begin; i < end; ++i)
-              results[i] = detail::SortedCounts::merge(*round[2 * i], *round[2 * i + 1]);
-          });
-      // An odd one out moves on to the next round as it is.
-      std::optional<detail::SortedCounts> carried;
-      if (round.size() % 2) carried = *round.back();
-      merged = std::move(results);
-      if (carried) merged.push_back(std::move(*carried));
-      round.clear();
-      for (const auto& result : merged) round.push_back(&result);
-    }
-    detail::SortedCounts total = std::move(merged[0]);
-    if (positions) {
-      detail::parallel_for(workers_.size(), n_threads_, 1,
-                           [&](std::size_t, std::size_t begin, std::size_t end) {
-                             for (std::size_t w = begin; w < end; ++w) {
-                               const std::vector<std::int64_t> found = total.positions_of(runs[w]);
-                               for (std::size_t i = 0; i < found.size(); ++i)
-                                 (*positions)[w][ids[w][i]] = found[i];
-                             }
-                           });
-    }
-    return total;
-  }
-
-  DocumentFrequencies take_frequencies() { return take_merged_counts().to_frequencies(); }
-
-  /// With a fixed vocabulary, each worker's map from the ids in its rows to columns; empty
-  /// when the ids are columns already.
-  std::vector<std::vector<std::int64_t>> columns_of_ids() const {
-    std::vector<std::vector<std::int64_t>> columns;
-    if (columns_ && utf16_terms_)
-      for (const WorkerTerms& worker : workers_) columns.push_back(worker.column_of_word);
-    return columns;
-  }
-
- private:
-  // One worker's counted terms as UTF-8, sorted; `ids` receives their term ids, in the order
-  // the run's origin() numbers them. The pass's documents are counted in the first run. The
-  // worker's table is freed before the sort, which needs memory of its own.
-  detail::SortedCounts take_run(std::size_t worker_index, std::vector<std::uint32_t>& ids) {
-    WorkerTerms& worker = workers_[worker_index];
-    std::string arena;
-    std::vector<std::size_t> ends;
-    std::vector<std::int64_t> document_frequency, total_count;
-    std::u16string units;
-    for (std::size_t id = 0; id < worker.counts.size(); ++id) {
-      const TermCounts& counts = worker.counts[id];
-      if (counts.document_frequency == 0) continue;
-      if (columns_) {
-        const std::int64_t column =
-            utf16_terms_ ? worker.column_of_word[id] : static_cast<std::int64_t>(id);
-        arena.append(columns_->term(static_cast<std::size_t>(column)));
-      } else if (utf16_terms_) {
-        append_word_utf8(worker.terms.term(id), units, arena);
-      } else {
-        arena.append(worker.terms.term(id));
-      }
-      ends.push_back(arena.size());
-      document_frequency.push_back(counts.document_frequency);
-      total_count.push_back(counts.total_count);
-      ids.push_back(static_cast<std::uint32_t>(id));
-    }
-    worker = WorkerTerms{};
-    return detail::SortedCounts(worker_index == 0 ? n_documents_ : 0, std::move(arena),
-                                std::move(ends), std::move(document_frequency),
-                                std::move(total_count));
-  }
-
-  // Looks up the words the worker met for the first time among the columns, and drops the
-  // ids of words that have none.
-  void keep_vocabulary_words(WorkerTerms& worker, std::vector<std::uint32_t>& ids) const {
-    std::u16string units;
-    std::string utf8;
-    for (std::size_t id = worker.column_of_word.size(); id < worker.terms.size(); ++id) {
-      utf8.clear();
-      append_word_utf8(worker.terms.term(id), units, utf8);
-      worker.column_of_word.push_back(columns_->find(utf8));
-    }
-    std::size_t kept = 0;
-    for (const std::uint32_t id : ids)
-      if (worker.column_of_word[id] != TermIndex::kAbsent) ids[kept++] = id;
-    ids.resize(kept);
-  }
-
-  void count_range(const std::vector<TextView>& docs, std::size_t worker_index, std::size_t begin,
-                   std::size_t end, std::size_t first_block, std::size_t first_document) {
-    WorkerTerms& worker = workers_[worker_index];
-    // Counts by column are sized by the first block a worker gets, not up front for every
-    // worker: transforming 3 documents with n_threads=64 and a million-term vocabulary would
-    // otherwise zero 64 tables of 24 MB.
-    if (columns_ && !utf16_terms_ && worker.counts.size() != columns_->size())
-      worker.counts.resize(columns_->size());
-    TokenList tokens;
-    Utf16TokenViews words;
-    std::vector<std::uint32_t> ids;
-    for (std::size_t block_begin = begin; block_begin < end; block_begin += kBlockDocuments) {
-      Block* block = keep_rows_ ? &blocks_[first_block + block_begin / kBlockDocuments] : nullptr;
-      if (block) block->worker = worker_index;
-      const std::size_t block_end = std::min(end, block_begin + kBlockDocuments);
-      for (std::size_t d = block_begin; d < block_end; ++d) {
-        ids.clear();
-        try {
-          if (utf16_terms_) {
-            tokenizer_.analyze(docs[d], words);
-            worker.terms.insert_all(words, ids);
-            if (columns_) keep_vocabulary_words(worker, ids);
-          } else {
-            tokenizer_.analyze(docs[d], tokens);
-            if (columns_)
-              columns_->find_all(tokens, ids);
-            else
-              worker.terms.insert_all(tokens, ids);
-          }
-        } catch (const InvalidTextError& error) {
-          throw error.in_document(first_document + d);
-        }
-        if (!columns_ || utf16_terms_) worker.counts.resize(worker.terms.size());
-        // Count each distinct term of the document once: a stamp per term instead of sorting.
-        const std::uint32_t stamp = ++worker.documents_seen;
-        worker.distinct.clear();
-        for (std::uint32_t id : ids) {
-          TermCounts& term = worker.counts[id];
-          if (term.last_document != stamp) {
-            term.last_document = stamp;
-            term.count_in_document = 0;
-            worker.distinct.push_back(id);
-          }
-          ++term.count_in_document;
-        }
-        // Rows are sorted by column when the matrix is built (ids of a learned vocabulary are
-        // only mapped to columns then).
-        for (std::uint32_t id : worker.distinct) {
-          TermCounts& term = worker.counts[id];
-          term.document_frequency += 1;
-          term.total_count += term.count_in_document;
-          if (block) block->add(id, term.count_in_document);
-        }
-        if (block) block->row_ends.push_back(static_cast<std::uint32_t>(block->ids.size()));
-      }
-      if (block) {  // vectors grown by doubling would otherwise hold up to twice their size
-        block->ids.shrink_to_fit();
-        block->counts.shrink_to_fit();
-      }
-    }
-  }
-
-  const Tokenizer& tokenizer_;
-  const TermIndex* columns_;
-  std::size_t n_threads_;
-  bool keep_rows_;
-  bool utf16_terms_;
-  std::vector<WorkerTerms> workers_;
-  std::vector<Block> blocks_;
-  std::size_t n_documents_ = 0;
-};
+using detail::Block;
+using detail::CountingPass;
 
 // ln(count) for the counts most terms have, computed once with std::log so that the values
 // are the same as calling it.
@@ -376,19 +105,6 @@ CsrMatrix build_matrix(std::vector<Block>& blocks, std::size_t n_rows, std::size
   return detail::assemble_rows(chunks, n_rows, n_columns, options.value_type);
 }
 
-void validate(const VectorizerOptions& options) {
-  if (options.value_type == ValueType::int64 &&
-      (options.use_idf || options.sublinear_tf || options.norm != Norm::none))
-    throw InvalidOptionError("integer counts cannot carry idf, sublinear tf or a norm");
-  for (const DocumentLimit* limit : {&options.min_df, &options.max_df}) {
-    if (limit->value < 0 || (limit->proportion && limit->value > 1.0) ||
-        !std::isfinite(limit->value))
-      throw InvalidOptionError("min_df and max_df must be counts >= 0 or proportions in [0, 1]");
-  }
-  if (options.max_features && *options.max_features == 0)
-    throw InvalidOptionError("max_features must be None or a positive integer");
-}
-
 // Fills `index` with `count` terms, `term_of(i)` numbered i, as TermIndex::assign_distinct
 // does (and returns).
 template <class TermOf>
@@ -426,8 +142,11 @@ double inverse_document_frequency(std::int64_t document_frequency, std::size_t n
 
 namespace detail {
 
-// select_vocabulary as positions in `frequencies`, in column order. `Counts` is
-// DocumentFrequencies or SortedCounts.
+// The vocabulary scikit-learn's fit keeps from these frequencies, as positions in `frequencies`
+// in column order: terms with min_df <= df <= max_df; then, if more than max_features remain,
+// the max_features with the largest total count (document frequency when binary), ties broken
+// by term order; sorted by code point. Throws InvalidOptionError with scikit-learn's messages
+// when nothing remains. `Counts` is DocumentFrequencies or SortedCounts.
 template <class Counts>
 std::vector<std::size_t> select_vocabulary_positions(const Counts& frequencies,
                                                      const VectorizerOptions& options) {
@@ -469,17 +188,29 @@ std::vector<std::size_t> select_vocabulary_positions(const Counts& frequencies,
 
 }  // namespace detail
 
-std::vector<std::string> select_vocabulary(const DocumentFrequencies& frequencies,
-                                           const VectorizerOptions& options) {
-  std::vector<std::string> terms;
-  for (std::size_t i : detail::select_vocabulary_positions(frequencies, options))
-    terms.emplace_back(frequencies.term(i));
-  return terms;
+void VectorizerOptions::validate() const {
+  tokenizer.validate();
+  // scikit-learn: a float in [0.0, 1.0] (a proportion) or an int >= 1 (a number of documents).
+  for (const auto& [name, limit] :
+       {std::pair<const char*, const DocumentLimit*>{"min_df", &min_df},
+        std::pair<const char*, const DocumentLimit*>{"max_df", &max_df}}) {
+    const bool valid =
+        std::isfinite(limit->value) &&
+        (limit->proportion ? limit->value >= 0.0 && limit->value <= 1.0 : limit->value >= 1.0);
+    if (!valid)
+      throw InvalidParameterError(name,
+                                  "must be a float in the range [0.0, 1.0] or an int in the range "
+                                  "[1, inf)");
+  }
+  if (max_features && *max_features == 0)
+    throw InvalidParameterError("max_features", "must be None or an int in the range [1, inf)");
+  if (value_type == ValueType::int64 && (use_idf || sublinear_tf || norm != Norm::none))
+    throw InvalidOptionError("integer counts cannot carry idf, sublinear tf or a norm");
 }
 
 TfidfVectorizer::TfidfVectorizer(VectorizerOptions options)
     : options_(std::move(options)), tokenizer_(options_.tokenizer) {
-  validate(options_);
+  options_.validate();
 }
 
 void TfidfVectorizer::set_fixed_vocabulary(const std::vector<std::string>& terms) {

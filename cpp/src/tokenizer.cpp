@@ -11,7 +11,7 @@
 
 #include "khabar/errors.hpp"
 #include "khabar/stemmer.hpp"
-#include "thread_pool.hpp"
+#include "parallel_for.hpp"
 #include "utf.hpp"
 
 namespace khabar {
@@ -57,17 +57,20 @@ bool is_python_space(UChar32 c) {
          direction == U_SEGMENT_SEPARATOR || u_charType(c) == U_SPACE_SEPARATOR;
 }
 
-void validate(const TokenizerOptions& options) {
-  if (options.ngram_min < 1 || options.ngram_min > options.ngram_max)
-    throw InvalidOptionError("ngram_range must satisfy 1 <= min_n <= max_n");
-  if (options.analyzer != Analyzer::word &&
-      (!options.stopwords.empty() || options.stemmer != Stemmer::none ||
-       !options.stem_exclusion.empty()))
+}  // namespace
+
+void TokenizerOptions::validate() const {
+  normalizer.validate();
+  if (min_length < 1) throw InvalidParameterError("min_length", "must be an int >= 1");
+  // scikit-learn raises a plain ValueError for a reversed range, after its type checks.
+  if (ngram_min < 1 || ngram_min > ngram_max)
+    throw InvalidOptionError("ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, got (" +
+                             std::to_string(ngram_min) + ", " + std::to_string(ngram_max) + ")");
+  if (analyzer != Analyzer::word &&
+      (!stopwords.empty() || stemmer != Stemmer::none || !stem_exclusion.empty()))
     throw InvalidOptionError(
         "stopwords, stemmer and stem_exclusion apply only to the word analyzer");
 }
-
-}  // namespace
 
 void TokenList::push_back_joined(const std::u16string_view* pieces, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
@@ -86,7 +89,7 @@ std::vector<std::string> TokenList::to_vector() const {
 
 Tokenizer::Tokenizer(TokenizerOptions options)
     : options_(std::move(options)), normalizer_(options_.normalizer) {
-  validate(options_);
+  options_.validate();
   // Built here, once per process, rather than inside the first document's tokenization.
   if (options_.stemmer == Stemmer::khabar) KhabarStemmer::built_in();
   std::u16string decoded;

@@ -345,7 +345,7 @@ class Corpus:
 
         if (i is None) != (j is None):
             raise TypeError("give both i and j, or neither")
-        if i is not None:
+        if i is not None and j is not None:
             return shared_passages(self.texts[i], self.texts[j], min_words=min_words)
         if len(self) <= 500:
             pairs = list(combinations(range(len(self)), 2))

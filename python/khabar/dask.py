@@ -198,6 +198,7 @@ def _transform_partition(
     part: Any, partition: int, vectorizer: Vectorizer, n_threads: int
 ) -> sp.csr_matrix:
     docs = list(vectorizer._documents(part))
+    model: Any
     if isinstance(vectorizer, HashingVectorizer):
         model = vectorizer._model()
     else:
@@ -247,7 +248,7 @@ def fit_transform(
 ) -> tuple[TfidfVectorizer, da.Array]:
     """:func:`fit_tfidf`, then :func:`transform` of the same documents: the fitted vectorizer
     and the lazy rows. The documents are read twice (once per pass)."""
-    vectorizer = fit_tfidf(docs, split_every=split_every, n_threads=n_threads, **params)
+    vectorizer: Any = fit_tfidf(docs, split_every=split_every, n_threads=n_threads, **params)
     return vectorizer, transform(vectorizer, docs, n_threads=n_threads)
 
 
@@ -350,7 +351,7 @@ def top_k_similar(
             )
             for j, y in enumerate(y_blocks)
         ]
-        merged = _tree_reduce(parts, _merge_top_k, split_every) if len(parts) > 1 else parts[0]
+        merged: Any = _tree_reduce(parts, _merge_top_k, split_every) if len(parts) > 1 else parts[0]
         rows = x_sizes[i]
         indices.append(da.from_delayed(merged[0], shape=(rows, int(k)), dtype=np.int64))
         scores.append(da.from_delayed(merged[1], shape=(rows, int(k)), dtype=np.float64))

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from khabar import _core
+from khabar import _core, _options
 from khabar._batching import check_documents, document_chunks
-from khabar.tokenizer import Text, Tokenizer
+from khabar.tokenizer import Text
 
 
 class NearDuplicates:
@@ -28,15 +28,16 @@ class NearDuplicates:
 
     def __init__(
         self,
-        threshold: float = 0.8,
-        num_perm: int = 128,
-        shingle_size: int = 5,
-        seed: int = 1,
+        threshold: float = _options.NEAR_DUPLICATES.threshold,
+        num_perm: int = _options.NEAR_DUPLICATES.num_perm,
+        shingle_size: int = _options.NEAR_DUPLICATES.shingle_size,
+        seed: int = _options.NEAR_DUPLICATES.seed,
         *,
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
-        stemmer: str | None = None,
-        errors: str = "strict",
+        stemmer: str | None = _options.TOKENIZER.stemmer,
+        stem_exclusion: Any = None,
+        errors: str = _options.TOKENIZER.errors,
         n_threads: int = 0,
         progress: bool = False,
     ) -> None:
@@ -47,28 +48,13 @@ class NearDuplicates:
         self.normalize = normalize
         self.stopwords = stopwords
         self.stemmer = stemmer
+        self.stem_exclusion = stem_exclusion
         self.errors = errors
         self.n_threads = n_threads
         self.progress = progress
 
     def _new_index(self) -> Any:
-        tokenizer = Tokenizer(
-            normalize=self.normalize,
-            stopwords=self.stopwords,
-            stemmer=self.stemmer,
-            errors=self.errors,
-        )
-        for name in ("num_perm", "shingle_size", "seed"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or value < (0 if name == "seed" else 1):
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        return _core.NearDuplicates(
-            tokenizer._core_options(),
-            float(self.threshold),
-            int(self.num_perm),
-            int(self.shingle_size),
-            int(self.seed),
-        )
+        return _core.NearDuplicates(_options.fill(_core.NearDuplicateOptions(), vars(self)))
 
     def fit(self, docs: Iterable[Text]) -> NearDuplicates:
         """Signatures of the documents (replacing any added before)."""

@@ -29,7 +29,9 @@ def _e(text: Any) -> str:
     return html.escape(str(text))
 
 
-def _table(headers: list[str], rows: list[list[Any]], rtl: set[int] = frozenset()) -> str:
+def _table(
+    headers: list[str], rows: list[list[Any]], rtl: frozenset[int] | set[int] = frozenset()
+) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join(
         "<tr>"

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from khabar import _core
-from khabar.tokenizer import Text, Tokenizer
+from khabar import _core, _options
+from khabar.tokenizer import Text
 
 
 class BM25:
@@ -23,15 +23,15 @@ class BM25:
 
     def __init__(
         self,
-        k1: float = 1.2,
-        b: float = 0.75,
+        k1: float = _options.BM25.k1,
+        b: float = _options.BM25.b,
         *,
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
-        stemmer: str | None = None,
+        stemmer: str | None = _options.TOKENIZER.stemmer,
         stem_exclusion: Any = None,
-        min_length: int = 1,
-        errors: str = "strict",
+        min_length: int = _options.TOKENIZER.min_length,
+        errors: str = _options.TOKENIZER.errors,
         n_threads: int = 0,
     ) -> None:
         self.k1 = k1
@@ -48,15 +48,7 @@ class BM25:
         """Indexes the documents (a list, or any iterable, read once)."""
         if isinstance(docs, (str, bytes)):
             raise TypeError("expected an iterable of documents, not a single str or bytes")
-        tokenizer = Tokenizer(
-            normalize=self.normalize,
-            stopwords=self.stopwords,
-            stemmer=self.stemmer,
-            min_length=self.min_length,
-            errors=self.errors,
-            stem_exclusion=self.stem_exclusion,
-        )
-        index = _core.Bm25(tokenizer._core_options(), float(self.k1), float(self.b))
+        index = _core.Bm25(_options.fill(_core.Bm25Options(), vars(self)))
         index.fit(list(docs), self.n_threads)
         self._index = index
         return self

@@ -5,55 +5,31 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
-from khabar import _core
+from khabar import _core, _options
 from khabar._batching import check_documents, document_chunks
 
 Text = str | bytes
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-#: Every normalization flag with its default (see :func:`normalize`).
-NORMALIZER_FLAGS: Mapping[str, bool] = {
-    "nfkc": True,
-    "diacritics": True,
-    "tatweel": True,
-    "alef": True,
-    "alef_maksura": True,
-    "teh_marbuta": True,
-    "persian_letters": True,
-    "hamza": False,
-    "digits": True,
-    "lowercase": True,
-}
-
-
-def _checked_flags(flags: Mapping[str, Any]) -> dict[str, bool]:
-    unknown = sorted(set(flags) - set(NORMALIZER_FLAGS))
-    if unknown:
-        raise TypeError(
-            f"unknown normalization flag(s) {unknown}; known flags: {list(NORMALIZER_FLAGS)}"
-        )
-    merged = dict(NORMALIZER_FLAGS)
-    for name, value in flags.items():
-        if not isinstance(value, bool):
-            raise TypeError(f"normalization flag {name!r} must be a bool, got {value!r}")
-        merged[name] = value
-    return merged
+#: Every normalization flag with its default (see :func:`normalize`), as the C++ core defines
+#: them (khabar::NormalizerOptions).
+NORMALIZER_FLAGS: Mapping[str, bool] = MappingProxyType(_options.NORMALIZER.to_dict())
 
 
 def _checked_errors(errors: Any) -> str:
-    if errors not in ("strict", "replace"):
-        raise ValueError(f"errors must be 'strict' or 'replace', got {errors!r}")
+    _core.TokenizerOptions(errors=errors)  # InvalidParameterError naming the allowed values
     return str(errors)
 
 
 @functools.lru_cache(maxsize=64)
-def _normalizer(flag_items: tuple[tuple[str, bool], ...]) -> _core.Normalizer:
-    return _core.Normalizer(dict(flag_items))
+def _normalizer(flag_items: tuple[tuple[str, Any], ...]) -> _core.Normalizer:
+    return _core.Normalizer(_core.NormalizerOptions(**dict(flag_items)))
 
 
 def normalize(text: Text, errors: str = "strict", **flags: bool) -> str:
@@ -77,7 +53,10 @@ def normalize(text: Text, errors: str = "strict", **flags: bool) -> str:
 
     Raises ValueError (with the offset) for invalid UTF-8 or a lone surrogate.
     """
-    normalizer = _normalizer(tuple(sorted(_checked_flags(flags).items())))
+    try:
+        normalizer = _normalizer(tuple(sorted(flags.items())))
+    except TypeError:  # an unhashable flag value: let the options say what is wrong with it
+        normalizer = _core.Normalizer(_core.NormalizerOptions(**flags))
     if _checked_errors(errors) == "replace":
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
@@ -159,11 +138,11 @@ class Tokenizer:
         self,
         normalize: bool | Mapping[str, bool] = True,
         stopwords: str | Iterable[str] | None = None,
-        stemmer: str | None = None,
-        min_length: int = 1,
-        ngram_range: tuple[int, int] = (1, 1),
-        analyzer: str = "word",
-        errors: str = "strict",
+        stemmer: str | None = _options.TOKENIZER.stemmer,
+        min_length: int = _options.TOKENIZER.min_length,
+        ngram_range: tuple[int, int] = _options.TOKENIZER.ngram_range,
+        analyzer: str = _options.TOKENIZER.analyzer,
+        errors: str = _options.TOKENIZER.errors,
         stem_exclusion: Iterable[str] | None = None,
     ) -> None:
         self.normalize = normalize
@@ -176,63 +155,9 @@ class Tokenizer:
         self.stem_exclusion = stem_exclusion
         self._core = _core.Tokenizer(self._core_options())
 
-    def _core_options(self) -> dict[str, Any]:
+    def _core_options(self) -> _core.TokenizerOptions:
         """The validated options in the form the C++ core takes."""
-        if isinstance(self.normalize, bool):
-            normalize_on, flags = self.normalize, dict(NORMALIZER_FLAGS)
-        elif isinstance(self.normalize, Mapping):
-            normalize_on, flags = True, _checked_flags(self.normalize)
-        else:
-            raise TypeError(f"normalize must be a bool or a dict of flags, got {self.normalize!r}")
-        if self.stopwords is None:
-            stopwords: list[str] = []
-        elif isinstance(self.stopwords, str):
-            if self.stopwords != "arabic":
-                raise ValueError(
-                    f"stopwords must be None, 'arabic' or a list of words, got {self.stopwords!r}"
-                )
-            stopwords = arabic_stopwords()
-        else:
-            stopwords = list(self.stopwords)
-            bad = [w for w in stopwords if not isinstance(w, str)]
-            if bad:
-                raise TypeError(f"stopwords must be strings, got {bad[0]!r}")
-        if self.stem_exclusion is None:
-            stem_exclusion: list[str] = []
-        elif isinstance(self.stem_exclusion, (str, bytes)):
-            raise TypeError(
-                "stem_exclusion must be an iterable of words, not a single string "
-                f"({self.stem_exclusion!r}); wrap it in a list"
-            )
-        else:
-            stem_exclusion = list(self.stem_exclusion)
-            bad = [w for w in stem_exclusion if not isinstance(w, str)]
-            if bad:
-                raise TypeError(f"stem_exclusion must hold strings, got {bad[0]!r}")
-        if not isinstance(self.min_length, int) or self.min_length < 1:
-            raise ValueError(f"min_length must be an int >= 1, got {self.min_length!r}")
-        try:
-            low, high = self.ngram_range
-            valid = isinstance(low, int) and isinstance(high, int) and 1 <= low <= high
-        except (TypeError, ValueError):
-            valid = False
-        if not valid:
-            raise ValueError(
-                f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, "
-                f"got {self.ngram_range!r}"
-            )
-        return {
-            "normalize": normalize_on,
-            "normalizer": flags,
-            "stopwords": stopwords,
-            "stemmer": self.stemmer,
-            "stem_exclusion": stem_exclusion,
-            "min_length": self.min_length,
-            "ngram_min": low,
-            "ngram_max": high,
-            "analyzer": self.analyzer,
-            "errors": _checked_errors(self.errors),
-        }
+        return _options.tokenizer_options(self.get_params())
 
     def get_params(self) -> dict[str, Any]:
         return {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import numbers
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -12,8 +11,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import InvalidParameterError
 
-from khabar import _core
+from khabar import _core, _options
 from khabar._batching import check_documents, document_chunks
 from khabar.tokenizer import Text, Tokenizer
 
@@ -124,11 +124,8 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
     """What CountVectorizer and TfidfVectorizer share: tokenizer parameters, input handling,
     the C++ model and its fitted attributes."""
 
-    _weighting_params: tuple[str, ...] = ()
-
     def _check_params(self) -> None:
-        if self.input not in _INPUTS:
-            raise ValueError(f"input must be one of {_INPUTS}, got {self.input!r}")
+        _check_input(self.input)
         check_documents([], self.n_threads)
 
     def build_tokenizer(self) -> Tokenizer:
@@ -157,27 +154,7 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
             return (f.read() for f in raw_documents)
         return raw_documents
 
-    def _limits(self) -> dict[str, Any]:
-        limits: dict[str, Any] = {}
-        for name in ("min_df", "max_df"):
-            value = getattr(self, name)
-            if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0:
-                limits[name], limits[f"{name}_proportion"] = float(value), False
-            elif (
-                isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 <= value <= 1
-            ):
-                limits[name], limits[f"{name}_proportion"] = float(value), True
-            else:
-                raise ValueError(
-                    f"{name} must be an int >= 0 or a float in [0.0, 1.0], got {value!r}"
-                )
-        if self.max_features is not None and (
-            not isinstance(self.max_features, numbers.Integral) or self.max_features < 1
-        ):
-            raise ValueError(f"max_features must be None or an int >= 1, got {self.max_features!r}")
-        return limits
-
-    def _core_options(self) -> dict[str, Any]:
+    def _core_options(self) -> _core.VectorizerOptions:
         raise NotImplementedError
 
     def _new_model(self) -> _core.TfidfVectorizer:
@@ -189,7 +166,7 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
 
     def _set_fitted(self, model: _core.TfidfVectorizer) -> None:
         self._model = model
-        self._vocabulary = None
+        self._vocabulary: dict[str, int] | None = None
         self.fixed_vocabulary_ = self.vocabulary is not None
 
     @property
@@ -420,6 +397,19 @@ def _dtype_name(dtype: Any, allowed: tuple[str, ...]) -> str:
     return name
 
 
+def _check_input(value: Any) -> None:
+    if value not in _INPUTS:
+        raise InvalidParameterError(
+            f"The 'input' parameter must be a str among {set(_INPUTS)}, got {value!r}"
+        )
+
+
+def _params_with_dtype(estimator: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
+    params = estimator.get_params()
+    params["dtype"] = _dtype_name(estimator.dtype, allowed)
+    return params
+
+
 class CountVectorizer(_TextVectorizer):
     """Term counts with khabar's Arabic tokenizer; scikit-learn's CountVectorizer semantics.
 
@@ -434,18 +424,18 @@ class CountVectorizer(_TextVectorizer):
         input: str = "content",
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
-        stemmer: str | None = None,
+        stemmer: str | None = _options.TOKENIZER.stemmer,
         stem_exclusion: Any = None,
-        min_length: int = 1,
-        ngram_range: tuple[int, int] = (1, 1),
-        analyzer: str = "word",
-        errors: str = "strict",
-        max_df: float | int = 1.0,
-        min_df: float | int = 1,
-        max_features: int | None = None,
+        min_length: int = _options.TOKENIZER.min_length,
+        ngram_range: tuple[int, int] = _options.TOKENIZER.ngram_range,
+        analyzer: str = _options.TOKENIZER.analyzer,
+        errors: str = _options.TOKENIZER.errors,
+        max_df: float | int = _options.COUNTS.max_df,
+        min_df: float | int = _options.COUNTS.min_df,
+        max_features: int | None = _options.COUNTS.max_features,
         vocabulary: Any = None,
-        binary: bool = False,
-        dtype: Any = np.int64,
+        binary: bool = _options.COUNTS.binary,
+        dtype: Any = _options.COUNTS_DTYPE,
         n_threads: int = 0,
         progress: bool = False,
     ) -> None:
@@ -467,18 +457,9 @@ class CountVectorizer(_TextVectorizer):
         self.n_threads = n_threads
         self.progress = progress
 
-    def _core_options(self) -> dict[str, Any]:
-        return {
-            "tokenizer": self.build_tokenizer()._core_options(),
-            **self._limits(),
-            "max_features": self.max_features,
-            "binary": bool(self.binary),
-            "use_idf": False,
-            "smooth_idf": False,
-            "sublinear_tf": False,
-            "norm": None,
-            "dtype": _dtype_name(self.dtype, ("int64", "float64", "float32")),
-        }
+    def _core_options(self) -> _core.VectorizerOptions:
+        params = _params_with_dtype(self, ("int64", "float64", "float32"))
+        return _options.fill(_core.VectorizerOptions.counts(), params)
 
 
 class TfidfVectorizer(_TextVectorizer):
@@ -497,22 +478,22 @@ class TfidfVectorizer(_TextVectorizer):
         input: str = "content",
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
-        stemmer: str | None = None,
+        stemmer: str | None = _options.TOKENIZER.stemmer,
         stem_exclusion: Any = None,
-        min_length: int = 1,
-        ngram_range: tuple[int, int] = (1, 1),
-        analyzer: str = "word",
-        errors: str = "strict",
-        max_df: float | int = 1.0,
-        min_df: float | int = 1,
-        max_features: int | None = None,
+        min_length: int = _options.TOKENIZER.min_length,
+        ngram_range: tuple[int, int] = _options.TOKENIZER.ngram_range,
+        analyzer: str = _options.TOKENIZER.analyzer,
+        errors: str = _options.TOKENIZER.errors,
+        max_df: float | int = _options.VECTORIZER.max_df,
+        min_df: float | int = _options.VECTORIZER.min_df,
+        max_features: int | None = _options.VECTORIZER.max_features,
         vocabulary: Any = None,
-        binary: bool = False,
-        dtype: Any = np.float64,
-        norm: str | None = "l2",
-        use_idf: bool = True,
-        smooth_idf: bool = True,
-        sublinear_tf: bool = False,
+        binary: bool = _options.VECTORIZER.binary,
+        dtype: Any = _options.VECTORIZER_DTYPE,
+        norm: str | None = _options.VECTORIZER.norm,
+        use_idf: bool = _options.VECTORIZER.use_idf,
+        smooth_idf: bool = _options.VECTORIZER.smooth_idf,
+        sublinear_tf: bool = _options.VECTORIZER.sublinear_tf,
         n_threads: int = 0,
         progress: bool = False,
     ) -> None:
@@ -538,20 +519,9 @@ class TfidfVectorizer(_TextVectorizer):
         self.n_threads = n_threads
         self.progress = progress
 
-    def _core_options(self) -> dict[str, Any]:
-        if self.norm not in (None, "l1", "l2"):
-            raise ValueError(f"norm must be None, 'l1' or 'l2', got {self.norm!r}")
-        return {
-            "tokenizer": self.build_tokenizer()._core_options(),
-            **self._limits(),
-            "max_features": self.max_features,
-            "binary": bool(self.binary),
-            "use_idf": bool(self.use_idf),
-            "smooth_idf": bool(self.smooth_idf),
-            "sublinear_tf": bool(self.sublinear_tf),
-            "norm": self.norm,
-            "dtype": _dtype_name(self.dtype, ("float64", "float32")),
-        }
+    def _core_options(self) -> _core.VectorizerOptions:
+        params = _params_with_dtype(self, ("float64", "float32"))
+        return _options.fill(_core.VectorizerOptions(), params)
 
     def _set_fitted(self, model: _core.TfidfVectorizer) -> None:
         super()._set_fitted(model)
@@ -575,17 +545,17 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
         input: str = "content",
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
-        stemmer: str | None = None,
+        stemmer: str | None = _options.TOKENIZER.stemmer,
         stem_exclusion: Any = None,
-        min_length: int = 1,
-        ngram_range: tuple[int, int] = (1, 1),
-        analyzer: str = "word",
-        errors: str = "strict",
-        n_features: int = 2**20,
-        binary: bool = False,
-        norm: str | None = "l2",
-        alternate_sign: bool = True,
-        dtype: Any = np.float64,
+        min_length: int = _options.TOKENIZER.min_length,
+        ngram_range: tuple[int, int] = _options.TOKENIZER.ngram_range,
+        analyzer: str = _options.TOKENIZER.analyzer,
+        errors: str = _options.TOKENIZER.errors,
+        n_features: int = _options.HASHING.n_features,
+        binary: bool = _options.HASHING.binary,
+        norm: str | None = _options.HASHING.norm,
+        alternate_sign: bool = _options.HASHING.alternate_sign,
+        dtype: Any = _options.HASHING_DTYPE,
         n_threads: int = 0,
         progress: bool = False,
     ) -> None:
@@ -611,25 +581,10 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
     _documents = _TextVectorizer._documents
 
     def _model(self) -> _core.HashingVectorizer:
-        if self.input not in _INPUTS:
-            raise ValueError(f"input must be one of {_INPUTS}, got {self.input!r}")
+        _check_input(self.input)
         check_documents([], self.n_threads)
-        if not isinstance(self.n_features, numbers.Integral) or not 1 <= self.n_features < 2**31:
-            raise ValueError(
-                f"n_features must be an int in [1, 2**31 - 1], got {self.n_features!r}"
-            )
-        if self.norm not in (None, "l1", "l2"):
-            raise ValueError(f"norm must be None, 'l1' or 'l2', got {self.norm!r}")
-        return _core.HashingVectorizer(
-            {
-                "tokenizer": self.build_tokenizer()._core_options(),
-                "n_features": int(self.n_features),
-                "alternate_sign": bool(self.alternate_sign),
-                "binary": bool(self.binary),
-                "norm": self.norm,
-                "dtype": _dtype_name(self.dtype, ("float64", "float32")),
-            }
-        )
+        params = _params_with_dtype(self, ("float64", "float32"))
+        return _core.HashingVectorizer(_options.fill(_core.HashingOptions(), params))
 
     def fit(self, raw_documents: Any = None, y: Any = None) -> HashingVectorizer:
         """No-op (hashing learns nothing); validates the parameters."""

@@ -8,10 +8,13 @@
 #include <khabar/khabar.hpp>
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -143,81 +146,225 @@ khabar::TextErrors errors_of(const WithOptions& object) {
   return object.options().tokenizer.errors;
 }
 
-khabar::NormalizerOptions normalizer_options(const py::dict& flags) {
-  khabar::NormalizerOptions o;
-  const std::pair<const char*, bool*> fields[] = {{"nfkc", &o.nfkc},
-                                                  {"diacritics", &o.diacritics},
-                                                  {"tatweel", &o.tatweel},
-                                                  {"alef", &o.alef},
-                                                  {"alef_maksura", &o.alef_maksura},
-                                                  {"teh_marbuta", &o.teh_marbuta},
-                                                  {"persian_letters", &o.persian_letters},
-                                                  {"hamza", &o.hamza},
-                                                  {"digits", &o.digits},
-                                                  {"lowercase", &o.lowercase}};
-  for (auto [name, field] : fields)
-    if (flags.contains(name)) *field = flags[name].cast<bool>();
-  return o;
+// --- Options: typed classes generated from each struct's describe() ---------------------------
+//
+// Each option is a Python property converting to and from the member's C++ type; a value of
+// the wrong type or outside the type's range raises InvalidParameterError naming the option.
+// Validation of ranges and combinations is the struct's own validate().
+
+template <class T, class = void>
+struct IsOptions : std::false_type {};
+template <class T>
+struct IsOptions<T, std::void_t<decltype(&T::validate)>> : std::true_type {};
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+[[noreturn]] void wrong_type(const std::string& name, const char* expected, py::handle value) {
+  throw khabar::InvalidParameterError(
+      name, std::string("must be ") + expected + ", got " + py::repr(value).cast<std::string>());
 }
 
-khabar::Analyzer analyzer_from_name(const std::string& name) {
-  if (name == "word") return khabar::Analyzer::word;
-  if (name == "char") return khabar::Analyzer::character;
-  if (name == "char_wb") return khabar::Analyzer::character_wb;
-  throw py::value_error("analyzer must be 'word', 'char' or 'char_wb', got '" + name + "'");
+bool is_python_bool(py::handle value) {
+  if (PyBool_Check(value.ptr())) return true;
+  static const py::object numpy_bool = py::module_::import("numpy").attr("bool_");
+  return py::isinstance(value, numpy_bool);
 }
 
-khabar::Stemmer stemmer_from_name(const std::optional<std::string>& name) {
-  if (!name) return khabar::Stemmer::none;
-  if (*name == "light10") return khabar::Stemmer::light10;
-  if (*name == "khabar") return khabar::Stemmer::khabar;
-  throw py::value_error("stemmer must be None, 'light10' or 'khabar', got '" + *name + "'");
+// An int (numbers.Integral: int, NumPy integers), not a bool.
+bool is_python_int(py::handle value) {
+  return !is_python_bool(value) && PyIndex_Check(value.ptr());
 }
 
-khabar::TextErrors text_errors_from_name(const std::string& name) {
-  if (name == "strict") return khabar::TextErrors::strict;
-  if (name == "replace") return khabar::TextErrors::replace;
-  throw py::value_error("errors must be 'strict' or 'replace', got '" + name + "'");
+// A real number (int or float, NumPy's too), not a bool.
+bool is_python_real(py::handle value) {
+  if (is_python_bool(value) || PyComplex_Check(value.ptr())) return false;
+  return PyFloat_Check(value.ptr()) || PyIndex_Check(value.ptr()) ||
+         (PyNumber_Check(value.ptr()) && py::hasattr(value, "__float__"));
 }
 
-khabar::TokenizerOptions tokenizer_options(const py::dict& d) {
-  khabar::TokenizerOptions options;
-  options.normalize = d["normalize"].cast<bool>();
-  options.normalizer = normalizer_options(d["normalizer"].cast<py::dict>());
-  options.stopwords = d["stopwords"].cast<std::vector<std::string>>();
-  options.stemmer = stemmer_from_name(d["stemmer"].cast<std::optional<std::string>>());
-  options.stem_exclusion = d["stem_exclusion"].cast<std::vector<std::string>>();
-  options.min_length = d["min_length"].cast<std::size_t>();
-  options.ngram_min = d["ngram_min"].cast<std::size_t>();
-  options.ngram_max = d["ngram_max"].cast<std::size_t>();
-  options.analyzer = analyzer_from_name(d["analyzer"].cast<std::string>());
-  options.errors = text_errors_from_name(d["errors"].cast<std::string>());
-  return options;
+template <class T>
+T unsigned_from_python(const std::string& name, py::handle value) {
+  if (!is_python_int(value)) wrong_type(name, "an int >= 0", value);
+  const py::int_ number = py::reinterpret_steal<py::int_>(PyNumber_Index(value.ptr()));
+  const unsigned long long converted = PyLong_AsUnsignedLongLong(number.ptr());
+  if (converted == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+    PyErr_Clear();
+    wrong_type(name, "an int >= 0", value);
+  }
+  if (converted > std::numeric_limits<T>::max()) wrong_type(name, "a smaller int", value);
+  return static_cast<T>(converted);
 }
 
-// The norm and dtype entries, shared by every vectorizer's options.
-khabar::VectorizerOptions vectorizer_options_norm_and_dtype(const py::dict& d) {
-  khabar::VectorizerOptions options;
-  const auto norm = d["norm"].cast<std::optional<std::string>>();
-  options.norm = !norm ? khabar::Norm::none : *norm == "l1" ? khabar::Norm::l1 : khabar::Norm::l2;
-  const auto dtype = d["dtype"].cast<std::string>();
-  options.value_type = dtype == "float32" ? khabar::ValueType::float32
-                       : dtype == "int64" ? khabar::ValueType::int64
-                                          : khabar::ValueType::float64;
-  return options;
+template <class T>
+py::object option_to_python(const T& value) {
+  if constexpr (std::is_enum_v<T>) {
+    const char* name = khabar::enum_name(value);
+    return name ? py::object(py::str(name)) : py::object(py::none());
+  } else if constexpr (std::is_same_v<T, khabar::DocumentLimit>) {
+    // A proportion is a float, a number of documents an int: scikit-learn's convention.
+    if (value.proportion) return py::float_(value.value);
+    return py::int_(static_cast<long long>(value.value));
+  } else if constexpr (IsOptional<T>::value) {
+    return value ? option_to_python(*value) : py::object(py::none());
+  } else {
+    return py::cast(value);
+  }
 }
 
-khabar::VectorizerOptions vectorizer_options(const py::dict& d) {
-  khabar::VectorizerOptions options = vectorizer_options_norm_and_dtype(d);
-  options.tokenizer = tokenizer_options(d["tokenizer"].cast<py::dict>());
-  options.min_df = {d["min_df"].cast<double>(), d["min_df_proportion"].cast<bool>()};
-  options.max_df = {d["max_df"].cast<double>(), d["max_df_proportion"].cast<bool>()};
-  options.max_features = d["max_features"].cast<std::optional<std::size_t>>();
-  options.binary = d["binary"].cast<bool>();
-  options.use_idf = d["use_idf"].cast<bool>();
-  options.smooth_idf = d["smooth_idf"].cast<bool>();
-  options.sublinear_tf = d["sublinear_tf"].cast<bool>();
-  return options;
+template <class T>
+T option_from_python(const std::string& name, py::handle value) {
+  if constexpr (IsOptions<T>::value) {
+    if (!py::isinstance<T>(value))
+      wrong_type(name, py::type::of<T>().attr("__name__").template cast<std::string>().c_str(),
+                 value);
+    return value.cast<T>();
+  } else if constexpr (std::is_enum_v<T>) {
+    if (value.is_none()) return khabar::enum_from_name<T>(name, nullptr);
+    if (!py::isinstance<py::str>(value))
+      throw khabar::InvalidParameterError(name, "must be one of " + khabar::enum_choices<T>() +
+                                                    ", got " + py::repr(value).cast<std::string>());
+    return khabar::enum_from_name<T>(name, value.cast<std::string>().c_str());
+  } else if constexpr (std::is_same_v<T, khabar::DocumentLimit>) {
+    if (is_python_int(value)) return {static_cast<double>(value.cast<long long>()), false};
+    if (!is_python_real(value))
+      wrong_type(name, "a float in the range [0.0, 1.0] or an int in the range [1, inf)", value);
+    return {value.cast<double>(), true};
+  } else if constexpr (IsOptional<T>::value) {
+    if (value.is_none()) return std::nullopt;
+    return option_from_python<typename T::value_type>(name, value);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!is_python_bool(value)) wrong_type(name, "a bool", value);
+    return PyObject_IsTrue(value.ptr()) == 1;
+  } else if constexpr (std::is_integral_v<T>) {
+    return unsigned_from_python<T>(name, value);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!is_python_real(value)) wrong_type(name, "a float", value);
+    return value.cast<T>();
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    if (py::isinstance<py::str>(value) || py::isinstance<py::bytes>(value) ||
+        !py::isinstance<py::iterable>(value))
+      wrong_type(name, "a list of str", value);
+    std::vector<std::string> out;
+    for (const py::handle item : py::reinterpret_borrow<py::iterable>(value)) {
+      if (!py::isinstance<py::str>(item)) wrong_type(name, "a list of str, holding", item);
+      out.push_back(item.cast<std::string>());
+    }
+    return out;
+  } else {
+    static_assert(sizeof(T) == 0, "an option type without a Python form");
+  }
+}
+
+template <class Options>
+py::object options_to_dict(const Options& options);
+
+template <class Options>
+void set_option(Options& options, const std::string& name, py::handle value) {
+  bool found = false;
+  Options::describe([&](const char* field_name, auto field) {
+    if (found || name != field_name) return;
+    found = true;
+    using Field = decltype(field);
+    if constexpr (std::is_member_object_pointer_v<Field>) {
+      using Value = std::decay_t<decltype(options.*field)>;
+      options.*field = option_from_python<Value>(name, value);
+    } else {  // a (low, high) range: a tuple of two ints
+      using Value = std::decay_t<decltype(options.*field.low)>;
+      if (!py::isinstance<py::tuple>(value) && !py::isinstance<py::list>(value))
+        wrong_type(name, "a tuple (min_n, max_n)", value);
+      const py::sequence pair = py::reinterpret_borrow<py::sequence>(value);
+      if (pair.size() != 2) wrong_type(name, "a tuple (min_n, max_n)", value);
+      options.*field.low = option_from_python<Value>(name, pair[0]);
+      options.*field.high = option_from_python<Value>(name, pair[1]);
+    }
+  });
+  if (!found) {
+    std::string known;
+    Options::describe([&](const char* field_name, auto) {
+      known += (known.empty() ? "'" : ", '") + std::string(field_name) + "'";
+    });
+    throw khabar::InvalidParameterError(name, "is unknown; the options are " + known);
+  }
+}
+
+template <class Options>
+py::object get_option(Options& options, const char* field_name, py::handle owner) {
+  py::object out = py::none();
+  Options::describe([&](const char* name, auto field) {
+    if (std::string_view(name) != field_name) return;
+    using Field = decltype(field);
+    if constexpr (std::is_member_object_pointer_v<Field>) {
+      using Value = std::decay_t<decltype(options.*field)>;
+      if constexpr (IsOptions<Value>::value)  // a view into `owner`, so that o.a.b = x works
+        out = py::cast(&(options.*field), py::return_value_policy::reference_internal, owner);
+      else
+        out = option_to_python(options.*field);
+    } else {
+      out = py::make_tuple(options.*field.low, options.*field.high);
+    }
+  });
+  return out;
+}
+
+template <class Options>
+py::object options_to_dict(const Options& options) {
+  py::dict out;
+  Options::describe([&](const char* name, auto field) {
+    using Field = decltype(field);
+    if constexpr (std::is_member_object_pointer_v<Field>) {
+      using Value = std::decay_t<decltype(options.*field)>;
+      if constexpr (IsOptions<Value>::value)
+        out[name] = options_to_dict(options.*field);
+      else
+        out[name] = option_to_python(options.*field);
+    } else {
+      out[name] = py::make_tuple(options.*field.low, options.*field.high);
+    }
+  });
+  return std::move(out);
+}
+
+// The Python class of an options struct: keyword construction, one property per option,
+// validate(), fields, equality, repr and pickling by the options' values.
+template <class Options>
+py::class_<Options> bind_options(py::module_& m, const char* name, const char* doc) {
+  py::class_<Options> cls(m, name, doc);
+  cls.def(py::init([](const py::kwargs& options) {
+            Options out;
+            for (const auto& [key, value] : options)
+              set_option(out, key.template cast<std::string>(), value);
+            return out;
+          }),
+          "Options with their defaults, overridden by keyword (unknown names raise "
+          "InvalidParameterError).");
+  py::list fields;
+  Options::describe([&](const char* field_name, auto) {
+    fields.append(field_name);
+    cls.def_property(
+        field_name,
+        [field_name](py::object self) {
+          return get_option(self.cast<Options&>(), field_name, self);
+        },
+        [field_name](Options& self, py::handle value) { set_option(self, field_name, value); });
+  });
+  cls.attr("fields") = py::tuple(fields);
+  cls.def("validate", &Options::validate,
+          "Raises InvalidParameterError (or ValueError for options that contradict each other)");
+  cls.def("to_dict", [](const Options& self) { return options_to_dict(self); });
+  cls.def("__eq__", [](const Options& self, py::handle other) {
+    return py::isinstance<Options>(other) &&
+           options_to_dict(self).equal(options_to_dict(other.cast<const Options&>()));
+  });
+  cls.def("__repr__", [name](const Options& self) {
+    return std::string(name) + "(**" +
+           py::repr(options_to_dict(self)).template cast<std::string>() + ")";
+  });
+  cls.def("__copy__", [](const Options& self) { return Options(self); });
+  cls.def("__deepcopy__", [](const Options& self, py::handle) { return Options(self); });
+  cls.attr("__hash__") = py::none();
+  return cls;
 }
 
 // A NumPy array that owns `values` (moved to the heap, freed with the array): no copy.
@@ -233,14 +380,13 @@ py::array owning_array(std::vector<T>&& values) {
 py::tuple csr_to_python(khabar::CsrMatrix&& m) {
   py::array data = std::visit([](auto& values) { return owning_array(std::move(values)); }, m.data);
   py::array indices, indptr;
-  if (m.nnz() <= static_cast<std::size_t>(INT32_MAX)) {
-    std::vector<std::int32_t> narrow(m.indptr.begin(), m.indptr.end());
-    indptr = owning_array(std::move(narrow));
+  if (auto* narrow = std::get_if<std::vector<std::int32_t>>(&m.indptr)) {
+    indptr = owning_array(std::move(*narrow));
     indices = owning_array(std::move(m.indices));
   } else {
     std::vector<std::int64_t> wide(m.indices.begin(), m.indices.end());
     indices = owning_array(std::move(wide));
-    indptr = owning_array(std::move(m.indptr));
+    indptr = owning_array(std::move(std::get<std::vector<std::int64_t>>(m.indptr)));
   }
   return py::make_tuple(data, indices, indptr, py::make_tuple(m.rows, m.cols));
 }
@@ -344,11 +490,18 @@ PYBIND11_MODULE(_core, m) {
   // scikit-learn's NotFittedError, so that khabar's estimators fail as scikit-learn's do.
   static py::object not_fitted_error =
       py::module_::import("sklearn.exceptions").attr("NotFittedError");
+  // scikit-learn's InvalidParameterError (a ValueError and a TypeError), raised where
+  // scikit-learn's own parameter validation would raise it.
+  static py::object invalid_parameter_error =
+      py::module_::import("sklearn.utils._param_validation").attr("InvalidParameterError");
+  m.attr("InvalidParameterError") = invalid_parameter_error;
   py::register_exception_translator([](std::exception_ptr pointer) {
     try {
       if (pointer) std::rethrow_exception(pointer);
     } catch (const khabar::InvalidTextError& error) {
       PyErr_SetString(PyExc_ValueError, error.what());
+    } catch (const khabar::InvalidParameterError& error) {
+      PyErr_SetString(invalid_parameter_error.ptr(), error.what());
     } catch (const khabar::InvalidOptionError& error) {
       PyErr_SetString(PyExc_ValueError, error.what());
     } catch (const khabar::ModelFormatError& error) {
@@ -366,10 +519,21 @@ PYBIND11_MODULE(_core, m) {
     }
   });
 
+  bind_options<khabar::NormalizerOptions>(m, "NormalizerOptions",
+                                          "khabar::NormalizerOptions: which normalizations apply");
+  bind_options<khabar::TokenizerOptions>(m, "TokenizerOptions", "khabar::TokenizerOptions");
+  bind_options<khabar::VectorizerOptions>(m, "VectorizerOptions", "khabar::VectorizerOptions")
+      .def_static("counts", &khabar::VectorizerOptions::counts,
+                  "The options of a CountVectorizer: integer counts, no idf, no norm");
+  bind_options<khabar::HashingOptions>(m, "HashingOptions", "khabar::HashingOptions");
+  bind_options<khabar::Bm25Options>(m, "Bm25Options", "khabar::Bm25Options");
+  bind_options<khabar::NearDuplicateOptions>(m, "NearDuplicateOptions",
+                                             "khabar::NearDuplicateOptions");
+
   py::class_<khabar::Normalizer>(m, "Normalizer")
-      .def(py::init(
-               [](const py::dict& flags) { return khabar::Normalizer(normalizer_options(flags)); }),
-           py::arg("flags"))
+      .def(py::init<khabar::NormalizerOptions>(), py::arg("options"))
+      .def_property_readonly("options",
+                             [](const khabar::Normalizer& self) { return self.options(); })
       .def("normalize", [](const khabar::Normalizer& self, py::handle text) {
         const py::object checked = well_formed(text, std::nullopt, khabar::TextErrors::strict);
         const std::string_view view = text_view(checked);
@@ -382,10 +546,9 @@ PYBIND11_MODULE(_core, m) {
       });
 
   py::class_<khabar::Tokenizer>(m, "Tokenizer")
-      .def(py::init([](const py::dict& options) {
-             return khabar::Tokenizer(tokenizer_options(options));
-           }),
-           py::arg("options"))
+      .def(py::init<khabar::TokenizerOptions>(), py::arg("options"))
+      .def_property_readonly("options",
+                             [](const khabar::Tokenizer& self) { return self.options(); })
       .def("tokenize",
            [](const khabar::Tokenizer& self, py::handle text) {
              const py::object checked = well_formed(text, std::nullopt, errors_of(self));
@@ -486,10 +649,9 @@ PYBIND11_MODULE(_core, m) {
       });
 
   py::class_<khabar::TfidfVectorizer>(m, "TfidfVectorizer")
-      .def(py::init([](const py::dict& options) {
-             return khabar::TfidfVectorizer(vectorizer_options(options));
-           }),
-           py::arg("options"))
+      .def(py::init<khabar::VectorizerOptions>(), py::arg("options"))
+      .def_property_readonly("options",
+                             [](const khabar::TfidfVectorizer& self) { return self.options(); })
       .def("set_fixed_vocabulary", &khabar::TfidfVectorizer::set_fixed_vocabulary)
       .def_property_readonly("fitted", &khabar::TfidfVectorizer::fitted)
       .def_property_readonly("has_fixed_vocabulary", &khabar::TfidfVectorizer::has_fixed_vocabulary)
@@ -537,18 +699,9 @@ PYBIND11_MODULE(_core, m) {
       });
 
   py::class_<khabar::HashingVectorizer>(m, "HashingVectorizer")
-      .def(py::init([](const py::dict& d) {
-             khabar::HashingOptions options;
-             options.tokenizer = tokenizer_options(d["tokenizer"].cast<py::dict>());
-             options.n_features = d["n_features"].cast<std::size_t>();
-             options.alternate_sign = d["alternate_sign"].cast<bool>();
-             options.binary = d["binary"].cast<bool>();
-             const auto base = vectorizer_options_norm_and_dtype(d);
-             options.norm = base.norm;
-             options.value_type = base.value_type;
-             return khabar::HashingVectorizer(std::move(options));
-           }),
-           py::arg("options"))
+      .def(py::init<khabar::HashingOptions>(), py::arg("options"))
+      .def_property_readonly("options",
+                             [](const khabar::HashingVectorizer& self) { return self.options(); })
       .def("transform", &transform_to_python<khabar::HashingVectorizer>, py::arg("docs"),
            py::arg("n_threads"), py::arg("first_index") = 0);
 
@@ -576,10 +729,8 @@ PYBIND11_MODULE(_core, m) {
       py::arg("n_threads"));
 
   py::class_<khabar::Bm25>(m, "Bm25")
-      .def(py::init([](const py::dict& tokenizer, double k1, double b) {
-             return khabar::Bm25({tokenizer_options(tokenizer), k1, b});
-           }),
-           py::arg("tokenizer"), py::arg("k1"), py::arg("b"))
+      .def(py::init<khabar::Bm25Options>(), py::arg("options"))
+      .def_property_readonly("options", [](const khabar::Bm25& self) { return self.options(); })
       .def(
           "fit",
           [](khabar::Bm25& self, const py::list& docs, std::size_t n_threads) {
@@ -600,13 +751,9 @@ PYBIND11_MODULE(_core, m) {
           py::arg("queries"), py::arg("k"), py::arg("n_threads"));
 
   py::class_<khabar::NearDuplicates>(m, "NearDuplicates")
-      .def(py::init([](const py::dict& tokenizer, double threshold, std::size_t num_perm,
-                       std::size_t shingle_size, std::uint64_t seed) {
-             return khabar::NearDuplicates(
-                 {tokenizer_options(tokenizer), threshold, num_perm, shingle_size, seed});
-           }),
-           py::arg("tokenizer"), py::arg("threshold"), py::arg("num_perm"), py::arg("shingle_size"),
-           py::arg("seed"))
+      .def(py::init<khabar::NearDuplicateOptions>(), py::arg("options"))
+      .def_property_readonly("options",
+                             [](const khabar::NearDuplicates& self) { return self.options(); })
       .def_property_readonly("bands", &khabar::NearDuplicates::bands)
       .def_property_readonly("rows_per_band", &khabar::NearDuplicates::rows_per_band)
       .def("__len__", &khabar::NearDuplicates::size)

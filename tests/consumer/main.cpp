@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 int main() {
@@ -31,6 +32,20 @@ int main() {
       std::abs(matrix.coeff(0, common) - expected_common) > 1e-12 ||
       std::abs(matrix.row(1).norm() - 1.0) > 1e-12) {
     std::cerr << "unexpected TF-IDF matrix\n" << Eigen::MatrixXd(matrix) << "\n";
+    return 1;
+  }
+  // fit_transform's matrix goes to the similarity functions as it is: rows_view maps its
+  // buffers, nothing is copied. Row 0 and row 1 share only "سوريا", weighed expected_common
+  // in each, so their cosine is its square.
+  khabar::TfidfVectorizer fitted;
+  const khabar::CsrMatrix rows = fitted.fit_transform(docs);
+  const khabar::SparseRowsView view = khabar::rows_view(rows);
+  const khabar::DenseRows cosine = khabar::cosine_similarity(view, view);
+  const khabar::Neighbours nearest = khabar::top_k_similar(view, view, 1, 0.0, true);
+  if (view.valuePtr() != std::get<std::vector<double>>(rows.data).data() ||
+      std::abs(cosine(0, 1) - expected_common * expected_common) > 1e-12 ||
+      nearest.indices(0, 0) != 1 || std::abs(nearest.scores(1, 0) - cosine(1, 0)) > 1e-12) {
+    std::cerr << "unexpected similarities\n" << cosine << "\n";
     return 1;
   }
   std::cout << "khabar " << khabar::kVersion << " consumer OK: " << tokens.size() << " tokens, "

@@ -206,7 +206,7 @@ TEST(BadInput, ErrorsPolicyReachesEveryReader) {
   options.tokenizer.errors = TextErrors::replace;
   khabar::TfidfVectorizer replacing_vectorizer(options);
   const auto matrix = replacing_vectorizer.fit_transform(docs);
-  EXPECT_EQ(matrix.indptr, (std::vector<std::int64_t>{0, 2, 4}));
+  EXPECT_EQ(matrix.row_pointers(), (std::vector<std::int64_t>{0, 2, 4}));
   EXPECT_THROW(khabar::TfidfVectorizer().fit(docs), khabar::InvalidTextError);
   khabar::Bm25Options bm25;
   bm25.tokenizer.errors = TextErrors::replace;

@@ -29,7 +29,7 @@ TEST(HashingVectorizer, ColumnsSignsAndNorm) {
   const std::vector<khabar::TextView> docs = {"ab ab abc", "", "hello"};
   const auto m = hashing.transform(docs);
   // ab: h = -1681926305 -> column 1681926305 % 16 = 1, sign -; abc: -1277324294 -> 6, sign -.
-  EXPECT_EQ(m.indptr, (std::vector<std::int64_t>{0, 2, 2, 3}));
+  EXPECT_EQ(m.row_pointers(), (std::vector<std::int64_t>{0, 2, 2, 3}));
   EXPECT_EQ(m.indices, (std::vector<std::int32_t>{1, 6, 613153351 % 16}));
   EXPECT_EQ(std::get<std::vector<double>>(m.data), (std::vector<double>{-2.0, -1.0, 1.0}));
   options.norm = khabar::Norm::l2;

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -306,13 +307,16 @@ TEST(ModelFile, CountsInTheParametersMustBeNonNegativeIntegers) {
     return assemble(out);
   };
   expect_rejected(replaced("\"ngram_range\":[1,1]", "\"ngram_range\":[1]"),
-                  "ngram_range needs two values");
-  expect_rejected(replaced("\"ngram_range\":[1,1]", "\"ngram_range\":[2,1]"),
-                  "invalid model file: ngram_range must satisfy");
+                  "option 'tokenizer.ngram_range' needs two values");
+  expect_rejected(
+      replaced("\"ngram_range\":[1,1]", "\"ngram_range\":[2,1]"),
+      "invalid model file: ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n");
   Sections s = real;
   s = real;
   s.parameters = "{\"options\": 5}";
-  expect_rejected(assemble(s), "invalid model file parameters");
+  expect_rejected(assemble(s), "invalid model file: missing parameter 'annotations'");
+  s.parameters = "{\"options\": 5, \"annotations\": {}}";
+  expect_rejected(assemble(s), "invalid model file: option 'options' is not a JSON object");
   s.parameters = "not json";
   expect_rejected(assemble(s), "invalid model file parameters");
 }
@@ -372,7 +376,7 @@ TEST(ModelFile, InvalidParametersAreReported) {
   const std::size_t at = forged.find("\"l2\"");
   ASSERT_NE(at, std::string::npos);
   forged.replace(at, 4, "\"l9\"");
-  expect_rejected(with_checksum(forged), "unknown norm");
+  expect_rejected(with_checksum(forged), "option 'norm' has an unknown value \"l9\"");
 }
 
 TEST(ModelFile, ThreadsSavingToOnePathEachWriteAWholeFile) {
@@ -436,13 +440,13 @@ TEST(ModelFile, CountsMustBeNonNegativeIntegers) {
   // fuzz_model_file) and a negative integer wrapped around.
   for (const std::string value : {"1e300", "-1", "2.5", "\"3\""})
     expect_rejected(with_parameter("\"min_length\":1", "\"min_length\":" + value),
-                    "min_length is not an integer >= 0");
+                    "option 'tokenizer.min_length' is not an integer >= 0");
   expect_rejected(with_parameter("\"ngram_range\":[1,1]", "\"ngram_range\":[1,-1.5]"),
-                  "ngram_range is not an integer >= 0");
+                  "option 'tokenizer.ngram_range' is not an integer >= 0");
   expect_rejected(with_parameter("\"ngram_range\":[1,1]", "\"ngram_range\":{\"a\":1}"),
-                  "ngram_range needs two values");
+                  "option 'tokenizer.ngram_range' needs two values");
   expect_rejected(with_parameter("\"max_features\":null", "\"max_features\":1e30"),
-                  "max_features is not an integer >= 0");
+                  "option 'max_features' is not an integer >= 0");
   EXPECT_NO_THROW(
       khabar::deserialize_model(with_parameter("\"max_features\":null", "\"max_features\":7")));
 }
@@ -516,3 +520,64 @@ TEST(FrequenciesFormat, ContradictoryCountsAndModelBytesAreRefused) {
 }
 
 }  // namespace
+
+TEST(ModelFile, OptionsAreReadByNameAndEveryKeyIsAccountedFor) {
+  // Missing and unknown keys are refused naming the key, at any depth.
+  expect_rejected(with_parameter("\"hamza\":false,", ""),
+                  "invalid model file: missing option 'tokenizer.normalizer.hamza'");
+  expect_rejected(with_parameter("\"binary\":false", "\"binary\":false,\"binery\":true"),
+                  "invalid model file: unknown option 'binery'");
+  expect_rejected(with_parameter("\"hamza\":false", "\"hamza\":false,\"hamzah\":true"),
+                  "invalid model file: unknown option 'tokenizer.normalizer.hamzah'");
+  expect_rejected(with_parameter("\"proportion\":true", "\"proportion\":1"),
+                  "invalid model file: option 'max_df.proportion' is not a boolean: 1");
+  expect_rejected(with_parameter("\"binary\":false", "\"binary\":0"),
+                  "invalid model file: option 'binary' is not a boolean: 0");
+  // Keys in another order are the same options: nothing is read by position.
+  const std::string swapped =
+      with_parameter("\"diacritics\":true,\"digits\":true", "\"digits\":false,\"diacritics\":true");
+  const khabar::LoadedModel loaded = khabar::deserialize_model(swapped);
+  EXPECT_FALSE(loaded.vectorizer.options().tokenizer.normalizer.digits);
+  EXPECT_TRUE(loaded.vectorizer.options().tokenizer.normalizer.diacritics);
+}
+
+TEST(ModelFile, EveryOptionSurvivesARoundTrip) {
+  khabar::VectorizerOptions options;
+  options.tokenizer.normalize = false;
+  options.tokenizer.normalizer.hamza = true;
+  options.tokenizer.normalizer.lowercase = false;
+  options.tokenizer.stopwords = {"في"};
+  options.tokenizer.stemmer = khabar::Stemmer::light10;
+  options.tokenizer.min_length = 2;
+  options.tokenizer.ngram_min = 1;
+  options.tokenizer.ngram_max = 3;
+  options.tokenizer.errors = khabar::TextErrors::replace;
+  options.min_df = {1.0, false};
+  options.max_df = {0.75, true};
+  options.max_features = 40;
+  options.binary = true;
+  options.use_idf = false;
+  options.smooth_idf = false;
+  options.sublinear_tf = true;
+  options.norm = khabar::Norm::l1;
+  options.value_type = khabar::ValueType::float32;
+  khabar::TfidfVectorizer vectorizer(options);
+  vectorizer.fit(std::vector<std::string>{"في سوتشي قال بوتين", "الأسد في سوتشي"});
+  const khabar::VectorizerOptions read =
+      khabar::deserialize_model(khabar::serialize_model(vectorizer)).vectorizer.options();
+  EXPECT_EQ(read.tokenizer.normalize, false);
+  EXPECT_TRUE(read.tokenizer.normalizer == options.tokenizer.normalizer);
+  EXPECT_EQ(read.tokenizer.stopwords, options.tokenizer.stopwords);
+  EXPECT_EQ(read.tokenizer.stemmer, khabar::Stemmer::light10);
+  EXPECT_EQ(read.tokenizer.min_length, 2u);
+  EXPECT_EQ(read.tokenizer.ngram_max, 3u);
+  EXPECT_EQ(read.tokenizer.errors, khabar::TextErrors::replace);
+  EXPECT_TRUE(read.max_df == options.max_df);
+  EXPECT_EQ(read.max_features, std::optional<std::size_t>(40));
+  EXPECT_TRUE(read.binary);
+  EXPECT_FALSE(read.use_idf);
+  EXPECT_FALSE(read.smooth_idf);
+  EXPECT_TRUE(read.sublinear_tf);
+  EXPECT_EQ(read.norm, khabar::Norm::l1);
+  EXPECT_EQ(read.value_type, khabar::ValueType::float32);
+}

@@ -4,8 +4,12 @@
 #include <khabar/errors.hpp>
 #include <khabar/passages.hpp>
 #include <khabar/similarity.hpp>
+#include <khabar/tfidf.hpp>
 
 #include <cmath>
+#include <string>
+#include <variant>
+#include <vector>
 
 namespace {
 
@@ -190,3 +194,22 @@ TEST(NearDuplicates, BandKeysAndShippedShingleSetsReproducePairs) {
 }
 
 }  // namespace
+
+TEST(Similarity, AVectorizersMatrixIsViewedWithoutCopying) {
+  khabar::TfidfVectorizer vectorizer;
+  const std::vector<std::string> docs = {"سوريا روسيا", "سوريا تركيا", "تركيا روسيا روسيا"};
+  const khabar::CsrMatrix rows = vectorizer.fit_transform(docs);
+  const khabar::SparseRowsView view = khabar::rows_view(rows);
+  EXPECT_EQ(view.valuePtr(), std::get<std::vector<double>>(rows.data).data());
+  EXPECT_EQ(view.innerIndexPtr(), rows.indices.data());
+  EXPECT_EQ(view.outerIndexPtr(), std::get<std::vector<std::int32_t>>(rows.indptr).data());
+  // The same cosines as through a copy into an Eigen matrix.
+  const khabar::SparseRows copy = khabar::to_eigen(rows).cast<double>();
+  const khabar::SparseRowsView copied(copy.rows(), copy.cols(), copy.nonZeros(),
+                                      copy.outerIndexPtr(), copy.innerIndexPtr(), copy.valuePtr());
+  EXPECT_EQ(khabar::cosine_similarity(view, view), khabar::cosine_similarity(copied, copied));
+  khabar::VectorizerOptions single;
+  single.value_type = khabar::ValueType::float32;
+  khabar::TfidfVectorizer float32(single);
+  EXPECT_THROW(khabar::rows_view(float32.fit_transform(docs)), khabar::InvalidOptionError);
+}

@@ -25,7 +25,7 @@ const std::vector<double>& values(const CsrMatrix& m) {
 }
 
 double at(const CsrMatrix& m, std::size_t row, std::int32_t column) {
-  for (auto k = m.indptr[row]; k < m.indptr[row + 1]; ++k)
+  for (auto k = m.row_begin(row); k < m.row_end(row); ++k)
     if (m.indices[static_cast<std::size_t>(k)] == column)
       return values(m)[static_cast<std::size_t>(k)];
   return 0.0;
@@ -48,7 +48,7 @@ TEST(Tfidf, TakesStringViewsAndStrings) {
   const CsrMatrix a = from_views.fit_transform(views);
   from_strings.fit(kTexts);
   const CsrMatrix b = from_strings.transform(kTexts);
-  EXPECT_EQ(a.indptr, b.indptr);
+  EXPECT_EQ(a.row_pointers(), b.row_pointers());
   EXPECT_EQ(a.indices, b.indices);
   EXPECT_EQ(values(a), values(b));
   EXPECT_EQ(from_views.transform(views).indices, a.indices);
@@ -75,7 +75,7 @@ TEST(Tfidf, PlainIdfByHand) {
 TEST(Tfidf, L2RowsByHand) {
   TfidfVectorizer vectorizer;
   const CsrMatrix m = vectorizer.fit_transform(docs());
-  EXPECT_EQ(m.indptr, (std::vector<std::int64_t>{0, 2, 4, 5}));
+  EXPECT_EQ(m.row_pointers(), (std::vector<std::int64_t>{0, 2, 4, 5}));
   EXPECT_EQ(m.indices, (std::vector<std::int32_t>{1, 2, 0, 1, 2}));
   // Row 0: روسيا once, سوريا twice, same idf: (1, 2) / sqrt(5).
   EXPECT_NEAR(at(m, 0, 1), 1 / std::sqrt(5.0), 1e-15);
@@ -159,7 +159,7 @@ TEST(Tfidf, TransformIgnoresUnknownTermsAndNeedsFit) {
   EXPECT_THROW(vectorizer.transform(query), khabar::NotFittedError);
   vectorizer.fit(docs());
   const CsrMatrix m = vectorizer.transform(query);
-  EXPECT_EQ(m.indptr, (std::vector<std::int64_t>{0, 1, 1}));
+  EXPECT_EQ(m.row_pointers(), (std::vector<std::int64_t>{0, 1, 1}));
   EXPECT_DOUBLE_EQ(values(m)[0], 1.0);
 }
 
@@ -174,7 +174,7 @@ TEST(Tfidf, IdenticalForAnyThreadCountAndChunking) {
   for (std::size_t threads : {2u, 8u}) {
     TfidfVectorizer vectorizer;
     const CsrMatrix m = vectorizer.fit_transform(all, threads);
-    EXPECT_EQ(m.indptr, expected.indptr);
+    EXPECT_EQ(m.row_pointers(), expected.row_pointers());
     EXPECT_EQ(m.indices, expected.indices);
     EXPECT_EQ(values(m), values(expected));  // bit-identical
     EXPECT_EQ(values(vectorizer.transform(all, threads)), values(expected));
@@ -185,7 +185,7 @@ TEST(Tfidf, IdenticalForAnyThreadCountAndChunking) {
     builder.add({all.begin() + static_cast<std::ptrdiff_t>(begin),
                  all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), begin + 300))});
   const CsrMatrix m = builder.finish();
-  EXPECT_EQ(m.indptr, expected.indptr);
+  EXPECT_EQ(m.row_pointers(), expected.row_pointers());
   EXPECT_EQ(values(m), values(expected));
 }
 
@@ -202,14 +202,14 @@ TEST(Tfidf, MoreThreadsThanDocuments) {
       TfidfVectorizer vectorizer;
       if (fixed) vectorizer.set_fixed_vocabulary({"سوريا", "مصر", "روسيا"});
       const CsrMatrix m = vectorizer.fit_transform(all, threads);
-      EXPECT_EQ(m.indptr, expected.indptr);
+      EXPECT_EQ(m.row_pointers(), expected.row_pointers());
       EXPECT_EQ(m.indices, expected.indices);
       EXPECT_EQ(values(m), values(expected));
       EXPECT_EQ(vectorizer.idf(), reference.idf());
       EXPECT_EQ(values(vectorizer.transform(one, threads)), values(reference.transform(one, 1)));
       const CsrMatrix empty = vectorizer.transform(none, threads);
       EXPECT_EQ(empty.rows, 0u);
-      EXPECT_EQ(empty.indptr, (std::vector<std::int64_t>{0}));
+      EXPECT_EQ(empty.row_pointers(), (std::vector<std::int64_t>{0}));
       EXPECT_TRUE(vectorizer.count(all, threads) == reference.count(all, 1));
     }
   }
@@ -235,7 +235,7 @@ TEST(Tfidf, FixedVocabularyKeepsItsColumnOrder) {
   const CsrMatrix m = vectorizer.fit_transform(docs());
   EXPECT_EQ(vectorizer.feature(0), "سوريا");
   EXPECT_EQ(m.indices, (std::vector<std::int32_t>{0, 0}));
-  EXPECT_EQ(m.indptr, (std::vector<std::int64_t>{0, 1, 1, 2}));
+  EXPECT_EQ(m.row_pointers(), (std::vector<std::int64_t>{0, 1, 1, 2}));
   EXPECT_THROW(vectorizer.set_fixed_vocabulary({"a", "a"}), khabar::InvalidOptionError);
 }
 

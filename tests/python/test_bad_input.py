@@ -133,11 +133,11 @@ def test_replaced_bytes_keep_spans_into_the_original_bytes():
 
 
 def test_errors_must_be_strict_or_replace():
-    with pytest.raises(ValueError, match="errors must be 'strict' or 'replace'"):
+    with pytest.raises(ValueError, match="'errors' parameter must be one of 'strict', 'replace'"):
         khabar.Tokenizer(errors="ignore")
-    with pytest.raises(ValueError, match="errors must be 'strict' or 'replace'"):
+    with pytest.raises(ValueError, match="'errors' parameter must be one of 'strict', 'replace'"):
         khabar.TfidfVectorizer(errors="surrogateescape").fit([ARABIC])
-    with pytest.raises(ValueError, match="errors must be 'strict' or 'replace'"):
+    with pytest.raises(ValueError, match="'errors' parameter must be one of 'strict', 'replace'"):
         khabar.normalize(ARABIC, errors="skip")
 
 

@@ -203,7 +203,7 @@ def hostile_files(small: bytes) -> dict[str, tuple[bytes, str]]:
     assert negative != parameters
     files["min_length -1"] = (
         assemble(header, negative, rest),
-        "invalid model file: min_length is not an integer >= 0: -1",
+        "invalid model file: option 'tokenizer.min_length' is not an integer >= 0: -1",
     )
     return files
 
@@ -265,9 +265,12 @@ def test_the_saved_python_parameters_are_checked_too(small):
 
     cases = [
         ({"ngram_range": 5}, "'int' object is not iterable"),
-        ({"norm": "l7"}, "norm must be None, 'l1' or 'l2', got 'l7'"),
+        ({"norm": "l7"}, "The 'norm' parameter must be one of 'l1', 'l2' or None, got 'l7'"),
         ({"dtype": "object"}, "dtype must be one of"),
-        ({"min_df": 3.5}, "min_df must be an int >= 0 or a float in"),
+        (
+            {"min_df": 3.5},
+            "The 'min_df' parameter must be a float in the range [0.0, 1.0] or an int",
+        ),
         ({"n_threads": -1}, "n_threads must be an int >= 0"),
         ({"stemmer": "porter"}, "stemmer"),
     ]

@@ -87,7 +87,7 @@ def test_bm25_errors():
 
     with pytest.raises(NotFittedError):
         khabar.BM25().search("x")
-    with pytest.raises(ValueError, match="k1 >= 0"):
+    with pytest.raises(ValueError, match="'b' parameter must be a float in the range \\[0, 1\\]"):
         khabar.BM25(b=2).fit(["x"])
     with pytest.raises(TypeError, match="document 1"):
         khabar.BM25().fit(["x", None])

@@ -4,8 +4,9 @@
 #include <vector>
 
 #include "khabar/similarity.hpp"
+#include "khabar/term_index.hpp"
 #include "khabar/text.hpp"
-#include "khabar/tfidf.hpp"
+#include "khabar/tokenizer.hpp"
 
 namespace khabar {
 
@@ -13,6 +14,14 @@ struct Bm25Options {
   TokenizerOptions tokenizer{};
   double k1 = 1.2;
   double b = 0.75;
+
+  template <class Visit>
+  static void describe(Visit&& visit) {
+    visit("tokenizer", &Bm25Options::tokenizer);
+    visit("k1", &Bm25Options::k1);
+    visit("b", &Bm25Options::b);
+  }
+  void validate() const;
 };
 
 /// Okapi BM25 ranking (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and
@@ -40,7 +49,8 @@ class Bm25 {
 
  private:
   Bm25Options options_;
-  TfidfVectorizer counter_;
+  Tokenizer tokenizer_;
+  TermIndex terms_;  // the indexed terms, numbered as the columns of postings_
   Eigen::SparseMatrix<double, Eigen::ColMajor, std::int32_t> postings_;  // terms' documents
   std::vector<double> lengths_;
   std::vector<double> idf_;

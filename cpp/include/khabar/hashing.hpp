@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "khabar/sparse.hpp"
-#include "khabar/tfidf.hpp"
 #include "khabar/tokenizer.hpp"
 
 namespace khabar {
@@ -21,6 +20,17 @@ struct HashingOptions {
   bool binary = false;
   Norm norm = Norm::l2;
   ValueType value_type = ValueType::float64;
+
+  template <class Visit>
+  static void describe(Visit&& visit) {
+    visit("tokenizer", &HashingOptions::tokenizer);
+    visit("n_features", &HashingOptions::n_features);
+    visit("alternate_sign", &HashingOptions::alternate_sign);
+    visit("binary", &HashingOptions::binary);
+    visit("norm", &HashingOptions::norm);
+    visit("dtype", &HashingOptions::value_type);
+  }
+  void validate() const;
 };
 
 /// Stateless feature hashing with scikit-learn's HashingVectorizer semantics: the column of a

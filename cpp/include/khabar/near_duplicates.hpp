@@ -15,6 +15,16 @@ struct NearDuplicateOptions {
   std::size_t num_perm = 128;    ///< MinHash permutations
   std::size_t shingle_size = 5;  ///< words per shingle
   std::uint64_t seed = 1;        ///< seeds the permutations: same seed, same signatures
+
+  template <class Visit>
+  static void describe(Visit&& visit) {
+    visit("tokenizer", &NearDuplicateOptions::tokenizer);
+    visit("threshold", &NearDuplicateOptions::threshold);
+    visit("num_perm", &NearDuplicateOptions::num_perm);
+    visit("shingle_size", &NearDuplicateOptions::shingle_size);
+    visit("seed", &NearDuplicateOptions::seed);
+  }
+  void validate() const;
 };
 
 struct DuplicatePair {

@@ -28,6 +28,21 @@ struct NormalizerOptions {
   bool lowercase = true;        ///< Unicode simple case folding, per code point
 
   bool operator==(const NormalizerOptions& other) const;
+
+  template <class Visit>
+  static void describe(Visit&& visit) {
+    visit("nfkc", &NormalizerOptions::nfkc);
+    visit("diacritics", &NormalizerOptions::diacritics);
+    visit("tatweel", &NormalizerOptions::tatweel);
+    visit("alef", &NormalizerOptions::alef);
+    visit("alef_maksura", &NormalizerOptions::alef_maksura);
+    visit("teh_marbuta", &NormalizerOptions::teh_marbuta);
+    visit("persian_letters", &NormalizerOptions::persian_letters);
+    visit("hamza", &NormalizerOptions::hamza);
+    visit("digits", &NormalizerOptions::digits);
+    visit("lowercase", &NormalizerOptions::lowercase);
+  }
+  void validate() const noexcept {}  // every combination of flags is valid
 };
 
 /// Where each unit of normalized UTF-16 text came from in the source UTF-16 text: unit i of the

@@ -6,12 +6,12 @@
 #include <cstdint>
 #include <limits>
 
+#include "khabar/sparse.hpp"
+
 namespace khabar {
 
-/// Rows of a sparse matrix (documents × terms), CSR with 32-bit indices: the layout of SciPy's
-/// csr_matrix, so Python's buffers can be mapped without copying.
-using SparseRows = Eigen::SparseMatrix<double, Eigen::RowMajor, std::int32_t>;
-using SparseRowsView = Eigen::Map<const SparseRows>;
+// SparseRows and SparseRowsView are in sparse.hpp: rows_view() turns a vectorizer's CsrMatrix
+// into the rows taken here without copying.
 
 using DenseRows = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using IndexRows = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;

@@ -5,12 +5,20 @@
 #include <type_traits>
 #include <vector>
 
+#include "khabar/options.hpp"
+
 namespace khabar {
 
 /// What to do with ill-formed text (invalid UTF-8, lone surrogates). `strict` throws
 /// InvalidTextError naming the offset; `replace` reads each maximal ill-formed subsequence as
 /// one U+FFFD, as Python's "replace" error handler and the WHATWG decoder do.
 enum class TextErrors { strict, replace };
+
+template <>
+struct EnumNames<TextErrors> {
+  static constexpr std::array<std::pair<TextErrors, const char*>, 2> values{
+      {{TextErrors::strict, "strict"}, {TextErrors::replace, "replace"}}};
+};
 
 /// One document's text, either UTF-8 bytes or UTF-16 code units (the form ICU, Java, Qt and
 /// Python's 2-byte strings hold), so that batches can mix both without converting. Converts

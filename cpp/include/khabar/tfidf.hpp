@@ -14,13 +14,15 @@
 
 namespace khabar {
 
-enum class Norm { none, l1, l2 };
-
-/// min_df / max_df as scikit-learn takes them: an absolute number of documents, or a proportion
-/// of the documents fitted.
+/// min_df / max_df as scikit-learn takes them: an absolute number of documents (a Python int),
+/// or a proportion of the documents fitted (a Python float).
 struct DocumentLimit {
   double value = 1.0;
   bool proportion = false;
+
+  bool operator==(const DocumentLimit& other) const noexcept {
+    return value == other.value && proportion == other.proportion;
+  }
 
   double documents(std::size_t n_documents) const noexcept {
     return proportion ? value * static_cast<double>(n_documents) : value;
@@ -40,14 +42,34 @@ struct VectorizerOptions {
   bool sublinear_tf = false;
   Norm norm = Norm::l2;
   ValueType value_type = ValueType::float64;
-};
 
-/// The vocabulary scikit-learn's fit keeps from these frequencies: terms with min_df <= df <=
-/// max_df; then, if more than max_features remain, the max_features with the largest total
-/// count (document frequency when binary), ties broken by term order; sorted by code point.
-/// Throws InvalidOptionError with scikit-learn's messages when nothing remains.
-std::vector<std::string> select_vocabulary(const DocumentFrequencies& frequencies,
-                                           const VectorizerOptions& options);
+  /// The options of a CountVectorizer: integer counts, no idf, no norm.
+  static VectorizerOptions counts() {
+    VectorizerOptions options;
+    options.use_idf = false;
+    options.smooth_idf = false;
+    options.norm = Norm::none;
+    options.value_type = ValueType::int64;
+    return options;
+  }
+
+  template <class Visit>
+  static void describe(Visit&& visit) {
+    visit("tokenizer", &VectorizerOptions::tokenizer);
+    visit("min_df", &VectorizerOptions::min_df);
+    visit("max_df", &VectorizerOptions::max_df);
+    visit("max_features", &VectorizerOptions::max_features);
+    visit("binary", &VectorizerOptions::binary);
+    visit("use_idf", &VectorizerOptions::use_idf);
+    visit("smooth_idf", &VectorizerOptions::smooth_idf);
+    visit("sublinear_tf", &VectorizerOptions::sublinear_tf);
+    visit("norm", &VectorizerOptions::norm);
+    visit("dtype", &VectorizerOptions::value_type);
+  }
+  /// InvalidParameterError with scikit-learn's ranges (min_df, max_df, max_features),
+  /// InvalidOptionError for integer counts asked to carry weights.
+  void validate() const;
+};
 
 /// Inverse document frequencies as scikit-learn computes them:
 /// idf = ln((n + s) / (df + s)) + 1 with s = 1 when smooth_idf, else 0.

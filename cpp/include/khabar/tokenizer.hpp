@@ -21,6 +21,19 @@ enum class Analyzer { word, character, character_wb };
 /// `light10`: Lucene's Light10, bit for bit; `khabar`: KhabarStemmer::built_in() (stemmer.hpp).
 enum class Stemmer { none, light10, khabar };
 
+template <>
+struct EnumNames<Analyzer> {
+  static constexpr std::array<std::pair<Analyzer, const char*>, 3> values{
+      {{Analyzer::word, "word"},
+       {Analyzer::character, "char"},
+       {Analyzer::character_wb, "char_wb"}}};
+};
+template <>
+struct EnumNames<Stemmer> {
+  static constexpr std::array<std::pair<Stemmer, const char*>, 3> values{
+      {{Stemmer::light10, "light10"}, {Stemmer::khabar, "khabar"}, {Stemmer::none, nullptr}}};
+};
+
 struct TokenizerOptions {
   bool normalize = true;  ///< apply `normalizer` before segmentation
   NormalizerOptions normalizer{};
@@ -36,6 +49,22 @@ struct TokenizerOptions {
   Analyzer analyzer = Analyzer::word;
   /// Ill-formed input: throw InvalidTextError (`strict`) or read it as U+FFFD (`replace`).
   TextErrors errors = TextErrors::strict;
+
+  template <class Visit>
+  static void describe(Visit&& visit) {
+    visit("normalize", &TokenizerOptions::normalize);
+    visit("normalizer", &TokenizerOptions::normalizer);
+    visit("stopwords", &TokenizerOptions::stopwords);
+    visit("stemmer", &TokenizerOptions::stemmer);
+    visit("stem_exclusion", &TokenizerOptions::stem_exclusion);
+    visit("min_length", &TokenizerOptions::min_length);
+    visit("ngram_range", range_field(&TokenizerOptions::ngram_min, &TokenizerOptions::ngram_max));
+    visit("analyzer", &TokenizerOptions::analyzer);
+    visit("errors", &TokenizerOptions::errors);
+  }
+  /// Throws InvalidParameterError for out-of-range values, InvalidOptionError for options
+  /// that contradict each other.
+  void validate() const;
 };
 
 /// Tokens of one document stored back to back in a single buffer, so that tokenizing a corpus

@@ -1,4 +1,4 @@
-#include "thread_pool.hpp"
+#include "parallel_for.hpp"
 
 #include "interruption_state.hpp"
 #include "khabar/errors.hpp"
