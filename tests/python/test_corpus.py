@@ -18,8 +18,11 @@ def sochi(sochi_dir):
 def test_from_dir_reads_ids_titles_and_texts(sochi, sochi_dir, sochi_texts):
     assert len(sochi) == 5
     assert sochi.ids[0] == "000_e208450eedd57d33"
-    assert sochi.titles[0] == "الاخبار السياسية"
+    # The first line of 000 is its section label; the headline follows it.
+    assert sochi.titles[0] == "بوتين يبحث مع ترامب الأزمة السورية و نتائج لقائه الأسد"
+    # 003 has no headline: its dateline is followed by the lead paragraph, not a title.
     assert sochi.titles[3] == "موسكو-سانا"
+    assert sochi.titles[1].startswith("خلال 36 ساعة.. بوتين")
     assert sochi.texts == sochi_texts
     assert set(sochi.to_pandas().columns) >= {"id", "title", "text", "path"}
 
@@ -153,3 +156,126 @@ def test_shared_passages_of_a_large_corpus_use_near_duplicate_candidates(sochi_t
     assert (0, 1) in set(zip(passages.i, passages.j, strict=True))
     with pytest.raises(TypeError, match="both i and j"):
         corpus.shared_passages(0)
+
+
+def test_titles_skip_section_labels_only_before_a_headline():
+    from khabar.corpus import _title_of
+
+    assert _title_of("رياضة\nالترجي يفوز على النجم في الدربي\nنص الخبر.") == (
+        "الترجي يفوز على النجم في الدربي"
+    )
+    # A short headline followed by a lead sentence stays the title.
+    lead = "قال الرئيس الروسي فلاديمير بوتين اليوم إن المحادثات مع نظيره السوري كانت مثمرة."
+    assert _title_of(f"بوتين يستقبل الأسد\n{lead}") == "بوتين يستقبل الأسد"
+    # Lines without letters (a date, a rule) are never titles.
+    assert _title_of("21.11.2017 | 22:04\n\nالأسد في سوتشي") == "الأسد في سوتشي"
+    assert _title_of("") == ""
+
+
+def test_records_without_a_title_get_one_from_their_text(tmp_path):
+    path = tmp_path / "a.jsonl"
+    rows = [{"id": "1", "title": "عنوان", "text": "نص أول"}, {"id": "2", "text": "سطر أول\nنص"}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert khabar.Corpus.from_jsonl(path).titles == ["عنوان", "سطر أول"]
+    corpus = khabar.Corpus.from_records([{"text": "أ ب", "title": None}, {"text": "ج", "id": 7}])
+    assert corpus.titles == ["أ ب", "ج"] and corpus.ids == ["0", "7"]
+
+
+def test_max_bytes_skips_and_lists_large_files_and_lines(tmp_path):
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    (folder / "small.txt").write_text("خبر قصير", encoding="utf-8")
+    (folder / "large.txt").write_text("كلمة " * 1000, encoding="utf-8")  # 9 bytes a word
+    corpus = khabar.Corpus.from_dir(folder, max_bytes=2_000)
+    assert corpus.ids == ["small"]
+    assert [(os.path.basename(p), r) for p, r in corpus.skipped] == [
+        ("large.txt", "9,000 bytes, over the limit of 2,000")
+    ]
+    path = tmp_path / "a.jsonl"
+    long_line = json.dumps({"text": "كلمة " * 5000}, ensure_ascii=False)
+    path.write_text(f'{{"text": "أول"}}\n{long_line}\n{{"text": "ثالث"}}', encoding="utf-8")
+    corpus = khabar.Corpus.from_jsonl(path, max_bytes=2_000)
+    assert corpus.texts == ["أول", "ثالث"]
+    [(where, reason)] = corpus.skipped
+    assert where.endswith("line 2")
+    assert reason == f"{len(long_line.encode()) + 1:,} bytes, over the limit of 2,000"
+    # A line of exactly max_bytes (before its newline) is read.
+    exact = json.dumps({"text": "x" * 20})
+    path.write_text(exact + "\n" + exact, encoding="utf-8")
+    assert len(khabar.Corpus.from_jsonl(path, max_bytes=len(exact))) == 2
+    with pytest.raises(ValueError, match="max_bytes"):
+        khabar.Corpus.from_dir(folder, max_bytes=0)
+
+
+def test_file_names_that_are_not_utf8(tmp_path):
+    folder = os.fsencode(tmp_path)
+    with open(os.path.join(folder, b"caf\xe9.txt"), "wb") as file:
+        file.write("نص الخبر".encode())
+    corpus = khabar.Corpus.from_dir(tmp_path)
+    assert corpus.ids == ["caf\ufffd"]
+    [(where, reason)] = corpus.replaced
+    assert where.endswith("caf\ufffd.txt") and "not valid UTF-8" in reason
+    where.encode("utf-8")  # every name the corpus reports can be printed and written
+    assert corpus.to_pandas()["path"][0] == where and corpus.texts == ["نص الخبر"]
+
+
+def test_spellings_are_the_most_frequent_original_forms():
+    corpus = khabar.Corpus.from_records(
+        [
+            {"text": "زار سورية وفد، ثم عاد إلى سورية"},
+            {"text": "سوريا بلد و سوريّة كذلك"},
+            {"text": "قال الرئيس ترامب إن ترامب يريد"},
+            {"text": "TRUMP و Trump و Trump"},
+        ]
+    )
+    spelled = corpus.spellings(["سوريه", "ترامب", "trump", "غائب"])
+    # سوريه: سورية ×2, سوريا is another term, سوريّة ×1 (its shadda is a diacritic).
+    assert spelled == {"سوريه": "سورية", "ترامب": "ترامب", "trump": "Trump", "غائب": "غائب"}
+
+
+def test_neighbours_are_one_top_k_call(sochi):
+    indices, scores = sochi.neighbours(2)
+    dense = khabar.cosine_similarity(sochi.matrix)
+    np.fill_diagonal(dense, -1)
+    np.testing.assert_array_equal(indices, np.argsort(-dense, axis=1, kind="stable")[:, :2])
+    np.testing.assert_allclose(scores, -np.sort(-dense, axis=1)[:, :2], atol=1e-12)
+
+
+def _grouped_corpus(sochi_texts):
+    rows = []
+    for n, text in enumerate(sochi_texts * 3):
+        paragraphs = [p for p in text.split("\n") if p.strip()]
+        rows.append({"text": "\n".join(paragraphs[n % 3 :: 2]), "source": "ABC"[n % 3]})
+    rows.append({"text": "", "source": "C"})  # an empty article: a zero vector
+    return khabar.Corpus.from_records(rows)
+
+
+def test_group_similarity_is_the_mean_over_pairs_of_articles(sochi_texts):
+    corpus = _grouped_corpus(sochi_texts)
+    dense = khabar.cosine_similarity(corpus.matrix)
+    labels = np.array(corpus.to_pandas()["source"])
+    table = corpus.group_similarity("source")
+    assert table.index.tolist() == ["A", "B", "C"]
+    for a in "ABC":
+        for b in "ABC":
+            block = dense[np.ix_(labels == a, labels == b)]
+            if a == b:  # distinct articles only
+                expected = (block.sum() - np.trace(block)) / (len(block) * (len(block) - 1))
+            else:
+                expected = block.mean()
+            assert table.loc[a, b] == pytest.approx(expected, abs=1e-12)
+
+
+def test_cross_group_pairs_are_the_best_pairs_of_different_groups(sochi_texts):
+    corpus = _grouped_corpus(sochi_texts)
+    dense = khabar.cosine_similarity(corpus.matrix)
+    labels = corpus.to_pandas()["source"].tolist()
+    brute = sorted(
+        (-dense[i, j], i, j)
+        for i in range(len(labels))
+        for j in range(i + 1, len(labels))
+        if labels[i] != labels[j] and dense[i, j] > 0
+    )[:7]
+    pairs = corpus.cross_group_pairs("source", n=7)
+    assert list(zip(pairs.i, pairs.j, strict=True)) == [(i, j) for _, i, j in brute]
+    np.testing.assert_allclose(pairs.score, [-s for s, _, _ in brute], atol=1e-12)

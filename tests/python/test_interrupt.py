@@ -18,6 +18,22 @@ DELAY = 0.3  # seconds before the signal
 LATENCY = 1.0  # the issue's bound on reacting to it
 
 
+@pytest.fixture(autouse=True)
+def python_handles_sigint():
+    """A process started with SIGINT ignored (``make test &`` in a script, nohup, cron) inherits
+    SIG_IGN, and Python then installs no KeyboardInterrupt handler, so the signal these tests send
+    would be dropped and each call would run to its end. What is tested is how khabar's C++ loops
+    react when Python handles SIGINT, so each test installs Python's default handler and puts the
+    inherited disposition back afterwards."""
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if previous is not None:  # None: a handler not set from Python, left as it is
+            signal.signal(signal.SIGINT, previous)
+
+
 @pytest.fixture(scope="module")
 def many_docs(sochi_texts):
     return sochi_texts * 20_000  # ~600 MB of text, without copying the strings
