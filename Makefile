@@ -146,7 +146,12 @@ $(WHEEL_STAMP): $(VENV)/.wheel-tools $(INSTALLED) $(PACKAGE_SOURCES) README.md
 
 test: cpp-test cpp-test-sanitized py-test
 
+# The stemming evaluation installs its peer stemmers itself (pip, into .venv) and times the
+# stem step with a C++ tool from the Release build.
 bench: apt $(INSTALLED) $(VENV)/.test-dependencies
+	$(VENV)/bin/cmake -S . -B $(BUILD)/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=ON >/dev/null
+	$(VENV)/bin/cmake --build $(BUILD)/cpp --target khabar_stem_speed
+	cd bench && ../$(PY) stemming_eval.py --markdown ../$(BUILD)/stemming_eval.md
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
 	  && ../$(PY) bench_linear.py \
 	  && ../$(PY) bench_dask.py && ../$(PY) bench_report.py && ../$(PY) bench_stories.py

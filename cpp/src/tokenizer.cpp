@@ -32,6 +32,8 @@ struct Workspace {
   std::string text_utf8;
   std::vector<std::size_t> byte_of_code_point;
   std::unique_ptr<icu::BreakIterator> word_breaks;
+  // Only KhabarStemmer::built_in() stems into it: one memory per thread and stemmer.
+  StemMemory stem_memory;
 
   icu::BreakIterator& breaks() {
     if (!word_breaks) {
@@ -65,8 +67,10 @@ void TokenizerOptions::validate() const {
   if (ngram_min < 1 || ngram_min > ngram_max)
     throw InvalidOptionError("ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, got (" +
                              std::to_string(ngram_min) + ", " + std::to_string(ngram_max) + ")");
-  if (analyzer != Analyzer::word && (!stopwords.empty() || stemmer != Stemmer::none))
-    throw InvalidOptionError("stopwords and stemmer apply only to the word analyzer");
+  if (analyzer != Analyzer::word &&
+      (!stopwords.empty() || stemmer != Stemmer::none || !stem_exclusion.empty()))
+    throw InvalidOptionError(
+        "stopwords, stemmer and stem_exclusion apply only to the word analyzer");
 }
 
 void TokenList::push_back_joined(const std::u16string_view* pieces, std::size_t count) {
@@ -87,24 +91,33 @@ std::vector<std::string> TokenList::to_vector() const {
 Tokenizer::Tokenizer(TokenizerOptions options)
     : options_(std::move(options)), normalizer_(options_.normalizer) {
   options_.validate();
+  // Built here, once per process, rather than inside the first document's tokenization.
+  if (options_.stemmer == Stemmer::khabar) KhabarStemmer::built_in();
   std::u16string decoded;
-  for (const auto& word : options_.stopwords) {
-    detail::decode_utf8(word, decoded);
-    std::u16string normalized;
-    if (options_.normalize)
-      normalizer_.normalize(decoded, normalized);
-    else
-      normalized = decoded;
-    normalized_stopwords_.push_back(std::move(normalized));
-  }
-  rebuild_stopword_index();
+  auto normalized_words = [&](const std::vector<std::string>& words) {
+    std::vector<std::u16string> out;
+    for (const auto& word : words) {
+      detail::decode_utf8(word, decoded);
+      std::u16string normalized;
+      if (options_.normalize)
+        normalizer_.normalize(decoded, normalized);
+      else
+        normalized = decoded;
+      out.push_back(std::move(normalized));
+    }
+    return out;
+  };
+  normalized_stopwords_ = normalized_words(options_.stopwords);
+  normalized_stem_exclusion_ = normalized_words(options_.stem_exclusion);
+  rebuild_indexes();
 }
 
 Tokenizer::Tokenizer(const Tokenizer& other)
     : options_(other.options_),
       normalizer_(other.normalizer_),
-      normalized_stopwords_(other.normalized_stopwords_) {
-  rebuild_stopword_index();
+      normalized_stopwords_(other.normalized_stopwords_),
+      normalized_stem_exclusion_(other.normalized_stem_exclusion_) {
+  rebuild_indexes();
 }
 
 Tokenizer& Tokenizer::operator=(const Tokenizer& other) {
@@ -115,9 +128,11 @@ Tokenizer& Tokenizer::operator=(const Tokenizer& other) {
   return *this;
 }
 
-void Tokenizer::rebuild_stopword_index() {
+void Tokenizer::rebuild_indexes() {
   stopword_index_.clear();
   for (const auto& word : normalized_stopwords_) stopword_index_.insert(word);
+  stem_exclusion_index_.clear();
+  for (const auto& word : normalized_stem_exclusion_) stem_exclusion_index_.insert(word);
 }
 
 std::u16string_view Tokenizer::normalized_text(TextView text, bool with_spans) const {
@@ -308,7 +323,8 @@ void Tokenizer::select_words(std::u16string_view normalized,
 
   ws.words.clear();
   if (units) units->clear();
-  const bool stemming = options_.stemmer == Stemmer::light10;
+  const KhabarStemmer* khabar_stemmer =
+      options_.stemmer == Stemmer::khabar ? &KhabarStemmer::built_in() : nullptr;
   detail::InterruptionPoller interruption;  // one document may hold millions of words
   for (std::int32_t begin = breaks.first(), end = breaks.next(); end != icu::BreakIterator::DONE;
        begin = end, end = breaks.next()) {
@@ -318,7 +334,14 @@ void Tokenizer::select_words(std::u16string_view normalized,
     std::u16string_view word =
         normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
     if (!stopword_index_.empty() && stopword_index_.count(word)) continue;
-    if (stemming) word = light10_stem(word);
+    const bool excluded = !stem_exclusion_index_.empty() && stem_exclusion_index_.count(word);
+    if (excluded) {
+      // left as written (normalized)
+    } else if (options_.stemmer == Stemmer::light10) {
+      word = light10_stem(word);
+    } else if (khabar_stemmer) {
+      word = khabar_stemmer->stem(word, ws.stem_memory);
+    }
     if (options_.min_length > 1 && detail::count_code_points(word) < options_.min_length) continue;
     ws.words.push_back(word);
     if (units) units->emplace_back(begin, end);

@@ -1,6 +1,7 @@
 """khabar: analysis of Arabic news text.
 
-Arabic-aware normalization and tokenization (ICU word breaks, Light10 stemming, stopwords) in a
+Arabic-aware normalization and tokenization (ICU word breaks, stemming that spares names,
+Light10, stopwords) in a
 C++17 core, exposed with scikit-learn-shaped Python APIs.
 
 >>> import khabar
@@ -20,6 +21,7 @@ from khabar.tokenizer import (
     NORMALIZER_FLAGS,
     Tokenizer,
     arabic_stopwords,
+    khabar_stem,
     light10_stem,
     normalize,
 )
@@ -49,6 +51,7 @@ __all__ = [
     "assign_stories",
     "cosine_similarity",
     "distinctive_terms",
+    "khabar_stem",
     "light10_stem",
     "normalize",
     "shared_passages",

@@ -28,8 +28,8 @@ NEAR_DUPLICATES = _core.NearDuplicateOptions()
 
 #: C++ fields whose Python parameter has another form: ``normalize`` (bool or dict of flags)
 #: sets both ``normalize`` and ``normalizer``; ``stopwords`` may be None or "arabic";
-#: ``dtype`` is any NumPy dtype-like.
-PYTHON_FORMS = ("normalize", "normalizer", "stopwords", "dtype")
+#: ``stem_exclusion`` may be None (no words); ``dtype`` is any NumPy dtype-like.
+PYTHON_FORMS = ("normalize", "normalizer", "stopwords", "stem_exclusion", "dtype")
 
 Options = TypeVar("Options")
 
@@ -73,6 +73,18 @@ def _set_stopwords(options: Any, stopwords: Any) -> None:
         options.stopwords = list(stopwords)
 
 
+def _set_stem_exclusion(options: Any, words: Any) -> None:
+    if words is None:
+        options.stem_exclusion = []
+    elif isinstance(words, (str, bytes)):
+        raise InvalidParameterError(
+            "The 'stem_exclusion' parameter must be None or an iterable of words, not a single "
+            f"string ({words!r}); wrap it in a list"
+        )
+    else:
+        options.stem_exclusion = list(words)
+
+
 def _set_dtype(options: Any, dtype: Any) -> None:
     try:
         name = np.dtype(dtype).name
@@ -96,6 +108,8 @@ def fill(options: Options, params: Mapping[str, Any]) -> Options:
             _set_normalize(options, value)
         elif field == "stopwords":
             _set_stopwords(options, value)
+        elif field == "stem_exclusion":
+            _set_stem_exclusion(options, value)
         elif field == "dtype":
             _set_dtype(options, value)
         else:

@@ -24,8 +24,12 @@ from khabar.vectorizers import TfidfVectorizer
 if TYPE_CHECKING:
     from khabar.stories import Stories
 
-#: TF-IDF settings for reading articles: Arabic stopwords out, one-letter tokens out, log tf.
-DEFAULT_TFIDF = {"stopwords": "arabic", "min_length": 2, "sublinear_tf": True}
+#: TF-IDF settings for reading articles: Arabic stopwords out, khabar's stemmer (names kept
+#: whole; better than light10 and none on ANT kNN and BM25, see bench/stemming_eval.py),
+#: one-letter tokens out, log tf.
+DEFAULT_TFIDF = {"stopwords": "arabic", "stemmer": "khabar", "min_length": 2, "sublinear_tf": True}
+#: BM25 settings of Corpus.search.
+DEFAULT_BM25 = {"stopwords": "arabic", "stemmer": "khabar"}
 
 
 def _check_errors(errors: str, allowed: tuple[str, ...]) -> None:
@@ -85,6 +89,7 @@ class Corpus:
         self._vectorizer: TfidfVectorizer | None = None
         self._matrix: Any = None
         self._bm25: BM25 | None = None
+        self._bm25_settings: dict[str, Any] = {}
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -592,10 +597,13 @@ class Corpus:
         columns = ["i", "j", "n_words", "text_i", "text_j", "i_start", "i_end", "j_start", "j_end"]
         return pd.DataFrame(rows, columns=columns)
 
-    def search(self, query: str, k: int = 10) -> Any:
-        """BM25 search over the articles: DataFrame (index, id, title, score)."""
-        if self._bm25 is None:
-            self._bm25 = BM25(stopwords="arabic").fit(self.texts)
+    def search(self, query: str, k: int = 10, **params: Any) -> Any:
+        """BM25 search over the articles: DataFrame (index, id, title, score). ``params``
+        override ``DEFAULT_BM25`` (e.g. ``stemmer=None``, ``stem_exclusion=[...]``)."""
+        settings = {**DEFAULT_BM25, **params}
+        if self._bm25 is None or self._bm25_settings != settings:
+            self._bm25 = BM25(**settings).fit(self.texts)
+            self._bm25_settings = settings
         hits = self._bm25.search(query, k)
         hits.insert(1, "id", [self.ids[d] for d in hits["doc"]])
         hits.insert(2, "title", [self.titles[d] for d in hits["doc"]])

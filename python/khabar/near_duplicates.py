@@ -36,6 +36,7 @@ class NearDuplicates:
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
         stemmer: str | None = _options.TOKENIZER.stemmer,
+        stem_exclusion: Any = None,
         errors: str = _options.TOKENIZER.errors,
         n_threads: int = 0,
         progress: bool = False,
@@ -47,6 +48,7 @@ class NearDuplicates:
         self.normalize = normalize
         self.stopwords = stopwords
         self.stemmer = stemmer
+        self.stem_exclusion = stem_exclusion
         self.errors = errors
         self.n_threads = n_threads
         self.progress = progress

@@ -29,6 +29,7 @@ class BM25:
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
         stemmer: str | None = _options.TOKENIZER.stemmer,
+        stem_exclusion: Any = None,
         min_length: int = _options.TOKENIZER.min_length,
         errors: str = _options.TOKENIZER.errors,
         n_threads: int = 0,
@@ -38,6 +39,7 @@ class BM25:
         self.normalize = normalize
         self.stopwords = stopwords
         self.stemmer = stemmer
+        self.stem_exclusion = stem_exclusion
         self.min_length = min_length
         self.errors = errors
         self.n_threads = n_threads

@@ -154,6 +154,7 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
             ngram_range=self.ngram_range,
             analyzer=self.analyzer,
             errors=self.errors,
+            stem_exclusion=self.stem_exclusion,
         )
 
     def build_analyzer(self) -> Any:
@@ -291,6 +292,8 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
         params["vocabulary"] = None  # the fixed vocabulary is stored as the model's terms
         if not isinstance(params["stopwords"], (str, type(None))):
             params["stopwords"] = list(params["stopwords"])
+        if params["stem_exclusion"] is not None:
+            params["stem_exclusion"] = list(params["stem_exclusion"])
         return json.dumps({"class": type(self).__name__, "params": params}, ensure_ascii=False)
 
     def to_bytes(self) -> bytes:
@@ -507,6 +510,7 @@ class CountVectorizer(_TextVectorizer):
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
         stemmer: str | None = _options.TOKENIZER.stemmer,
+        stem_exclusion: Any = None,
         min_length: int = _options.TOKENIZER.min_length,
         ngram_range: tuple[int, int] = _options.TOKENIZER.ngram_range,
         analyzer: str = _options.TOKENIZER.analyzer,
@@ -524,6 +528,7 @@ class CountVectorizer(_TextVectorizer):
         self.normalize = normalize
         self.stopwords = stopwords
         self.stemmer = stemmer
+        self.stem_exclusion = stem_exclusion
         self.min_length = min_length
         self.ngram_range = ngram_range
         self.analyzer = analyzer
@@ -559,6 +564,7 @@ class TfidfVectorizer(_TextVectorizer):
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
         stemmer: str | None = _options.TOKENIZER.stemmer,
+        stem_exclusion: Any = None,
         min_length: int = _options.TOKENIZER.min_length,
         ngram_range: tuple[int, int] = _options.TOKENIZER.ngram_range,
         analyzer: str = _options.TOKENIZER.analyzer,
@@ -580,6 +586,7 @@ class TfidfVectorizer(_TextVectorizer):
         self.normalize = normalize
         self.stopwords = stopwords
         self.stemmer = stemmer
+        self.stem_exclusion = stem_exclusion
         self.min_length = min_length
         self.ngram_range = ngram_range
         self.analyzer = analyzer
@@ -625,6 +632,7 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
         normalize: bool | Mapping[str, bool] = True,
         stopwords: Any = None,
         stemmer: str | None = _options.TOKENIZER.stemmer,
+        stem_exclusion: Any = None,
         min_length: int = _options.TOKENIZER.min_length,
         ngram_range: tuple[int, int] = _options.TOKENIZER.ngram_range,
         analyzer: str = _options.TOKENIZER.analyzer,
@@ -641,6 +649,7 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
         self.normalize = normalize
         self.stopwords = stopwords
         self.stemmer = stemmer
+        self.stem_exclusion = stem_exclusion
         self.min_length = min_length
         self.ngram_range = ngram_range
         self.analyzer = analyzer

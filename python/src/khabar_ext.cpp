@@ -959,6 +959,10 @@ PYBIND11_MODULE(_core, m) {
     const py::object checked = well_formed(word, std::nullopt, khabar::TextErrors::strict);
     return khabar::light10_stem(text_view(checked));
   });
+  m.def("khabar_stem", [](py::handle word) {
+    const py::object checked = well_formed(word, std::nullopt, khabar::TextErrors::strict);
+    return khabar::khabar_stem(text_view(checked));
+  });
   m.def("arabic_stopwords", &khabar::arabic_stopwords);
 
   m.def(

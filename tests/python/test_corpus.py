@@ -88,6 +88,28 @@ def test_near_duplicates_exact_jaccard():
     assert pairs["jaccard"][0] == pytest.approx(16 / 17, abs=1e-15)
 
 
+def test_corpus_defaults_to_the_khabar_stemmer(sochi):
+    assert sochi.vectorizer.get_params()["stemmer"] == "khabar"
+    terms = set(sochi.top_terms(15)["term"])
+    # The names the sochi articles are about, whole (light10 would give بوت and سور).
+    assert {"بوتين", "سوريا"} <= terms
+    # لروسيا finds the articles with روسيا, as روسيا does; without stemming it finds none.
+    assert (
+        sochi.search("لروسيا", k=5)["index"].tolist()
+        == sochi.search("روسيا", k=5)["index"].tolist()
+    )
+    assert len(sochi.search("لروسيا", k=5, stemmer=None)) < len(sochi.search("روسيا", k=5))
+
+
+def test_bm25_stem_exclusion():
+    docs = ["الوزير في بيروت", "وزير الخارجية"]
+    # Both hold وزير once stemmed; the shorter article scores higher (BM25's length norm).
+    stemmed = khabar.BM25(stemmer="khabar").fit(docs)
+    assert stemmed.search("الوزير")["doc"].tolist() == [1, 0]
+    kept = khabar.BM25(stemmer="khabar", stem_exclusion=["الوزير"]).fit(docs)
+    assert kept.search("الوزير")["doc"].tolist() == [0]
+
+
 def test_search_and_shared_passages(sochi):
     hits = sochi.search("اتصال هاتفي مع ترامب", k=3)
     assert list(hits.columns) == ["index", "id", "title", "score"]

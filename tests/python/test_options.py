@@ -50,7 +50,7 @@ def cxx_fields(options) -> dict:
 
 
 def as_python_default(name, value):
-    if name == "stopwords":
+    if name in ("stopwords", "stem_exclusion"):
         return None if value == [] else value
     if name == "dtype":
         return np.dtype(value).type

@@ -59,6 +59,62 @@ def test_light10_through_the_tokenizer():
     assert khabar.light10_stem("للسلام") == "سلام"
 
 
+def test_khabar_stemmer_through_the_tokenizer():
+    # Worked by hand from the rules in cpp/include/khabar/stemmer.hpp and khabar's data: names
+    # (ICU's ar region names) stay whole, alone or behind ل/لل; وزير keeps its و because زير
+    # is rare in the lexicon; the article, و and the pronoun هم are cut before known words.
+    tok = Tokenizer(stemmer="khabar")
+    assert tok.tokenize("لروسيا لبنان للبحرين وزير الوزير وقال اجتماعهم") == [
+        "روسيا",
+        "لبنان",
+        "البحرين",
+        "وزير",
+        "وزير",
+        "قال",
+        "اجتماع",
+    ]
+    assert [khabar.khabar_stem(w) for w in ("لبنان", "السودان", "بوتين")] == [
+        "لبنان",
+        "السودان",
+        "بوتين",
+    ]
+    # light10 on the same words: the damage the khabar stemmer avoids.
+    assert [khabar.light10_stem(w) for w in ("لبنان", "السودان", "بوتين", "وزير")] == [
+        "لبن",
+        "سود",
+        "بوت",
+        "زير",
+    ]
+
+
+@pytest.mark.parametrize("stemmer", ["light10", "khabar"])
+def test_stem_exclusion_for_every_stemmer(stemmer):
+    text = "المحادثات والمفاوضات سوريّة"
+    stemmed = Tokenizer(stemmer=stemmer).tokenize(text)
+    # The exclusion is normalized as the text is (shadda dropped, ة → ه) before matching, and
+    # applies to the word as written (with its clitics), as Lucene's keyword set does.
+    kept = Tokenizer(stemmer=stemmer, stem_exclusion=["المحادثات", "سوريّة"]).tokenize(text)
+    assert kept == ["المحادثات", stemmed[1], "سوريه"]
+    assert stemmed[0] != "المحادثات"
+    # No stemmer: the exclusion changes nothing.
+    assert Tokenizer(stem_exclusion=["المحادثات"]).tokenize(text) == Tokenizer().tokenize(text)
+
+
+def test_stem_exclusion_parameters():
+    tok = Tokenizer(stemmer="khabar", stem_exclusion=("الوزير",))
+    assert tok.get_params()["stem_exclusion"] == ("الوزير",)
+    assert repr(tok) == "Tokenizer(stemmer='khabar', stem_exclusion=('الوزير',))"
+    assert pickle.loads(pickle.dumps(tok)).tokenize("الوزير") == ["الوزير"]
+    with pytest.raises(InvalidParameterError, match="not a single string"):
+        Tokenizer(stemmer="light10", stem_exclusion="الوزير")
+    with pytest.raises(
+        InvalidParameterError, match="'stem_exclusion' parameter must be a list of str"
+    ):
+        Tokenizer(stemmer="light10", stem_exclusion=["الوزير", 3])
+    with pytest.raises(ValueError, match="only to the word analyzer"):
+        Tokenizer(analyzer="char", stem_exclusion=["الوزير"])
+
+
 def test_spans_map_back_to_the_original_text():
     text = "أجرى الرَّئِيسُ الروسيّ فلاديمير بوتين، اتصالاً هاتفياً ﻻ 😀 سوريا"
     tokens = Tokenizer(stemmer="light10").tokenize_with_spans(text)
@@ -140,7 +196,9 @@ def test_lone_surrogate_and_wrong_types():
 def test_bad_parameters():
     with pytest.raises(InvalidParameterError, match="'stopwords' parameter must be None, 'arabic'"):
         Tokenizer(stopwords="english")
-    with pytest.raises(InvalidParameterError, match="'stemmer' parameter must be one of 'light10'"):
+    with pytest.raises(
+        InvalidParameterError, match="'stemmer' parameter must be one of 'light10', 'khabar'"
+    ):
         Tokenizer(stemmer="porter")
     with pytest.raises(InvalidParameterError, match="'analyzer' parameter must be one of"):
         Tokenizer(analyzer="words")

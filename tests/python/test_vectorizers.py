@@ -21,6 +21,7 @@ TOKENIZER_PARAMS = (
     "normalize",
     "stopwords",
     "stemmer",
+    "stem_exclusion",
     "min_length",
     "ngram_range",
     "analyzer",
@@ -340,3 +341,24 @@ def _core_murmur(token):
     from khabar import _core
 
     return _core.murmurhash3_32(token)
+
+
+@pytest.mark.parametrize("cls", [khabar.CountVectorizer, khabar.TfidfVectorizer])
+def test_stemmer_and_stem_exclusion_parameters(cls, tmp_path):
+    from sklearn.base import clone
+
+    docs = ["لبنان ولبنان", "الوزير ووزير"]
+    # light10: لبنان → لبن, ولبنان → لبن, الوزير → وزير, ووزير → وزير (one و, then nothing).
+    plain = cls(stemmer="light10").fit(docs)
+    assert sorted(plain.vocabulary_) == ["لبن", "وزير"]
+    vec = cls(stemmer="light10", stem_exclusion=["لبنان"]).fit(docs)
+    assert sorted(vec.vocabulary_) == ["لبن", "لبنان", "وزير"]  # ولبنان is not excluded
+    assert clone(vec).get_params()["stem_exclusion"] == ["لبنان"]
+    path = tmp_path / "model.khabar"
+    vec.save(path)
+    loaded = cls.load(path)
+    assert loaded.get_params()["stem_exclusion"] == ["لبنان"]
+    assert loaded.vocabulary_ == vec.vocabulary_
+    assert (loaded.transform(["لبنان"]) != vec.transform(["لبنان"])).nnz == 0
+    named = cls(stemmer="khabar").fit(docs)
+    assert sorted(named.vocabulary_) == ["لبنان", "وزير"]

@@ -1,9 +1,79 @@
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace khabar {
+namespace detail {
+
+/// The stemmer's words: open addressing with linear probing in one array, so that a look-up
+/// touches one slot (and the word's text) instead of chasing hash-node pointers. Each word has
+/// its stem, its lexicon count and whether it is a name. Words and stems are views into storage
+/// the owner keeps alive.
+class WordTable {
+ public:
+  struct Entry {
+    const char16_t* word = nullptr;  ///< null in an empty slot
+    std::uint32_t word_size = 0;
+    const char16_t* stem = nullptr;  ///< null until a stem is set
+    std::uint32_t stem_size = 0;
+    std::uint32_t count = 0;
+    bool name = false;
+    std::u16string_view word_view() const noexcept { return {word, word_size}; }
+    std::u16string_view stem_view() const noexcept { return {stem, stem_size}; }
+    void set_stem(std::u16string_view s) noexcept;
+  };
+
+  static std::uint64_t hash_of(std::u16string_view word) noexcept;
+  /// The entry of `word`, added (empty) when it is not there yet.
+  Entry& insert(std::u16string_view word);
+  const Entry* find(std::u16string_view word, std::uint64_t hash) const noexcept;
+  const Entry* find(std::u16string_view word) const noexcept {
+    return word.empty() ? nullptr : find(word, hash_of(word));
+  }
+  std::size_t size() const noexcept { return size_; }
+  /// Calls f(word, entry) for every word, in no particular order.
+  template <typename F>
+  void for_each(F&& f) {
+    for (Slot& slot : slots_)
+      if (slot.entry.word) f(slot.entry.word_view(), slot.entry);
+  }
+
+ private:
+  // A word's first units are kept in its slot: most Arabic words fit, so finding one reads
+  // one cache line and not the word's text elsewhere.
+  static constexpr std::size_t kUnitsInSlot = 8;
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::array<char16_t, kUnitsInSlot> head{};
+    Entry entry;
+  };
+  void grow();
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace detail
+
+/// The stems of the words a KhabarStemmer found outside its lexicon, kept by the caller so that
+/// each is analysed once (news vocabularies are Zipfian: most unknown words come back). Used by
+/// one thread at a time and with one stemmer; stems handed out stay valid as long as it lives.
+class StemMemory {
+ public:
+  explicit StemMemory(std::size_t capacity = std::size_t{1} << 20) : capacity_(capacity) {}
+  std::size_t size() const noexcept { return stems_.size(); }
+
+ private:
+  friend class KhabarStemmer;
+  std::size_t capacity_;
+  std::deque<std::u16string> words_;
+  detail::WordTable stems_;
+};
 
 /// The Light10 stemmer (Larkey, Ballesteros & Connell, "Light Stemming for Arabic Information
 /// Retrieval", 2007) with the exact rules of Lucene's ArabicStemmer: strip at most one prefix of
@@ -16,5 +86,87 @@ std::u16string_view light10_stem(std::u16string_view word);
 
 /// UTF-8 convenience form. Throws InvalidTextError on invalid UTF-8.
 std::string light10_stem(std::string_view word);
+
+/// One word of a stemmer lexicon and how often it occurs in the corpus the lexicon was counted
+/// on (normalized as the text to stem is).
+struct LexiconEntry {
+  std::string word;
+  std::uint32_t count = 0;
+};
+
+/// khabar's Arabic news stemmer (`stemmer="khabar"`): a light stemmer whose every cut is checked
+/// against a lexicon, and which never changes a known proper name.
+///
+/// 1. A known name (or a name behind the clitics و ف ب ل ك لل) stems to the name as listed:
+///    لروسيا → روسيا, للسودان → السودان, لبنان stays لبنان.
+/// 2. Proclitics: the conjunction و/ف, then the preposition ب/ل/ك or the article (ال, لل).
+/// 3. Suffixes: one pronoun (هما كما هم هن كم كن ها نا ني ه ك; ت before it read as ة), then
+///    one of ات ون ين ان وا ت (ات and ت may give back ة), then ة, the accusative alef, the
+///    nisba ي, the future س and a broken-plural pattern (أفعال فعول فعلاء مفاعل فعال), then an
+///    imperfect prefix (with the hollow-verb alef: يقول → قال).
+/// Each cut is kept only when what remains is a word of the lexicon at least as common as the
+/// thresholds say relative to the word before the cut (evidence = count of the form alone plus
+/// with the article), so وزير stays وزير (زير is rare) while وقال becomes قال. Stems are at least
+/// three letters (two for the article). Expects text normalized with khabar's default flags,
+/// which is how its data is spelled.
+///
+/// The lexicon's words are stemmed once at construction, so stemming a known word is one hash
+/// look-up; a StemMemory given to stem() keeps the stems of the other words. Immutable after
+/// construction and safe to share between threads. A stem is a view into `word`, into the
+/// stemmer's storage or into the memory, valid as long as they are.
+class KhabarStemmer {
+ public:
+  /// A stemmer on the given names (UTF-8, stemmed to themselves) and lexicon, both normalized
+  /// as the text will be.
+  KhabarStemmer(const std::vector<std::string>& names, const std::vector<LexiconEntry>& lexicon);
+
+  /// The stemmer on khabar's data, built on first use: ICU's Arabic (`ar` locale) display names
+  /// of regions and time-zone cities (single words), the names learned from the UD Arabic-PADT
+  /// development split (cpp/data/names-ar-padt.txt) and a lexicon counted on the ANT corpus
+  /// (cpp/data/lexicon-ar.tsv), all normalized with khabar's default Normalizer.
+  static const KhabarStemmer& built_in();
+
+  std::u16string_view stem(std::u16string_view word) const;
+  /// The same stem; a word outside the lexicon is analysed once and then found in `memory`
+  /// (until it holds its capacity of words).
+  std::u16string_view stem(std::u16string_view word, StemMemory& memory) const;
+  /// UTF-8 convenience form. Throws InvalidTextError on invalid UTF-8.
+  std::string stem(std::string_view word) const;
+
+  /// Whether `word` (normalized) is one of the stemmer's proper names.
+  bool is_name(std::u16string_view word) const {
+    const detail::WordTable::Entry* entry = words_.find(word);
+    return entry && entry->name;
+  }
+  std::size_t name_count() const noexcept { return name_count_; }
+  std::size_t lexicon_size() const noexcept { return lexicon_size_; }
+
+  KhabarStemmer(const KhabarStemmer&) = delete;
+  KhabarStemmer& operator=(const KhabarStemmer&) = delete;
+
+ private:
+  std::u16string_view keep(std::u16string word);
+  std::u16string_view analyze(std::u16string_view word) const;
+  std::u16string_view name_behind_clitics(std::u16string_view word) const;
+  std::uint64_t count(std::u16string_view word) const;
+  std::uint64_t evidence(std::u16string_view word) const;
+  std::u16string_view stored(std::u16string_view word) const;
+  bool accepts(std::u16string_view candidate, std::u16string_view current, double ratio) const;
+
+  std::deque<std::u16string> storage_;  // a deque never moves its strings: views stay valid
+  detail::WordTable words_;             // names and lexicon words, with their stems
+  std::size_t name_count_ = 0;
+  std::size_t lexicon_size_ = 0;
+};
+
+/// KhabarStemmer::built_in().stem(word) with a StemMemory of the calling thread, so that a word
+/// outside the lexicon is analysed once per thread (the stem stays valid as long as the thread).
+std::u16string_view khabar_stem(std::u16string_view word);
+std::string khabar_stem(std::string_view word);
+
+/// The Arabic names khabar reads from ICU's `ar` locale data (regions: countries, continents and
+/// sub-regions; exemplar cities of the canonical time zones), one-word names only, as ICU
+/// writes them (not normalized).
+std::vector<std::string> icu_arabic_place_names();
 
 }  // namespace khabar

@@ -18,7 +18,8 @@ namespace khabar {
 /// character n-grams with scikit-learn's "char" / "char_wb" semantics.
 enum class Analyzer { word, character, character_wb };
 
-enum class Stemmer { none, light10 };
+/// `light10`: Lucene's Light10, bit for bit; `khabar`: KhabarStemmer::built_in() (stemmer.hpp).
+enum class Stemmer { none, light10, khabar };
 
 template <>
 struct EnumNames<Analyzer> {
@@ -29,8 +30,8 @@ struct EnumNames<Analyzer> {
 };
 template <>
 struct EnumNames<Stemmer> {
-  static constexpr std::array<std::pair<Stemmer, const char*>, 2> values{
-      {{Stemmer::light10, "light10"}, {Stemmer::none, nullptr}}};
+  static constexpr std::array<std::pair<Stemmer, const char*>, 3> values{
+      {{Stemmer::light10, "light10"}, {Stemmer::khabar, "khabar"}, {Stemmer::none, nullptr}}};
 };
 
 struct TokenizerOptions {
@@ -39,9 +40,12 @@ struct TokenizerOptions {
   /// UTF-8 words to drop (word analyzer only); normalized with `normalizer` before matching.
   std::vector<std::string> stopwords{};
   Stemmer stemmer = Stemmer::none;  ///< applied after stopword removal (word analyzer only)
-  std::size_t min_length = 1;       ///< drop word tokens with fewer code points than this
-  std::size_t ngram_min = 1;        ///< smallest n of the n-grams produced
-  std::size_t ngram_max = 1;        ///< largest n of the n-grams produced
+  /// UTF-8 words the stemmer leaves as they are (Lucene's stem exclusion set); normalized with
+  /// `normalizer` before matching, like the stopwords.
+  std::vector<std::string> stem_exclusion{};
+  std::size_t min_length = 1;  ///< drop word tokens with fewer code points than this
+  std::size_t ngram_min = 1;   ///< smallest n of the n-grams produced
+  std::size_t ngram_max = 1;   ///< largest n of the n-grams produced
   Analyzer analyzer = Analyzer::word;
   /// Ill-formed input: throw InvalidTextError (`strict`) or read it as U+FFFD (`replace`).
   TextErrors errors = TextErrors::strict;
@@ -52,6 +56,7 @@ struct TokenizerOptions {
     visit("normalizer", &TokenizerOptions::normalizer);
     visit("stopwords", &TokenizerOptions::stopwords);
     visit("stemmer", &TokenizerOptions::stemmer);
+    visit("stem_exclusion", &TokenizerOptions::stem_exclusion);
     visit("min_length", &TokenizerOptions::min_length);
     visit("ngram_range", range_field(&TokenizerOptions::ngram_min, &TokenizerOptions::ngram_max));
     visit("analyzer", &TokenizerOptions::analyzer);
@@ -128,7 +133,7 @@ struct InternedDocuments {
   std::vector<std::vector<std::uint32_t>> ids;  ///< per document: its tokens' ids, in order
 };
 
-/// Arabic-aware tokenizer: Normalizer → ICU word BreakIterator (UAX #29) → stopwords → Light10
+/// Arabic-aware tokenizer: Normalizer → ICU word BreakIterator (UAX #29) → stopwords → stemmer
 /// → min_length → n-grams. Immutable after construction and safe to share between threads.
 class Tokenizer {
  public:
@@ -175,7 +180,7 @@ class Tokenizer {
   void analyze(TextView text, Utf16TokenViews& tokens) const;
 
  private:
-  void rebuild_stopword_index();
+  void rebuild_indexes();
   // Normalized UTF-16 of `text` in this thread's workspace (spans: with the maps they need).
   std::u16string_view normalized_text(TextView text, bool with_spans) const;
   // The words of `normalized` kept by the options, into this thread's workspace (with their
@@ -190,6 +195,8 @@ class Tokenizer {
   Normalizer normalizer_;
   std::vector<std::u16string> normalized_stopwords_;
   std::unordered_set<std::u16string_view> stopword_index_;
+  std::vector<std::u16string> normalized_stem_exclusion_;
+  std::unordered_set<std::u16string_view> stem_exclusion_index_;
 };
 
 }  // namespace khabar
