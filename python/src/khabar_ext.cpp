@@ -972,9 +972,12 @@ PYBIND11_MODULE(_core, m) {
          const CsrArrays& terms, const CsrArrays& names, std::vector<double> times,
          std::int64_t next_story, double threshold, double window_seconds, double name_weight,
          std::size_t candidates, std::size_t n_threads) {
-        const khabar::StoryArticles earlier{sparse_view(earlier_terms), sparse_view(earlier_names),
+        const CsrInput earlier_terms_view(earlier_terms, "earlier terms"),
+            earlier_names_view(earlier_names, "earlier names"), terms_view(terms, "terms"),
+            names_view(names, "names");
+        const khabar::StoryArticles earlier{earlier_terms_view.view(), earlier_names_view.view(),
                                             std::move(earlier_times)};
-        const khabar::StoryArticles articles{sparse_view(terms), sparse_view(names),
+        const khabar::StoryArticles articles{terms_view.view(), names_view.view(),
                                              std::move(times)};
         khabar::StoryOptions options;
         options.threshold = threshold;
