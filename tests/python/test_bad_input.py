@@ -349,7 +349,7 @@ def test_queries_with_no_known_terms():
 def test_k_larger_than_the_corpus():
     X = khabar.TfidfVectorizer().fit_transform(["سوريا روسيا", "روسيا تركيا", "سوريا"])
     indices, scores = khabar.top_k_similar(X, k=10)
-    assert indices.shape == (3, 10)
+    assert indices.shape == (3, 3)  # k is capped at the rows of Y (issue 15)
     assert (indices[:, 2:] == -1).all() and np.isnan(scores[:, 2:]).all()
     assert indices[:, :2].tolist() == [[2, 1], [0, 2], [0, 1]]
     hits = khabar.BM25().fit(["سوريا", "روسيا سوريا", "تركيا"]).search("سوريا", k=10)
