@@ -352,6 +352,8 @@ class _TextVectorizer(TransformerMixin, BaseEstimator):
                 words = list(tokenizer.stopwords)
                 arabic = words == list(_core.arabic_stopwords())
                 params[name] = None if not words else "arabic" if arabic else words
+            elif name == "stem_exclusion":
+                params[name] = list(tokenizer.stem_exclusion) or None  # None: the default form
             elif name == "dtype":
                 params[name] = np.dtype(options.dtype).type
             elif name in type(tokenizer).fields:
