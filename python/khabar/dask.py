@@ -297,6 +297,10 @@ def _block_top_k(
         indices, scores = _local_top_k(x, k=k, threshold=threshold, n_threads=n_threads)
     else:
         indices, scores = _local_top_k(x, y, k=k, threshold=threshold, n_threads=n_threads)
+    # A block's k is capped at its rows of Y; padded back to k so the merge keeps k columns.
+    pad = ((0, 0), (0, k - indices.shape[1]))
+    indices = np.pad(indices, pad, constant_values=-1)
+    scores = np.pad(scores, pad, constant_values=np.nan)
     return np.where(indices >= 0, indices + y_start, -1), scores
 
 
