@@ -72,11 +72,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     args = parser.parse_args()
     if not SPEED_TOOL.exists():
-        raise SystemExit(f"{SPEED_TOOL} is missing: cmake --build build/cpp --target {SPEED_TOOL.name}")
+        raise SystemExit(
+            f"{SPEED_TOOL} is missing: cmake --build build/cpp --target {SPEED_TOOL.name}"
+        )
     sets = {
-        "ant-multisource (Arabic news)": read_texts(SHARED_CORPUS / "ant-multisource" / "articles.jsonl")[
-            : args.limit
-        ],
+        "ant-multisource (Arabic news)": read_texts(
+            SHARED_CORPUS / "ant-multisource" / "articles.jsonl"
+        )[: args.limit],
         "stdlib docstrings (English)": stdlib_docstrings(),
     }
     print("| texts | MB | tokens | Python re.findall(p, s.lower()) s | khabar C++ s | ratio |")

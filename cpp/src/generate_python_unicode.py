@@ -71,8 +71,10 @@ def properties() -> tuple[list[int], dict[int, str]]:
         # The sigma rule only sees the cased property of characters it does not skip; there the
         # two readings of Cased must agree, or this script misreads CPython.
         if not ignorable and is_cased(c) != sigma_is_final(c + CAPITAL_SIGMA):
-            raise SystemExit(f"U+{code_point:04X}: cased per islower/isupper/istitle disagrees "
-                             "with str.lower()'s final sigma")
+            raise SystemExit(
+                f"U+{code_point:04X}: cased per islower/isupper/istitle disagrees "
+                "with str.lower()'s final sigma"
+            )
         lower = c.lower()
         if lower != c:
             value |= HAS_LOWER
@@ -106,7 +108,9 @@ def c_array(type_name: str, name: str, values: list[int], per_line: int = 16) ->
 
 def render(flags: list[int], lowercase: dict[int, str]) -> str:
     # The block size that makes the two stages smallest (index entries are 2 bytes).
-    best = min(range(4, 10), key=lambda s: len(two_stage(flags, s)[0]) * 2 + len(two_stage(flags, s)[1]))
+    best = min(
+        range(4, 10), key=lambda s: len(two_stage(flags, s)[0]) * 2 + len(two_stage(flags, s)[1])
+    )
     index, blocks = two_stage(flags, best)
     if len(blocks) >> best > 0xFFFF:
         raise SystemExit("too many distinct blocks for a 16-bit index")

@@ -90,7 +90,8 @@ void append_lowercase_mapping(char32_t c, std::string& out) {
     return;
   }
   const std::size_t at = to & ~kLowerExpansionFlag;
-  for (std::size_t k = 0; k < kLowerExpansions[at]; ++k) append_utf8(kLowerExpansions[at + 1 + k], out);
+  for (std::size_t k = 0; k < kLowerExpansions[at]; ++k)
+    append_utf8(kLowerExpansions[at + 1 + k], out);
 }
 
 // CPython's handle_capital_sigma for the "Σ" at bytes [at, at + 2) of `text`: final "ς" when the
@@ -114,7 +115,8 @@ char32_t lowercase_sigma(const unsigned char* text, std::size_t size, std::size_
   for (std::size_t j = at + 2; j < size;) {
     std::size_t length = 0;
     const std::uint8_t flags = flags_of(next_code_point(text, size, j, length));
-    if ((flags & kCaseIgnorableFlag) == 0) return (flags & kCasedFlag) != 0 ? kSmallSigma : kFinalSigma;
+    if ((flags & kCaseIgnorableFlag) == 0)
+      return (flags & kCasedFlag) != 0 ? kSmallSigma : kFinalSigma;
     j += length;
   }
   return kFinalSigma;
@@ -127,14 +129,15 @@ bool python_is_word(char32_t c) { return (flags_of(c) & kWordFlag) != 0; }
 std::optional<PythonWordPattern> PythonWordPattern::parse(std::string_view pattern) {
   // (?u) asks for Unicode matching, which a str pattern has anyway.
   constexpr std::string_view unicode_flag = "(?u)";
-  if (pattern.substr(0, unicode_flag.size()) == unicode_flag) pattern.remove_prefix(unicode_flag.size());
+  if (pattern.substr(0, unicode_flag.size()) == unicode_flag)
+    pattern.remove_prefix(unicode_flag.size());
   if (pattern == R"(\b\w\w+\b)" || pattern == R"(\w\w+)") return PythonWordPattern(2);
   if (pattern == R"(\b\w+\b)" || pattern == R"(\w+)") return PythonWordPattern(1);
   return std::nullopt;
 }
 
-void PythonWordPattern::find_all(std::string_view utf8,
-                                 std::vector<std::pair<std::size_t, std::size_t>>& byte_spans) const {
+void PythonWordPattern::find_all(
+    std::string_view utf8, std::vector<std::pair<std::size_t, std::size_t>>& byte_spans) const {
   byte_spans.clear();
   const auto* text = reinterpret_cast<const unsigned char*>(utf8.data());
   const std::size_t size = utf8.size();

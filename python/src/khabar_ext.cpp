@@ -439,8 +439,8 @@ class CsrInput {
       throw py::value_error(std::string(name) + ": CSR indices and indptr must both be int32 " +
                             "or both int64");
     }
-    view_.emplace(shape.first, shape.second, static_cast<Eigen::Index>(data.size()),
-                  indptr_data, indices_data, data.data());
+    view_.emplace(shape.first, shape.second, static_cast<Eigen::Index>(data.size()), indptr_data,
+                  indices_data, data.data());
   }
   const khabar::SparseRowsView& view() const { return *view_; }
 
@@ -910,7 +910,8 @@ PYBIND11_MODULE(_core, m) {
         bool truncated = false;
         {
           InterruptibleRelease release;
-          passages = khabar::shared_passages(av, bv, min_words, tokenizer, max_passages, &truncated);
+          passages =
+              khabar::shared_passages(av, bv, min_words, tokenizer, max_passages, &truncated);
         }
         py::list out;
         for (const auto& p : passages)
@@ -983,7 +984,8 @@ PYBIND11_MODULE(_core, m) {
   // UTF-8 bytes to the code point offsets of re.Match.span().
   m.def(
       "_python_regex_find_all",
-      [](py::handle text, py::handle pattern) -> std::optional<std::vector<std::pair<std::size_t, std::size_t>>> {
+      [](py::handle text,
+         py::handle pattern) -> std::optional<std::vector<std::pair<std::size_t, std::size_t>>> {
         const std::string_view utf8 = python_str_utf8(text, "text");
         const auto parsed = khabar::PythonWordPattern::parse(python_str_utf8(pattern, "pattern"));
         if (!parsed) return std::nullopt;

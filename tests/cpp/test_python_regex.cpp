@@ -121,8 +121,8 @@ TEST(PythonWordPattern, TruncatedUtf8StaysInsideTheText) {
 }
 
 TEST(PythonIsWord, IsAlnumOrUnderscore) {
-  for (char32_t c : {U'a', U'Z', U'0', U'_', U'ا', U'٣', U'ـ', U'é', U'½', U'²', U'①', U'Ⅷ',
-                     U'\U0001D400'})
+  for (char32_t c :
+       {U'a', U'Z', U'0', U'_', U'ا', U'٣', U'ـ', U'é', U'½', U'²', U'①', U'Ⅷ', U'\U0001D400'})
     EXPECT_TRUE(python_is_word(c)) << static_cast<unsigned>(c);
   for (char32_t c : {U' ', U'-', U'\'', U'.', U'\u064E', U'\u0651', U'\u0301', U'\u200C',
                      U'\U0001F600', char32_t{0xD800}, char32_t{0x110000}, char32_t{0xFFFFFFFF}})
