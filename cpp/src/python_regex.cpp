@@ -24,11 +24,25 @@ constexpr std::uint8_t flags_of(char32_t c) {
                      (c & block_mask)];
 }
 
-// ASCII bytes get a 128-entry lookup, read in the inner loops instead of the two stages.
-constexpr std::array<bool, 128> kAsciiWord = [] {
-  std::array<bool, 128> word{};
-  for (char32_t c = 0; c < 128; ++c) word[c] = (flags_of(c) & kWordFlag) != 0;
+// The hot paths read direct tables instead of the two stages: \w for every code point below
+// U+0800 (ASCII and the two-byte sequences: Latin, Greek, Cyrillic, Arabic, Hebrew...), and
+// which two-byte lead bytes start only code points without a lowercase mapping (all of Arabic).
+constexpr char32_t kTwoByteEnd = 0x800;
+
+constexpr std::array<bool, kTwoByteEnd> kWordBelow0800 = [] {
+  std::array<bool, kTwoByteEnd> word{};
+  for (char32_t c = 0; c < kTwoByteEnd; ++c) word[c] = (flags_of(c) & kWordFlag) != 0;
   return word;
+}();
+
+constexpr std::array<bool, 32> kCaselessTwoByteLead = [] {
+  std::array<bool, 32> caseless{};
+  for (char32_t lead = 0; lead < 32; ++lead) {
+    caseless[lead] = true;
+    for (char32_t c = lead << 6; c < ((lead + 1) << 6); ++c)
+      if ((flags_of(c) & kHasLowerFlag) != 0) caseless[lead] = false;
+  }
+  return caseless;
 }();
 
 // The code point whose UTF-8 encoding starts at `text[i]` and its length in bytes. Ill-formed
@@ -56,6 +70,21 @@ inline char32_t next_code_point(const unsigned char* text, std::size_t size, std
       return (char32_t{lead & 0x07u} << 18) | (char32_t{text[i + 1] & 0x3Fu} << 12) |
              (char32_t{text[i + 2] & 0x3Fu} << 6) | (text[i + 3] & 0x3Fu);
   }
+}
+
+// Whether the code point at text[i] is \w, and its length in bytes.
+inline bool word_at(const unsigned char* text, std::size_t size, std::size_t i,
+                    std::size_t& length) {
+  const unsigned char lead = text[i];
+  if (lead < 0x80) {
+    length = 1;
+    return kWordBelow0800[lead];
+  }
+  if (lead < 0xE0 && i + 1 < size) {
+    length = 2;
+    return kWordBelow0800[(char32_t{lead & 0x1Fu} << 6) | (text[i + 1] & 0x3Fu)];
+  }
+  return (flags_of(next_code_point(text, size, i, length)) & kWordFlag) != 0;
 }
 
 void append_utf8(char32_t c, std::string& out) {
@@ -141,33 +170,15 @@ void PythonWordPattern::find_all(
   byte_spans.clear();
   const auto* text = reinterpret_cast<const unsigned char*>(utf8.data());
   const std::size_t size = utf8.size();
-  std::size_t i = 0;
+  std::size_t i = 0, length = 0;
   while (i < size) {
-    // Skip to the next word character.
-    std::size_t length = 1;
-    while (i < size) {
-      const unsigned char lead = text[i];
-      if (lead < 0x80) {
-        if (kAsciiWord[lead]) break;
-        ++i;
-        continue;
-      }
-      if (python_is_word(next_code_point(text, size, i, length))) break;
-      i += length;
-    }
+    // Skip to the next word character, then take the maximal run of them.
+    while (i < size && !word_at(text, size, i, length)) i += length;
     if (i >= size) break;
-    // The maximal run of word characters starting at i.
     const std::size_t begin = i;
     std::size_t code_points = 0;
-    while (i < size) {
-      const unsigned char lead = text[i];
-      if (lead < 0x80) {
-        if (!kAsciiWord[lead]) break;
-        ++i;
-      } else {
-        if (!python_is_word(next_code_point(text, size, i, length))) break;
-        i += length;
-      }
+    while (i < size && word_at(text, size, i, length)) {
+      i += length;
       ++code_points;
     }
     if (code_points >= min_code_points_) byte_spans.emplace_back(begin, i);
@@ -190,6 +201,10 @@ void python_lower(std::string_view utf8, std::string& out) {
         unchanged = i + 1;
       }
       ++i;
+      continue;
+    }
+    if (lead < 0xE0 && kCaselessTwoByteLead[lead & 0x1Fu] && i + 1 < size) {
+      i += 2;
       continue;
     }
     std::size_t length = 0;
