@@ -352,8 +352,8 @@ class Corpus:
         return pd.DataFrame(rows, columns=["id", "title", "rank", "term", "weight"])
 
     def spellings(self, terms: Iterable[str]) -> dict[str, str]:
-        """Each normalized term (as TF-IDF features are) with its most frequent spelling in the
-        articles, as people wrote it: diacritics, teh marbuta, hamza and case as in the text
+        """Each normalized (and stemmed) term, as TF-IDF features are, with its most frequent
+        spelling in the articles, as people wrote it: diacritics, teh marbuta, hamza and case as in the text
         (ties go to the spelling first in code point order; a term never seen keeps its
         normalized form).
 
@@ -373,7 +373,13 @@ class Corpus:
         counted = CountVectorizer(normalize=False).count_frequencies(self.texts).to_dict()
         written = {form: total for form, (_, total) in counted.items()}
         forms = sorted(written)
-        normalized = Tokenizer(normalize=self.vectorizer.normalize).tokenize_many(forms)
+        # The features' own normalization and stemmer, so a stem finds the words it came from.
+        as_features = Tokenizer(
+            normalize=self.vectorizer.normalize,
+            stemmer=self.vectorizer.stemmer,
+            stem_exclusion=self.vectorizer.stem_exclusion,
+        )
+        normalized = as_features.tokenize_many(forms)
         best: dict[str, str] = {}
         for form, tokens in zip(forms, normalized, strict=True):
             if len(tokens) == 1 and tokens[0] in wanted:
@@ -416,8 +422,8 @@ class Corpus:
         ...     {"text": "الأسد في سوتشي"},
         ...     {"text": "بوتين والأسد"},
         ... ])
-        >>> corpus.neighbours(k=1)[0].ravel().tolist()
-        [1, 0, 0]
+        >>> corpus.neighbours(k=1)[0].ravel().tolist()  # والأسد is stemmed to الأسد's اسد
+        [2, 2, 0]
         """
         if by is not None:
             return self._neighbours_by_group(by, k, k, threshold)[:2]
