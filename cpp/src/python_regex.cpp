@@ -26,7 +26,7 @@ constexpr std::uint8_t flags_of(char32_t c) {
 
 // The hot paths read direct tables instead of the two stages: \w for every code point below
 // U+0800 (ASCII and the two-byte sequences: Latin, Greek, Cyrillic, Arabic, Hebrew...), and
-// which two-byte lead bytes start only code points without a lowercase mapping (all of Arabic).
+// which bytes lowercasing never changes.
 constexpr char32_t kTwoByteEnd = 0x800;
 
 constexpr std::array<bool, kTwoByteEnd> kWordBelow0800 = [] {
@@ -35,15 +35,32 @@ constexpr std::array<bool, kTwoByteEnd> kWordBelow0800 = [] {
   return word;
 }();
 
-constexpr std::array<bool, 32> kCaselessTwoByteLead = [] {
-  std::array<bool, 32> caseless{};
-  for (char32_t lead = 0; lead < 32; ++lead) {
-    caseless[lead] = true;
-    for (char32_t c = lead << 6; c < ((lead + 1) << 6); ++c)
-      if ((flags_of(c) & kHasLowerFlag) != 0) caseless[lead] = false;
+// Bytes that python_lower copies as they are wherever they occur: ASCII other than A-Z,
+// continuation bytes, and the lead bytes of two- and three-byte sequences none of whose code
+// points has a lowercase mapping (two-byte leads D6-DF: Hebrew, Arabic, Syriac...; three-byte
+// E3-E9: CJK...).
+constexpr std::array<bool, 256> kUnchangedByte = [] {
+  std::array<bool, 256> unchanged{};
+  for (char32_t byte = 0; byte < 0xC0; ++byte)
+    unchanged[byte] = byte >= 0x80 || (flags_of(byte) & kHasLowerFlag) == 0;
+  // A lead byte of n bytes carries the top bits of 6 * (n - 1) + its own payload bits.
+  for (char32_t lead = 0xC0; lead < 0xF0; ++lead) {
+    const bool three_bytes = lead >= 0xE0;
+    const char32_t first = three_bytes ? (lead & 0x0F) << 12 : (lead & 0x1F) << 6;
+    const char32_t count = three_bytes ? 0x1000 : 0x40;
+    bool caseless = true;
+    for (char32_t c = first; c < first + count; ++c)
+      if ((flags_of(c) & kHasLowerFlag) != 0) caseless = false;
+    unchanged[lead] = caseless;
   }
-  return caseless;
+  return unchanged;  // four-byte leads (F0-FF) stay false: Deseret, Adlam... are cased
 }();
+
+inline bool window_unchanged(const unsigned char* bytes) {
+  return kUnchangedByte[bytes[0]] & kUnchangedByte[bytes[1]] & kUnchangedByte[bytes[2]] &
+         kUnchangedByte[bytes[3]] & kUnchangedByte[bytes[4]] & kUnchangedByte[bytes[5]] &
+         kUnchangedByte[bytes[6]] & kUnchangedByte[bytes[7]];
+}
 
 // The code point whose UTF-8 encoding starts at `text[i]` and its length in bytes. Ill-formed
 // input is outside the contract; a sequence cut short by the end of the text reads as U+FFFD
@@ -193,31 +210,37 @@ void python_lower(std::string_view utf8, std::string& out) {
   std::size_t unchanged = 0;
   std::size_t i = 0;
   while (i < size) {
-    const unsigned char lead = text[i];
-    if (lead < 0x80) {
-      if (static_cast<unsigned>(lead - 'A') < 26u) {
-        out.append(utf8.data() + unchanged, i - unchanged);
-        out.push_back(static_cast<char>(lead | 0x20));
-        unchanged = i + 1;
+    // Eight bytes at a time while lowercasing leaves them as they are (most of a text), then
+    // code point by code point to the end of the first window that holds a change.
+    const std::size_t fast_start = i;
+    while (size - i >= 8 && window_unchanged(text + i)) i += 8;
+    // The last window may end inside a sequence whose lead byte it checked: back to that lead.
+    if (i != fast_start)
+      while (i < size && i > fast_start && (text[i] & 0xC0) == 0x80) --i;
+    const std::size_t window_end = std::min(i + 8, size);
+    while (i < window_end) {
+      const unsigned char lead = text[i];
+      if (lead < 0x80) {
+        if (static_cast<unsigned>(lead - 'A') < 26u) {
+          out.append(utf8.data() + unchanged, i - unchanged);
+          out.push_back(static_cast<char>(lead | 0x20));
+          unchanged = i + 1;
+        }
+        ++i;
+        continue;
       }
-      ++i;
-      continue;
+      std::size_t length = 0;
+      const char32_t c = next_code_point(text, size, i, length);
+      if (!kUnchangedByte[lead] && (flags_of(c) & kHasLowerFlag) != 0) {
+        out.append(utf8.data() + unchanged, i - unchanged);
+        if (c == kCapitalSigma)
+          append_utf8(lowercase_sigma(text, size, i), out);
+        else
+          append_lowercase_mapping(c, out);
+        unchanged = i + length;
+      }
+      i += length;
     }
-    if (lead < 0xE0 && kCaselessTwoByteLead[lead & 0x1Fu] && i + 1 < size) {
-      i += 2;
-      continue;
-    }
-    std::size_t length = 0;
-    const char32_t c = next_code_point(text, size, i, length);
-    if ((flags_of(c) & kHasLowerFlag) != 0) {
-      out.append(utf8.data() + unchanged, i - unchanged);
-      if (c == kCapitalSigma)
-        append_utf8(lowercase_sigma(text, size, i), out);
-      else
-        append_lowercase_mapping(c, out);
-      unchanged = i + length;
-    }
-    i += length;
   }
   out.append(utf8.data() + unchanged, size - unchanged);
 }

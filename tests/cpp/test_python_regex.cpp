@@ -143,6 +143,22 @@ TEST(PythonLower, AsciiLatinAndOtherScripts) {
   EXPECT_EQ(out, "kept abc");
 }
 
+TEST(PythonLower, ChangesAtEveryOffsetOfTheEightByteWindows) {
+  // python_lower skips unchanged text eight bytes at a time; a window may end inside a two- or
+  // three-byte sequence, and the first change may sit anywhere in the next one.
+  for (std::size_t k = 0; k < 20; ++k) {
+    const std::string pad(k, 'x');
+    EXPECT_EQ(lower(pad + "قال قال中文ÀB"), pad + "قال قال中文àb") << k;
+    EXPECT_EQ(lower(pad + "中文中文\u2126ب"), pad + "中文中文\u03C9ب") << k;
+    EXPECT_EQ(lower(pad + "ΑΣ"), pad + "α\u03C2") << k;
+    // Digits are neither cased nor case-ignorable: the first sigma is final unless "Α" follows.
+    const std::string digits(k, '1');
+    EXPECT_EQ(lower("ΑΣ" + digits + "ΑΣ"),
+              "α" + std::string(k == 0 ? "\u03C3" : "\u03C2") + digits + "α\u03C2")
+        << k;
+  }
+}
+
 TEST(PythonLower, DottedCapitalIExpandsToTwoCodePoints) {
   // SpecialCasing: U+0130 -> U+0069 U+0307, unconditionally (not the Turkish tailoring).
   EXPECT_EQ(lower("İstanbul"), "i\u0307stanbul");
