@@ -260,6 +260,7 @@ def assign_stories(
     threshold: float,
     window_seconds: float,
     name_weight: float,
+    size_penalty: float,
     candidates: int,
     n_threads: int,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int]: ...

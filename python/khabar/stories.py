@@ -115,6 +115,7 @@ def assign_stories(
     window_days: float | None = 3,
     threshold: float = 0.3,
     name_weight: float = 0.3,
+    size_penalty: float = 0.0,
     candidates: int = 10,
     earlier: StoryWindow | None = None,
     n_threads: int = 0,
@@ -161,6 +162,7 @@ def assign_stories(
         float(threshold),
         window,
         float(name_weight),
+        float(size_penalty),
         int(candidates),
         int(n_threads),
     )

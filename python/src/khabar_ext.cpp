@@ -1027,7 +1027,7 @@ PYBIND11_MODULE(_core, m) {
          std::vector<double> earlier_times, std::vector<std::int64_t> earlier_stories,
          const CsrArrays& terms, const CsrArrays& names, std::vector<double> times,
          std::int64_t next_story, double threshold, double window_seconds, double name_weight,
-         std::size_t candidates, std::size_t n_threads) {
+         double size_penalty, std::size_t candidates, std::size_t n_threads) {
         const CsrInput earlier_terms_view(earlier_terms, "earlier terms"),
             earlier_names_view(earlier_names, "earlier names"), terms_view(terms, "terms"),
             names_view(names, "names");
@@ -1039,6 +1039,7 @@ PYBIND11_MODULE(_core, m) {
         options.threshold = threshold;
         options.window_seconds = window_seconds;
         options.name_weight = name_weight;
+        options.size_penalty = size_penalty;
         options.candidates = candidates;
         options.n_threads = n_threads;
         khabar::StoryAssignments assigned;
@@ -1053,5 +1054,6 @@ PYBIND11_MODULE(_core, m) {
       py::arg("earlier_terms"), py::arg("earlier_names"), py::arg("earlier_times"),
       py::arg("earlier_stories"), py::arg("terms"), py::arg("names"), py::arg("times"),
       py::arg("next_story"), py::arg("threshold"), py::arg("window_seconds"),
-      py::arg("name_weight"), py::arg("candidates"), py::arg("n_threads"));
+      py::arg("name_weight"), py::arg("size_penalty"), py::arg("candidates"),
+      py::arg("n_threads"));
 }
