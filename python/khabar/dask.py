@@ -659,9 +659,10 @@ def _story_partition(
 def stories(
     frame: dd.DataFrame,
     window_days: float | None = 3,
-    threshold: float = 0.27,
+    threshold: float = 0.24,
     *,
     name_weight: float = 0.3,
+    size_penalty: float = 0.07,
     names: str | None = "auto",
     text: str = "text",
     date: str = "date",
@@ -718,6 +719,7 @@ def stories(
         "window_days": window_days,
         "threshold": threshold,
         "name_weight": name_weight,
+        "size_penalty": size_penalty,
         "candidates": candidates,
         "n_threads": n_threads,
     }
