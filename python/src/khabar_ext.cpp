@@ -1054,6 +1054,5 @@ PYBIND11_MODULE(_core, m) {
       py::arg("earlier_terms"), py::arg("earlier_names"), py::arg("earlier_times"),
       py::arg("earlier_stories"), py::arg("terms"), py::arg("names"), py::arg("times"),
       py::arg("next_story"), py::arg("threshold"), py::arg("window_seconds"),
-      py::arg("name_weight"), py::arg("size_penalty"), py::arg("candidates"),
-      py::arg("n_threads"));
+      py::arg("name_weight"), py::arg("size_penalty"), py::arg("candidates"), py::arg("n_threads"));
 }

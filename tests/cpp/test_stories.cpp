@@ -137,8 +137,8 @@ TEST(Stories, ALargerStoryNeedsAHigherScore) {
   // 0.65 + 0.1 * ln 2 = 0.7193 > 0.7071 while story 1 (one article, ln 1 = 0) needs 0.65, so a3
   // joins story 1.
   const Batch before = nothing_before(2);
-  const Batch batch = without_names({{{0, 1}}, {{0, 1}}, {{1, 1}}, {{0, 1}, {1, 1}}}, 2,
-                                    {0, 0, 0, 0});
+  const Batch batch =
+      without_names({{{0, 1}}, {{0, 1}}, {{1, 1}}, {{0, 1}, {1, 1}}}, 2, {0, 0, 0, 0});
   khabar::StoryOptions options;
   options.threshold = 0.65;
   options.name_weight = 0.0;
