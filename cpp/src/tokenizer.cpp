@@ -62,6 +62,8 @@ bool is_python_space(UChar32 c) {
 
 void TokenizerOptions::validate() const {
   normalizer.validate();
+  if (token_pattern.find('\0') != std::string::npos)
+    throw InvalidParameterError("token_pattern", "must not contain a NUL character");
   if (min_length < 1) throw InvalidParameterError("min_length", "must be an int >= 1");
   // scikit-learn raises a plain ValueError for a reversed range, after its type checks.
   if (ngram_min < 1 || ngram_min > ngram_max)
@@ -88,8 +90,30 @@ std::vector<std::string> TokenList::to_vector() const {
   return out;
 }
 
+bool is_native_token_pattern(std::string_view pattern) { return pattern.empty(); }
+
+bool tokenizes_text(const TokenizerOptions& options) {
+  // A character analyzer ignores the pattern, as scikit-learn's does, but a pattern selects
+  // str.lower() for `lowercase`, which is not done here yet.
+  if (options.token_pattern.empty()) return true;
+  if (options.analyzer != Analyzer::word) return !options.lowercase;
+  return is_native_token_pattern(options.token_pattern) && !options.lowercase;
+}
+
+namespace {
+
+// With the ICU word breaks, `lowercase` = false turns off the normalizer's case folding.
+NormalizerOptions effective_normalizer(const TokenizerOptions& options) {
+  NormalizerOptions normalizer = options.normalizer;
+  if (options.token_pattern.empty())
+    normalizer.lowercase = normalizer.lowercase && options.lowercase;
+  return normalizer;
+}
+
+}  // namespace
+
 Tokenizer::Tokenizer(TokenizerOptions options)
-    : options_(std::move(options)), normalizer_(options_.normalizer) {
+    : options_(std::move(options)), normalizer_(effective_normalizer(options_)) {
   options_.validate();
   // Built here, once per process, rather than inside the first document's tokenization.
   if (options_.stemmer == Stemmer::khabar) KhabarStemmer::built_in();
@@ -136,6 +160,9 @@ void Tokenizer::rebuild_indexes() {
 }
 
 std::u16string_view Tokenizer::normalized_text(TextView text, bool with_spans) const {
+  if (!tokenizes_text(options_))
+    throw InvalidOptionError("token_pattern '" + options_.token_pattern +
+                             "' is applied by Python's re: give the tokens, not the text");
   Workspace& ws = thread_workspace();
   const bool traced = with_spans && options_.normalize;
   const bool replace = options_.errors == TextErrors::replace;

@@ -49,6 +49,15 @@ struct TokenizerOptions {
   Analyzer analyzer = Analyzer::word;
   /// Ill-formed input: throw InvalidTextError (`strict`) or read it as U+FFFD (`replace`).
   TextErrors errors = TextErrors::strict;
+  /// scikit-learn's `lowercase`. With the ICU word breaks (empty token_pattern) case is folded
+  /// by the normalizer's `lowercase` flag, which false turns off; with a token_pattern the
+  /// text is lowercased as Python's str.lower() before the pattern applies.
+  bool lowercase = true;
+  /// scikit-learn's `token_pattern` (a Python `re` pattern, word analyzer only). Empty: words
+  /// are UAX #29 word segments (ICU). The patterns is_native_token_pattern() accepts are
+  /// tokenized here; the Python package tokenizes any other with `re` and passes the tokens
+  /// (TokenDocuments), and a Tokenizer given one refuses to read text.
+  std::string token_pattern{};
 
   template <class Visit>
   static void describe(Visit&& visit) {
@@ -61,11 +70,23 @@ struct TokenizerOptions {
     visit("ngram_range", range_field(&TokenizerOptions::ngram_min, &TokenizerOptions::ngram_max));
     visit("analyzer", &TokenizerOptions::analyzer);
     visit("errors", &TokenizerOptions::errors);
+    visit("lowercase", &TokenizerOptions::lowercase);
+    visit("token_pattern", &TokenizerOptions::token_pattern);
   }
   /// Throws InvalidParameterError for out-of-range values, InvalidOptionError for options
   /// that contradict each other.
   void validate() const;
 };
+
+/// Whether the tokenizer reads text with this `token_pattern` itself (rather than being given
+/// the tokens Python's `re` finds). The empty pattern (ICU word breaks) is native.
+bool is_native_token_pattern(std::string_view pattern);
+
+/// Whether a Tokenizer with these options reads text itself: with the ICU word breaks, or a
+/// native token_pattern (is_native_token_pattern). Otherwise the vectorizers are given the
+/// tokens (TokenDocuments), found by Python's `re`, and a Tokenizer refuses text with
+/// InvalidOptionError.
+bool tokenizes_text(const TokenizerOptions& options);
 
 /// Tokens of one document stored back to back in a single buffer, so that tokenizing a corpus
 /// costs no allocation per token. Views stay valid until the list is modified.
