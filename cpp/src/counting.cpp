@@ -29,7 +29,8 @@ CountingPass::CountingPass(const Tokenizer& tokenizer, const TermIndex* columns,
       columns_(columns),
       n_threads_(n_threads),
       keep_rows_(keep_rows),
-      utf16_terms_(tokenizer.options().analyzer == Analyzer::word),
+      utf16_terms_(tokenizer.options().analyzer == Analyzer::word &&
+                   tokenizer.options().token_pattern.empty()),
       workers_(resolve_thread_count(n_threads, SIZE_MAX)) {}
 
 void CountingPass::add(const std::vector<TextView>& docs) { add_documents(docs, false); }

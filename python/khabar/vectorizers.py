@@ -269,6 +269,8 @@ class _SklearnAnalysisMixin:
         analysis = self._analysis()
         if analysis.tokens is not None:
             return analysis.tokens
+        if self.token_pattern is not None and self.analyzer == "word":
+            return self._python_analyzer()  # what C++ does, as scikit-learn's analyzer
         tokenizer = self._khabar_tokenizer()
         prepare = analysis.text
         if prepare is None:
@@ -436,11 +438,16 @@ class _SklearnAnalysisMixin:
         return _options.tokenizer_options(params)
 
     def _cxx_stop_words(self) -> bool:
+        """Whether scikit-learn's stop words join khabar's stopwords in C++: when C++ finds
+        the words (ICU, or a native token_pattern on the text as given)."""
+        if self.stop_words is None or self.analyzer != "word" or self.tokenizer is not None:
+            return False
+        if self.token_pattern is None:
+            return True
         return (
-            self.stop_words is not None
-            and self.analyzer == "word"
-            and self.tokenizer is None
-            and self.token_pattern is None
+            self.preprocessor is None
+            and not self.strip_accents
+            and _core.is_native_token_pattern(self.token_pattern)
         )
 
     def _python_tokens(self) -> bool:
@@ -460,6 +467,12 @@ class _SklearnAnalysisMixin:
         "scikit-learn's pipeline")."""
         if self._python_tokens():
             return _Analysis(tokens=self._python_analyzer())
+        if self.token_pattern is not None and self.analyzer == "word":
+            # C++ applies the pattern: scikit-learn's checks of it still run here.
+            tokenize = self.build_tokenizer()
+            if self.stop_words is not None:
+                stop_words = self.get_stop_words()
+                self._check_stop_words_consistency(stop_words, self.build_preprocessor(), tokenize)
         prepare = None
         if self.preprocessor is not None or self.strip_accents:
             preprocess = self.build_preprocessor()

@@ -1044,6 +1044,7 @@ PYBIND11_MODULE(_core, m) {
   });
   m.def("arabic_stopwords", &khabar::arabic_stopwords);
   m.def("tokenizes_text", &khabar::tokenizes_text, py::arg("options"));
+  m.def("is_native_token_pattern", &khabar::is_native_token_pattern, py::arg("pattern"));
 
   // Test hooks of khabar/python_regex.hpp (tests/python/test_python_regex.py), on a str only:
   // its UTF-8 form is well-formed once lone surrogates are refused. Spans are converted from

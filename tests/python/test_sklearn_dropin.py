@@ -609,3 +609,24 @@ def test_khabar_defaults_stay_arabic_aware():
     assert ks.CountVectorizer().fit(text).vocabulary_ == st.CountVectorizer().fit(text).vocabulary_
     # re's \w is str.isalnum() or "_": the fatha (a combining mark) ends the word, as there
     assert "قال" in ks.CountVectorizer().fit(text).vocabulary_
+
+
+@pytest.mark.parametrize(
+    ("params", "in_cxx"),
+    [
+        ({}, True),
+        ({"token_pattern": r"\b\w+\b", "ngram_range": (1, 3), "stop_words": "english"}, True),
+        ({"lowercase": False, "min_df": 2}, True),
+        ({"token_pattern": r"\S+"}, False),  # not a native pattern: Python's re
+        ({"tokenizer": str.split, "token_pattern": None}, False),
+        ({"strip_accents": "unicode"}, False),
+    ],
+    ids=lambda value: param_id(value) if isinstance(value, dict) else str(value),
+)
+def test_scikit_learns_default_pattern_is_tokenized_in_cxx(params, in_cxx):
+    vec = ks.TfidfVectorizer(**params)
+    assert (vec._analysis().tokens is None) == in_cxx
+    docs = ENGLISH + FRENCH + ARABIC
+    one, two = (ks.TfidfVectorizer(n_threads=n, **params).fit_transform(docs) for n in (1, 2))
+    assert_same_matrix(one, two, rtol=0)
+    assert_same_matrix(one, st.TfidfVectorizer(**params).fit_transform(docs))

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "khabar/normalizer.hpp"
+#include "khabar/python_regex.hpp"
 #include "khabar/term_index.hpp"
 #include "khabar/text.hpp"
 
@@ -54,8 +56,10 @@ struct TokenizerOptions {
   /// text is lowercased as Python's str.lower() before the pattern applies.
   bool lowercase = true;
   /// scikit-learn's `token_pattern` (a Python `re` pattern, word analyzer only). Empty: words
-  /// are UAX #29 word segments (ICU). The patterns is_native_token_pattern() accepts are
-  /// tokenized here; the Python package tokenizes any other with `re` and passes the tokens
+  /// are UAX #29 word segments (ICU). The patterns is_native_token_pattern() accepts
+  /// (PythonWordPattern: scikit-learn's default and its \w+ relatives) are tokenized here
+  /// with `re`'s exact semantics, after normalization (if `normalize`) and str.lower() (if
+  /// `lowercase`); the Python package tokenizes any other with `re` and passes the tokens
   /// (TokenDocuments), and a Tokenizer given one refuses to read text.
   std::string token_pattern{};
 
@@ -83,7 +87,8 @@ struct TokenizerOptions {
 bool is_native_token_pattern(std::string_view pattern);
 
 /// Whether a Tokenizer with these options reads text itself: with the ICU word breaks, or a
-/// native token_pattern (is_native_token_pattern). Otherwise the vectorizers are given the
+/// native token_pattern (is_native_token_pattern) without a stemmer (stemming a pattern's
+/// tokens is left to Python). Otherwise the vectorizers are given the
 /// tokens (TokenDocuments), found by Python's `re`, and a Tokenizer refuses text with
 /// InvalidOptionError.
 bool tokenizes_text(const TokenizerOptions& options);
@@ -208,6 +213,10 @@ class Tokenizer {
   // UTF-16 ranges when `units` is given).
   void select_words(std::u16string_view normalized,
                     std::vector<std::pair<std::int32_t, std::int32_t>>* units) const;
+  // analyze() with the native token_pattern: the normalized text as UTF-8, lowercased as
+  // Python's str.lower(), tokens found as re.findall does, then stopwords, min_length and
+  // n-grams as for the ICU words.
+  void analyze_with_pattern(TextView text, TokenList& tokens) const;
   // analyze() of docs[index], attributing an InvalidTextError to document `index`.
   void analyze_document(const std::vector<TextView>& docs, std::size_t index,
                         TokenList& tokens) const;
@@ -218,6 +227,9 @@ class Tokenizer {
   std::unordered_set<std::u16string_view> stopword_index_;
   std::vector<std::u16string> normalized_stem_exclusion_;
   std::unordered_set<std::u16string_view> stem_exclusion_index_;
+  std::optional<PythonWordPattern> word_pattern_;  // set for a native token_pattern
+  std::vector<std::string> utf8_stopwords_;        // normalized_stopwords_ as UTF-8
+  std::unordered_set<std::string_view> utf8_stopword_index_;
 };
 
 }  // namespace khabar
