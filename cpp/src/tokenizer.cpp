@@ -30,7 +30,8 @@ struct Workspace {
   std::vector<std::u16string_view> joined;
   std::u32string code_points;
   std::string text_utf8;
-  std::string lowered;                                          // str.lower() of text_utf8
+  std::string lowered;  // str.lower() of text_utf8
+  std::string normalized_utf8;
   std::vector<std::pair<std::size_t, std::size_t>> byte_spans;  // a token pattern's matches
   std::vector<std::string_view> pattern_words;
   std::string joined_utf8;
@@ -367,15 +368,35 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
 }
 
 void Tokenizer::analyze_with_pattern(TextView text, TokenList& tokens) const {
+  if (!tokenizes_text(options_))
+    throw InvalidOptionError("token_pattern '" + options_.token_pattern +
+                             "' is applied by Python's re: give the tokens, not the text");
   Workspace& ws = thread_workspace();
-  const std::u16string_view normalized = normalized_text(text, false);  // checks the pattern
+  // The text as well-formed UTF-8: ill-formed parts refused or replaced as everywhere else.
   ws.text_utf8.clear();
-  detail::append_utf8(normalized, ws.text_utf8);
+  if (text.is_utf16()) {
+    std::u16string_view units = text.utf16();
+    if (options_.errors == TextErrors::replace) {
+      if (detail::replace_lone_surrogates(units, ws.decoded)) units = ws.decoded;
+    } else {
+      detail::validate_utf16(units);
+    }
+    detail::append_utf8(units, ws.text_utf8);
+  } else {
+    detail::decode_utf8(text.utf8(), ws.decoded, nullptr, options_.errors);
+    detail::append_utf8(ws.decoded, ws.text_utf8);
+  }
   std::string_view source = ws.text_utf8;
-  if (options_.lowercase) {  // scikit-learn lowercases the whole document first
+  // scikit-learn's preprocessing (str.lower() of the whole document) first, then khabar's
+  // normalization: the order of the Python pipeline, where a preprocessor sees the raw text.
+  if (options_.lowercase) {
     ws.lowered.clear();
-    python_lower(ws.text_utf8, ws.lowered);
+    python_lower(source, ws.lowered);
     source = ws.lowered;
+  }
+  if (options_.normalize) {
+    ws.normalized_utf8 = normalizer_.normalize(source);
+    source = ws.normalized_utf8;
   }
   word_pattern_->find_all(source, ws.byte_spans);
   ws.pattern_words.clear();

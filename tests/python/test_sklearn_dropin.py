@@ -630,3 +630,20 @@ def test_scikit_learns_default_pattern_is_tokenized_in_cxx(params, in_cxx):
     one, two = (ks.TfidfVectorizer(n_threads=n, **params).fit_transform(docs) for n in (1, 2))
     assert_same_matrix(one, two, rtol=0)
     assert_same_matrix(one, st.TfidfVectorizer(**params).fit_transform(docs))
+
+
+def keep(text):
+    return text
+
+
+@pytest.mark.parametrize("normalize", [True, {"hamza": True, "lowercase": False}, False])
+def test_khabar_with_a_pattern_tokenizes_alike_in_cxx_and_in_python(normalize):
+    # khabar.* with a token_pattern: lowercase, then khabar's normalization, then the pattern,
+    # whether C++ runs it (native pattern) or Python does (an identity strip_accents forces it).
+    docs = MIXED + ARABIC + FRENCH
+    params = {"token_pattern": r"(?u)\b\w\w+\b", "normalize": normalize, "ngram_range": (1, 2)}
+    native = khabar.CountVectorizer(**params)
+    python = khabar.CountVectorizer(strip_accents=keep, **params)
+    assert native._analysis().tokens is None and python._analysis().tokens is not None
+    assert_same_matrix(native.fit_transform(docs), python.fit_transform(docs), rtol=0)
+    assert native.vocabulary_ == python.vocabulary_
