@@ -395,7 +395,10 @@ class _SklearnAnalysisMixin:
 
     def _validate_sklearn_params(self) -> None:
         """scikit-learn's own constraints on its parameters (InvalidParameterError)."""
-        peer = _SKLEARN_PEERS[type(self).__name__]
+        # The scikit-learn class of the khabar one this is (or derives from).
+        peer = next(
+            _SKLEARN_PEERS[c.__name__] for c in type(self).__mro__ if c.__name__ in _SKLEARN_PEERS
+        )
         constraints = peer._parameter_constraints
         params = {name: getattr(self, name) for name in constraints if hasattr(self, name)}
         validate_parameter_constraints(constraints, params, caller_name=type(self).__name__)
