@@ -117,8 +117,10 @@ cpp-test-sanitized: test-apt $(VENV)/.build-tools
 	  $(abspath $(VENV))/bin/ctest --output-on-failure -j2
 
 # tests/python/test_wheel.py installs the wheel and the sdist of `make wheel` into fresh venvs.
+# Two pytest processes, each taking whole files (their module fixtures, such as test_dask's
+# cluster, are set up once): much of the suite is single-threaded Python.
 py-test: test-apt $(INSTALLED) $(VENV)/.test-dependencies $(WHEEL_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # The wheel is built by pip with scikit-build-core in the same persistent build directory as
 # the development install (hence --no-build-isolation), so it reuses its compiled objects.
