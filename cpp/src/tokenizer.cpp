@@ -302,8 +302,10 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
 
   // scikit-learn's _word_ngrams order: all n-grams of the smallest n first, then the next n.
   const std::size_t count = ws.words.size();
+  detail::InterruptionPoller interruption;
   for (std::size_t n = options_.ngram_min; n <= options_.ngram_max && n <= count; ++n) {
     for (std::size_t i = 0; i + n <= count; ++i) {
+      interruption.step(n);
       tokens.push_back_joined(&ws.words[i], n);
       if (spans) spans->push_back(span_of(i, i + n - 1));
     }
@@ -360,8 +362,11 @@ std::vector<Token> Tokenizer::tokenize_with_spans(std::string_view text) const {
   analyze(text, tokens, &spans);
   std::vector<Token> out;
   out.reserve(tokens.size());
-  for (std::size_t i = 0; i < tokens.size(); ++i)
+  detail::InterruptionPoller interruption;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    interruption.step();
     out.push_back(Token{std::string(tokens[i]), spans[i]});
+  }
   return out;
 }
 
