@@ -11,7 +11,7 @@ BUILD := build
 CORPUS ?= ../shared/corpus/sochi-2017
 FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= ../shared/corpus
-FUZZ_TARGETS := tokenize model_file shared_passages csr
+FUZZ_TARGETS := tokenize model_file shared_passages csr word_breaks
 # What building and running the package needs (make demo), and what only the tests add: GoogleTest,
 # and Chromium to render the report headless.
 APT_PACKAGES := libicu-dev libeigen3-dev nlohmann-json3-dev pkg-config fonts-dejavu-core
