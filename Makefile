@@ -150,7 +150,7 @@ test: cpp-test cpp-test-sanitized py-test
 # stem step with a C++ tool from the Release build.
 bench: apt $(INSTALLED) $(VENV)/.test-dependencies
 	$(VENV)/bin/cmake -S . -B $(BUILD)/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=ON >/dev/null
-	$(VENV)/bin/cmake --build $(BUILD)/cpp --target khabar_stem_speed
+	$(VENV)/bin/cmake --build $(BUILD)/cpp --target khabar_stem_speed khabar_tokenize_speed
 	cd bench && ../$(PY) stemming_eval.py --markdown ../$(BUILD)/stemming_eval.md
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
 	  && ../$(PY) bench_linear.py \
