@@ -6,14 +6,17 @@
 // otherwise).
 //
 //   khabar_tokenize_speed ARTICLES_JSONL [ROUNDS] [scanner|icu]
+#include <khabar/normalizer.hpp>
 #include <khabar/tfidf.hpp>
 #include <khabar/tokenizer.hpp>
+#include <unicode/brkiter.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -54,6 +57,42 @@ int main(int argc, char** argv) {
   const double megabytes = static_cast<double>(bytes) / 1e6;
   std::printf("%zu documents, %.1f MB\n", texts.size(), megabytes);
   const khabar::Tokenizer tokenizer;
+  // The stages one by one: normalization alone, then with each way of finding the words.
+  {
+    const khabar::Normalizer& normalizer = tokenizer.normalizer();
+    std::u16string normalized;
+    std::size_t units = 0;
+    const double normalize = best_seconds(rounds, [&] {
+      units = 0;
+      for (const auto& text : texts) {
+        normalizer.normalize(std::string_view(text), normalized);
+        units += normalized.size();
+      }
+    });
+    std::printf("normalize              %7.1f MB/s  (%zu UTF-16 units)\n", megabytes / normalize,
+                units);
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> breaks(
+        icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    khabar::detail::WordBreaks scanner(*breaks);
+    std::vector<khabar::detail::WordSegment> words;
+    for (bool use_scanner : {true, false}) {
+      std::size_t count = 0;
+      const double seconds = best_seconds(rounds, [&] {
+        count = 0;
+        for (const auto& text : texts) {
+          normalizer.normalize(std::string_view(text), normalized);
+          if (use_scanner)
+            scanner.segment(normalized, words, true);
+          else
+            khabar::detail::WordBreaks::segment_with_icu(*breaks, normalized, words, true);
+          count += words.size();
+        }
+      });
+      std::printf("normalize + %-9s  %7.1f MB/s  (%zu words)\n",
+                  use_scanner ? "scanner" : "ICU", megabytes / seconds, count);
+    }
+  }
   const std::string only = argc > 3 ? argv[3] : "";
   // What each way gave: token ids, vocabulary, fit_transform and transform matrices.
   std::vector<std::vector<std::vector<std::uint32_t>>> ids_of;

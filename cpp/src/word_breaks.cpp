@@ -156,6 +156,9 @@ std::int32_t WordBreaks::segment_stretch_with_icu(std::u16string_view text, std:
   return end;
 }
 
+static_assert(kLetter < kExtend && kNumeric < kExtend && kExtend < kMidLetter,
+              "the scanner's inner loop takes the classes up to kExtend together");
+
 // UAX #29 rules WB3-WB999 for the classes above, in the form ICU's chained rules give them
 // (a segment of letters and digits takes the status of its last one). Each segment ends only
 // once every character its end depends on has been read; a kUndecided one among them sends
@@ -197,11 +200,11 @@ void WordBreaks::segment(std::u16string_view text, std::vector<WordSegment>& out
       case kNumeric: {
         std::uint8_t last = class_at(i++);
         while (true) {
-          const std::uint8_t next = skip_extend(i);
-          if (next == kLetter || next == kNumeric) {  // WB5, WB8, WB9, WB10
-            last = next;
+          // WB5, WB8, WB9, WB10 and WB4: letters, digits and Extend, the classes up to kExtend.
+          std::uint8_t next;
+          while ((next = class_at(i)) <= kExtend) {
+            last = next == kExtend ? last : next;
             ++i;
-            continue;
           }
           const bool mid = last == kLetter ? (next == kMidLetter || next == kMidNumLet ||
                                               next == kSingleQuote)  // WB6, WB7
