@@ -236,14 +236,13 @@ int main(int argc, char** argv) {
   // a run through every character of its alphabet (mode 2).
   SeedWriter word_breaks(out / "word_breaks");
   k = 0;
-  for (const auto& text : texts)
-    word_breaks.write((k++ % 2) ? utf16le(text) + '\0' : text + '\1');
+  for (const auto& text : texts) word_breaks.write((k++ % 2) ? utf16le(text) + '\0' : text + '\1');
   std::string alphabet;
   for (int c = 0; c < 64; ++c) alphabet += {static_cast<char>(c), static_cast<char>(63 - c)};
   word_breaks.write(alphabet + '\2');
 
   std::cout << "seeds: " << tokenize.count() << " tokenize, " << passages.count()
-            << " shared_passages, " << models.count() << " model_file, " << csr.count()
-            << " csr, " << word_breaks.count() << " word_breaks in " << out << "\n";
+            << " shared_passages, " << models.count() << " model_file, " << csr.count() << " csr, "
+            << word_breaks.count() << " word_breaks in " << out << "\n";
   return 0;
 }

@@ -6,18 +6,18 @@
 // otherwise).
 //
 //   khabar_tokenize_speed ARTICLES_JSONL [ROUNDS] [scanner|icu]
+#include <unicode/brkiter.h>
 #include <khabar/normalizer.hpp>
 #include <khabar/tfidf.hpp>
 #include <khabar/tokenizer.hpp>
-#include <unicode/brkiter.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <functional>
-#include <memory>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -31,8 +31,8 @@ double best_seconds(int rounds, const std::function<void()>& run) {
   for (int r = 0; r < rounds; ++r) {
     const auto start = std::chrono::steady_clock::now();
     run();
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-                              .count());
+    best = std::min(
+        best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return best;
 }
@@ -89,8 +89,8 @@ int main(int argc, char** argv) {
           count += words.size();
         }
       });
-      std::printf("normalize + %-9s  %7.1f MB/s  (%zu words)\n",
-                  use_scanner ? "scanner" : "ICU", megabytes / seconds, count);
+      std::printf("normalize + %-9s  %7.1f MB/s  (%zu words)\n", use_scanner ? "scanner" : "ICU",
+                  megabytes / seconds, count);
     }
   }
   const std::string only = argc > 3 ? argv[3] : "";

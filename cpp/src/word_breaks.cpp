@@ -40,8 +40,7 @@ enum WordClass : std::uint8_t {
 bool is_undecided(UChar32 c) {
   if (U_IS_SURROGATE(c)) return true;
   if (u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
-      u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC) ||
-      u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR))
+      u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC) || u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR))
     return true;
   if (u_getIntPropertyValue(c, UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT) return true;
   UErrorCode status = U_ZERO_ERROR;
@@ -134,8 +133,7 @@ void WordBreaks::segment_with_icu(icu::BreakIterator& breaks, std::u16string_vie
 
 std::int32_t WordBreaks::segment_stretch_with_icu(std::u16string_view text, std::int32_t begin,
                                                   std::int32_t undecided,
-                                                  std::vector<WordSegment>& out,
-                                                  bool words_only) {
+                                                  std::vector<WordSegment>& out, bool words_only) {
   if (!icu_has_text_) {
     set_icu_text(icu_, text);
     icu_has_text_ = true;
@@ -165,8 +163,7 @@ static_assert(kLetter < kExtend && kNumeric < kExtend && kExtend < kMidLetter,
 // the text from the segment's start to ICU, up to ICU's first boundary past that character,
 // where the scanner starts again (any boundary is a place to start from: no rule joins across
 // one, WB4 excepted, and an Extend character at a segment's start is undecided).
-void WordBreaks::segment(std::u16string_view text, std::vector<WordSegment>& out,
-                         bool words_only) {
+void WordBreaks::segment(std::u16string_view text, std::vector<WordSegment>& out, bool words_only) {
   out.clear();
   units_given_to_icu_ = 0;
   icu_has_text_ = false;
@@ -206,10 +203,10 @@ void WordBreaks::segment(std::u16string_view text, std::vector<WordSegment>& out
             last = next == kExtend ? last : next;
             ++i;
           }
-          const bool mid = last == kLetter ? (next == kMidLetter || next == kMidNumLet ||
-                                              next == kSingleQuote)  // WB6, WB7
-                                           : (next == kMidNum || next == kMidNumLet ||
-                                              next == kSingleQuote);  // WB11, WB12
+          const bool mid =
+              last == kLetter
+                  ? (next == kMidLetter || next == kMidNumLet || next == kSingleQuote)  // WB6, WB7
+                  : (next == kMidNum || next == kMidNumLet || next == kSingleQuote);  // WB11, WB12
           if (mid) {
             std::int32_t after = i + 1;
             const std::uint8_t following = skip_extend(after);

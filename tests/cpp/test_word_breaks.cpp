@@ -10,8 +10,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <random>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -89,23 +89,23 @@ void expect_segments(const std::string& text, const std::string& expected) {
 }
 
 TEST(WordBreaks, NumbersWithSeparators) {
-  expect_segments("3.5", "[3.5]100");                   // WB11, WB12: MidNumLet between digits
-  expect_segments("3,500;2", "[3,500;2]100");           // MidNum
-  expect_segments("3.", "[3]100[.]0");                  // no digit after: WB999
+  expect_segments("3.5", "[3.5]100");                      // WB11, WB12: MidNumLet between digits
+  expect_segments("3,500;2", "[3,500;2]100");              // MidNum
+  expect_segments("3.", "[3]100[.]0");                     // no digit after: WB999
   expect_segments("٣٫٥ ١٬٢٠٠", "[٣٫٥]100[ ]0[١٬٢٠٠]100");  // U+066B is Numeric, U+066C MidNum
-  expect_segments("3،5", "[3،5]100");                   // U+060C ARABIC COMMA is MidNum
-  expect_segments("1'2", "[1'2]100");                   // Single_Quote in WB11/12
-  expect_segments("2018م", "[2018م]200");               // WB10, status of the last letter
-  expect_segments("a1", "[a1]100");                     // WB9, status of the last digit
-  expect_segments("1.a", "[1]100[.]0[a]200");           // WB12 needs a digit after
-  expect_segments("1:2", "[1]100[:]0[2]100");           // ':' is neither MidNum nor MidLetter
+  expect_segments("3،5", "[3،5]100");                      // U+060C ARABIC COMMA is MidNum
+  expect_segments("1'2", "[1'2]100");                      // Single_Quote in WB11/12
+  expect_segments("2018م", "[2018م]200");                  // WB10, status of the last letter
+  expect_segments("a1", "[a1]100");                        // WB9, status of the last digit
+  expect_segments("1.a", "[1]100[.]0[a]200");              // WB12 needs a digit after
+  expect_segments("1:2", "[1]100[:]0[2]100");              // ':' is neither MidNum nor MidLetter
 }
 
 TEST(WordBreaks, LettersWithMidLetters) {
   expect_segments("U.S.", "[U.S]200[.]0");  // WB6, WB7
   expect_segments("don't", "[don't]200");
   expect_segments("l’Orient ‘x", "[l’Orient]200[ ]0[‘]0[x]200");
-  expect_segments("a·b", "[a·b]200");       // MidLetter
+  expect_segments("a·b", "[a·b]200");          // MidLetter
   expect_segments("a,b", "[a]200[,]0[b]200");  // MidNum joins digits only
   expect_segments("a.1", "[a]200[.]0[1]100");
   expect_segments("'a'", "[']0[a]200[']0");
@@ -134,12 +134,12 @@ TEST(WordBreaks, NewlinesAndSpaces) {
 
 TEST(WordBreaks, WhatGoesToIcu) {
   // Scripts, emoji and contexts the scanner leaves to ICU; expected segments by UAX #29.
-  expect_segments("a_b _1", "[a_b]200[ ]0[_1]100");                  // ExtendNumLet, WB13a/b
-  expect_segments("שלום \"א\"ב", "[שלום]200[ ]0[\"]0[א\"ב]200");     // Hebrew, WB7b/c
-  expect_segments("👍🏽 ok", "[👍🏽]0[ ]0[ok]200");                       // WB4 on the modifier
-  expect_segments("👩\u200d💻x", "[👩\u200d💻]0[x]200");              // WB3c
-  expect_segments("🇪🇬🇸🇦", "[🇪🇬]0[🇸🇦]0");                              // WB15-17
-  expect_segments("a\u00adb", "[a\u00adb]200");                     // Format, WB4
+  expect_segments("a_b _1", "[a_b]200[ ]0[_1]100");               // ExtendNumLet, WB13a/b
+  expect_segments("שלום \"א\"ב", "[שלום]200[ ]0[\"]0[א\"ב]200");  // Hebrew, WB7b/c
+  expect_segments("👍🏽 ok", "[👍🏽]0[ ]0[ok]200");               // WB4 on the modifier
+  expect_segments("👩\u200d💻x", "[👩\u200d💻]0[x]200");          // WB3c
+  expect_segments("🇪🇬🇸🇦", "[🇪🇬]0[🇸🇦]0");                          // WB15-17
+  expect_segments("a\u00adb", "[a\u00adb]200");                   // Format, WB4
   expect_segments("بوتين Путин Πούτιν", "[بوتين]200[ ]0[Путин]200[ ]0[Πούτιν]200");
   // Dictionary segmentation (Thai, Chinese): ICU's own words, whatever its dictionaries say.
   for (const char* text : {"ภาษาไทย abc", "普京说 x", "a普京"})
@@ -157,13 +157,13 @@ TEST(WordBreaks, WordsOnlyKeepsStatusFrom100) {
 }
 
 // A representative of every class the scanner tells apart, and of what it leaves to ICU.
-const std::vector<std::u16string> kContexts = {
-    u"",  u"a", u"1", u"\u064e", u".", u",", u"'", u" ", u"\n", u"!", u"_", u"\u200d", u"\u05d0",
-    u"a.", u".1"};
+const std::vector<std::u16string> kContexts = {u"",  u"a",      u"1",      u"\u064e", u".",
+                                               u",", u"'",      u" ",      u"\n",     u"!",
+                                               u"_", u"\u200d", u"\u05d0", u"a.",     u".1"};
 
 // Every BMP character the scanner decides (alone or after a letter: the Extend characters)
-// behaves like ICU between any two contexts above, and doubled before each. This proves the class table
-// entry of each character (derived from ICU's properties) against ICU's rules.
+// behaves like ICU between any two contexts above, and doubled before each. This proves the class
+// table entry of each character (derived from ICU's properties) against ICU's rules.
 TEST(WordBreaks, EveryDecidedBmpCharacterInContext) {
   std::unique_ptr<icu::BreakIterator> fallback(icu_words().clone());
   WordBreaks scanner(*fallback);
