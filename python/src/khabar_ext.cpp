@@ -15,6 +15,7 @@
 #include <system_error>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -92,6 +93,18 @@ khabar::TextView batch_text_view(py::handle object) {
     return std::u16string_view(reinterpret_cast<const char16_t*>(PyUnicode_2BYTE_DATA(text)),
                                static_cast<std::size_t>(PyUnicode_GET_LENGTH(text)));
   return text_view(object);
+}
+
+// The UTF-8 form of a Python str without lone surrogates (TypeError for any other object,
+// ValueError for a surrogate), valid while `text` lives.
+std::string_view python_str_utf8(py::handle text, const char* name) {
+  if (!PyUnicode_Check(text.ptr()))
+    throw py::type_error(std::string(name) + ": expected str, got " +
+                         std::string(Py_TYPE(text.ptr())->tp_name));
+  if (const auto surrogate = first_surrogate(text.ptr()))
+    throw py::value_error(std::string(name) + ": lone surrogate at char offset " +
+                          std::to_string(*surrogate));
+  return text_view(text);
 }
 
 // Releases the GIL for C++ work that Ctrl-C can stop: khabar's parallel loops run Python's
@@ -426,8 +439,8 @@ class CsrInput {
       throw py::value_error(std::string(name) + ": CSR indices and indptr must both be int32 " +
                             "or both int64");
     }
-    view_.emplace(shape.first, shape.second, static_cast<Eigen::Index>(data.size()),
-                  indptr_data, indices_data, data.data());
+    view_.emplace(shape.first, shape.second, static_cast<Eigen::Index>(data.size()), indptr_data,
+                  indices_data, data.data());
   }
   const khabar::SparseRowsView& view() const { return *view_; }
 
@@ -897,7 +910,8 @@ PYBIND11_MODULE(_core, m) {
         bool truncated = false;
         {
           InterruptibleRelease release;
-          passages = khabar::shared_passages(av, bv, min_words, tokenizer, max_passages, &truncated);
+          passages =
+              khabar::shared_passages(av, bv, min_words, tokenizer, max_passages, &truncated);
         }
         py::list out;
         for (const auto& p : passages)
@@ -964,6 +978,48 @@ PYBIND11_MODULE(_core, m) {
     return khabar::khabar_stem(text_view(checked));
   });
   m.def("arabic_stopwords", &khabar::arabic_stopwords);
+
+  // Test hooks of khabar/python_regex.hpp (tests/python/test_python_regex.py), on a str only:
+  // its UTF-8 form is well-formed once lone surrogates are refused. Spans are converted from
+  // UTF-8 bytes to the code point offsets of re.Match.span().
+  m.def(
+      "_python_regex_find_all",
+      [](py::handle text,
+         py::handle pattern) -> std::optional<std::vector<std::pair<std::size_t, std::size_t>>> {
+        const std::string_view utf8 = python_str_utf8(text, "text");
+        const auto parsed = khabar::PythonWordPattern::parse(python_str_utf8(pattern, "pattern"));
+        if (!parsed) return std::nullopt;
+        std::vector<std::pair<std::size_t, std::size_t>> spans;
+        {
+          py::gil_scoped_release release;
+          parsed->find_all(utf8, spans);
+        }
+        // One pass over the text: spans are in order and do not overlap.
+        std::size_t byte = 0, code_point = 0;
+        const auto to_code_points = [&](std::size_t target) {
+          for (; byte < target; ++byte)
+            if ((static_cast<unsigned char>(utf8[byte]) & 0xC0) != 0x80) ++code_point;
+          return code_point;
+        };
+        for (auto& [begin, end] : spans) {
+          begin = to_code_points(begin);
+          end = to_code_points(end);
+        }
+        return spans;
+      },
+      py::arg("text"), py::arg("pattern"));
+  m.def(
+      "_python_lower",
+      [](py::handle text) {
+        const std::string_view utf8 = python_str_utf8(text, "text");
+        std::string lowered;
+        {
+          py::gil_scoped_release release;
+          khabar::python_lower(utf8, lowered);
+        }
+        return lowered;
+      },
+      py::arg("text"));
 
   m.def(
       "assign_stories",
