@@ -14,6 +14,7 @@
 #include "khabar/stemmer.hpp"
 #include "parallel_for.hpp"
 #include "utf.hpp"
+#include "word_breaks.hpp"
 
 namespace khabar {
 namespace {
@@ -32,6 +33,8 @@ struct Workspace {
   std::string text_utf8;
   std::vector<std::size_t> byte_of_code_point;
   std::unique_ptr<icu::BreakIterator> word_breaks;
+  std::unique_ptr<detail::WordBreaks> word_scanner;  // ICU's segments, mostly without ICU
+  std::vector<detail::WordSegment> word_segments;
   // Only KhabarStemmer::built_in() stems into it: one memory per thread and stemmer.
   StemMemory stem_memory;
 
@@ -42,6 +45,10 @@ struct Workspace {
       if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
     }
     return *word_breaks;
+  }
+  detail::WordBreaks& scanner() {
+    if (!word_scanner) word_scanner = std::make_unique<detail::WordBreaks>(breaks());
+    return *word_scanner;
   }
 };
 
@@ -315,24 +322,16 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
 void Tokenizer::select_words(std::u16string_view normalized,
                              std::vector<std::pair<std::int32_t, std::int32_t>>* units) const {
   Workspace& ws = thread_workspace();
-  icu::BreakIterator& breaks = ws.breaks();
-  UErrorCode status = U_ZERO_ERROR;
-  UText utext = UTEXT_INITIALIZER;
-  utext_openUChars(&utext, normalized.data(), static_cast<int64_t>(normalized.size()), &status);
-  breaks.setText(&utext, status);
-  utext_close(&utext);
-  if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+  ws.scanner().segment(normalized, ws.word_segments, true);  // rule status >= 100 only
 
   ws.words.clear();
   if (units) units->clear();
   const KhabarStemmer* khabar_stemmer =
       options_.stemmer == Stemmer::khabar ? &KhabarStemmer::built_in() : nullptr;
   detail::InterruptionPoller interruption;  // one document may hold millions of words
-  for (std::int32_t begin = breaks.first(), end = breaks.next(); end != icu::BreakIterator::DONE;
-       begin = end, end = breaks.next()) {
+  for (const detail::WordSegment& segment : ws.word_segments) {
     interruption.step();
-    // Rule status below UBRK_WORD_NONE_LIMIT marks spaces and punctuation.
-    if (breaks.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
+    const std::int32_t begin = segment.begin, end = segment.end;
     std::u16string_view word =
         normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
     if (!stopword_index_.empty() && stopword_index_.count(word)) continue;
