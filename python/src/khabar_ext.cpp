@@ -535,6 +535,11 @@ class GcPause {
   int was_enabled_;
 };
 
+// Converting millions of tokens holds the GIL for seconds: Ctrl-C is honoured meanwhile.
+void check_signals_every(std::size_t i) {
+  if (i % 65536 == 65535 && PyErr_CheckSignals() != 0) throw py::error_already_set();
+}
+
 // Python lists of str from interned tokens: one str per distinct token, then lists filled
 // with references to them.
 py::list to_python_lists(const khabar::InternedDocuments& interned) {
@@ -542,6 +547,7 @@ py::list to_python_lists(const khabar::InternedDocuments& interned) {
   std::vector<py::object> strings;
   strings.reserve(interned.vocabulary.size());
   for (std::size_t id = 0; id < interned.vocabulary.size(); ++id) {
+    check_signals_every(id);
     const std::string_view token = interned.vocabulary.term(id);
     strings.push_back(py::str(token.data(), token.size()));
   }
@@ -558,8 +564,10 @@ py::list to_python_lists(const khabar::InternedDocuments& interned) {
 }
 
 py::list tokens_with_spans(const std::vector<khabar::Token>& tokens, bool char_offsets) {
+  const GcPause pause;  // millions of tuples would run the collector again and again
   py::list out(tokens.size());
   for (std::size_t i = 0; i < tokens.size(); ++i) {
+    check_signals_every(i);
     const auto& span = tokens[i].span;
     out[i] = py::make_tuple(tokens[i].text, char_offsets ? span.begin_char : span.begin_byte,
                             char_offsets ? span.end_char : span.end_byte);

@@ -105,11 +105,6 @@ def one_huge_doc(sochi_texts):
     return " ".join(sochi_texts * 3_000)  # one document of ~90 MB
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not done: the word loop polls, but the token list is converted to Python objects "
-    "with the GIL held after the C++ work (2.2 s for 90 MB here)",
-)
 def test_ctrl_c_stops_tokenizing_one_huge_document(one_huge_doc):
     tokenizer = khabar.Tokenizer(stopwords="arabic")
     assert interrupted_after(lambda: tokenizer.tokenize(one_huge_doc)) < SINGLE_DOCUMENT_LATENCY

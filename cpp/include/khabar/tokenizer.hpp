@@ -159,8 +159,10 @@ struct InternedDocuments {
   std::vector<std::vector<std::uint32_t>> ids;  ///< per document: its tokens' ids, in order
 };
 
-/// Arabic-aware tokenizer: Normalizer → ICU word BreakIterator (UAX #29) → stopwords → stemmer
-/// → min_length → n-grams. Immutable after construction and safe to share between threads.
+/// Arabic-aware tokenizer: Normalizer → UAX #29 words as ICU's word BreakIterator gives them
+/// (found by khabar's own scanner where it decides, by ICU elsewhere: cpp/src/word_breaks.hpp)
+/// → stopwords → stemmer → min_length → n-grams. Immutable after construction and safe to
+/// share between threads.
 class Tokenizer {
  public:
   explicit Tokenizer(TokenizerOptions options = {});
