@@ -11,7 +11,7 @@ BUILD := build
 CORPUS ?= ../shared/corpus/sochi-2017
 FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= ../shared/corpus
-FUZZ_TARGETS := tokenize model_file shared_passages csr
+FUZZ_TARGETS := tokenize model_file shared_passages csr word_breaks
 # What building and running the package needs (make demo), and what only the tests add: GoogleTest,
 # and Chromium to render the report headless.
 APT_PACKAGES := libicu-dev libeigen3-dev nlohmann-json3-dev pkg-config fonts-dejavu-core
@@ -117,8 +117,10 @@ cpp-test-sanitized: test-apt $(VENV)/.build-tools
 	  $(abspath $(VENV))/bin/ctest --output-on-failure -j2
 
 # tests/python/test_wheel.py installs the wheel and the sdist of `make wheel` into fresh venvs.
+# Two pytest processes, each taking whole files (their module fixtures, such as test_dask's
+# cluster, are set up once): much of the suite is single-threaded Python.
 py-test: test-apt $(INSTALLED) $(VENV)/.test-dependencies $(WHEEL_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # The wheel is built by pip with scikit-build-core in the same persistent build directory as
 # the development install (hence --no-build-isolation), so it reuses its compiled objects.
@@ -153,12 +155,14 @@ test: cpp-test cpp-test-sanitized py-test
 bench: apt $(INSTALLED) $(VENV)/.test-dependencies
 	$(VENV)/bin/cmake -S . -B $(BUILD)/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=ON \
 	  -DPython3_EXECUTABLE=$(abspath $(PY)) >/dev/null
-	$(VENV)/bin/cmake --build $(BUILD)/cpp --target khabar_stem_speed khabar_python_regex_speed
+	$(VENV)/bin/cmake --build $(BUILD)/cpp --target khabar_stem_speed khabar_python_regex_speed \
+	  khabar_tokenize_speed
 	cd bench && ../$(PY) stemming_eval.py --markdown ../$(BUILD)/stemming_eval.md
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_python_regex.py \
 	  && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
 	  && ../$(PY) bench_linear.py \
-	  && ../$(PY) bench_dask.py && ../$(PY) bench_report.py && ../$(PY) bench_stories.py
+	  && ../$(PY) bench_dask.py && ../$(PY) bench_report.py && ../$(PY) bench_stories.py \
+	  && ../$(PY) bench_sklearn.py
 
 lint: $(VENV)/.build-tools $(INSTALLED)
 	$(PY) -m pip install -q ruff clang-format

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "csr_assembly.hpp"
 #include "khabar/errors.hpp"
@@ -78,6 +79,15 @@ HashingVectorizer::HashingVectorizer(HashingOptions options)
 
 CsrMatrix HashingVectorizer::transform(const std::vector<TextView>& docs,
                                        std::size_t n_threads) const {
+  return transform_documents(docs, n_threads);
+}
+
+CsrMatrix HashingVectorizer::transform(const TokenDocuments& docs, std::size_t n_threads) const {
+  return transform_documents(docs, n_threads);
+}
+
+template <class Docs>
+CsrMatrix HashingVectorizer::transform_documents(const Docs& docs, std::size_t n_threads) const {
   const std::size_t n_blocks = (docs.size() + kBlockDocuments - 1) / kBlockDocuments;
   std::vector<detail::RowChunk> rows(n_blocks);
   const auto n_features = static_cast<std::int64_t>(options_.n_features);
@@ -86,19 +96,26 @@ CsrMatrix HashingVectorizer::transform(const std::vector<TextView>& docs,
       [&](std::size_t, std::size_t begin, std::size_t end) {
         TokenList tokens;
         std::vector<std::pair<std::int32_t, double>> entries;
-        for (std::size_t d = begin; d < end; ++d) {
-          detail::RowChunk& out = rows[d / kBlockDocuments];
-          try {
-            tokenizer_.analyze(docs[d], tokens);
-          } catch (const InvalidTextError& error) {
-            throw error.in_document(d);
-          }
-          entries.clear();
-          for (std::size_t t = 0; t < tokens.size(); ++t) {
-            const std::int64_t h = murmurhash3_32(tokens[t]);
+        const auto hash_tokens = [&](const auto& document_tokens, auto& out) {
+          out.clear();
+          for (std::size_t t = 0; t < document_tokens.size(); ++t) {
+            const std::int64_t h = murmurhash3_32(document_tokens[t]);
             // scikit-learn: abs(h) % n_features, with |-2^31| taken as 2^31.
             const auto column = static_cast<std::int32_t>((h < 0 ? -h : h) % n_features);
-            entries.emplace_back(column, options_.alternate_sign && h < 0 ? -1.0 : 1.0);
+            out.emplace_back(column, options_.alternate_sign && h < 0 ? -1.0 : 1.0);
+          }
+        };
+        for (std::size_t d = begin; d < end; ++d) {
+          detail::RowChunk& out = rows[d / kBlockDocuments];
+          if constexpr (std::is_same_v<Docs, TokenDocuments>) {
+            hash_tokens(docs[d], entries);
+          } else {
+            try {
+              tokenizer_.analyze(docs[d], tokens);
+            } catch (const InvalidTextError& error) {
+              throw error.in_document(d);
+            }
+            hash_tokens(tokens, entries);
           }
           std::stable_sort(entries.begin(), entries.end(),
                            [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -134,9 +134,18 @@ def _count_partition(
     part: Any, partition: int, params: dict[str, Any], n_threads: int
 ) -> DocumentFrequencies:
     vectorizer = TfidfVectorizer(**params)
-    docs = list(vectorizer._documents(part))
     model = vectorizer._new_model()
-    return _in_partition(partition, lambda: DocumentFrequencies(model.count(docs, n_threads)))
+
+    def count() -> DocumentFrequencies:
+        # The vectorizer's own feed: scikit-learn's decoding, callables and re patterns
+        # apply in the partition as in one process.
+        total = DocumentFrequencies()
+        for _, chunk, tokens in vectorizer._feed(list(part), "count"):
+            counted = (model.count_tokens if tokens else model.count)(chunk, n_threads)
+            total.merge(DocumentFrequencies(counted))
+        return total
+
+    return _in_partition(partition, count)
 
 
 def _merge_frequencies(*parts: DocumentFrequencies) -> DocumentFrequencies:
@@ -204,13 +213,21 @@ def _shipped(vectorizer: Vectorizer) -> Delayed:
 def _transform_partition(
     part: Any, partition: int, vectorizer: Vectorizer, n_threads: int
 ) -> sp.csr_matrix:
-    docs = list(vectorizer._documents(part))
+    docs = list(part)
     model: Any
     if isinstance(vectorizer, HashingVectorizer):
         model = vectorizer._model()
     else:
         model = vectorizer._fitted_model()
-    return _in_partition(partition, lambda: _csr(model.transform(docs, n_threads)))
+
+    def rows() -> sp.csr_matrix:
+        parts = [
+            _csr((model.transform_tokens if tokens else model.transform)(chunk, n_threads))
+            for _, chunk, tokens in vectorizer._feed(docs, "transform")
+        ]
+        return parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr")
+
+    return _in_partition(partition, rows)
 
 
 def transform(vectorizer: Vectorizer, docs: Documents, *, n_threads: int = 1) -> da.Array:
@@ -704,6 +721,7 @@ def stories(
         raise ValueError(f'names must be "auto" or None, got {names!r}')
     tfidf = {**DEFAULT_TFIDF, **params}
     vectorizer = fit_tfidf(frame[text], split_every=split_every, n_threads=n_threads, **tfidf)
+    assert isinstance(vectorizer, TfidfVectorizer)  # computed: compute=True
     if names is None:
         name_cols = np.empty(0, dtype=np.int64)
     else:

@@ -255,6 +255,9 @@ T option_from_python(const std::string& name, py::handle value) {
   } else if constexpr (std::is_floating_point_v<T>) {
     if (!is_python_real(value)) wrong_type(name, "a float", value);
     return value.cast<T>();
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (!py::isinstance<py::str>(value)) wrong_type(name, "a str", value);
+    return value.cast<std::string>();
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     if (py::isinstance<py::str>(value) || py::isinstance<py::bytes>(value) ||
         !py::isinstance<py::iterable>(value))
@@ -476,6 +479,44 @@ py::tuple transform_to_python(const Vectorizer& self, const py::list& docs, std:
   return csr_to_python(std::move(matrix));
 }
 
+// Documents given as lists (any iterables) of str tokens, e.g. by a Python analyzer.
+khabar::TokenDocuments token_documents(const py::list& docs, std::size_t first_index) {
+  khabar::TokenDocuments out;
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    const py::handle doc = docs[d];
+    if (PyUnicode_Check(doc.ptr()) || PyBytes_Check(doc.ptr()) ||
+        !py::isinstance<py::iterable>(doc))
+      throw py::type_error(document_prefix(first_index + d) +
+                           "the analyzer must give an iterable of str tokens, got " +
+                           std::string(Py_TYPE(doc.ptr())->tp_name));
+    for (const py::handle token : py::reinterpret_borrow<py::iterable>(doc)) {
+      if (!PyUnicode_Check(token.ptr()))
+        throw py::type_error(
+            document_prefix(first_index + d) +
+            "the analyzer gave a token that is not a str: " + py::repr(token).cast<std::string>());
+      if (const auto surrogate = first_surrogate(token.ptr()))
+        throw py::value_error(document_prefix(first_index + d) + "lone surrogate in token " +
+                              py::repr(token).cast<std::string>());
+      out.add_token(text_view(token));
+    }
+    out.end_document();
+  }
+  return out;
+}
+
+// transform() of a vectorizer on documents given as their tokens.
+template <class Vectorizer>
+py::tuple transform_tokens_to_python(const Vectorizer& self, const py::list& docs,
+                                     std::size_t n_threads, std::size_t first_index) {
+  const khabar::TokenDocuments tokens = token_documents(docs, first_index);
+  khabar::CsrMatrix matrix;
+  {
+    InterruptibleRelease release;
+    matrix = self.transform(tokens, n_threads);
+  }
+  return csr_to_python(std::move(matrix));
+}
+
 template <class T>
 py::array copy_array(const std::vector<T>& values) {
   return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
@@ -494,6 +535,11 @@ class GcPause {
   int was_enabled_;
 };
 
+// Converting millions of tokens holds the GIL for seconds: Ctrl-C is honoured meanwhile.
+void check_signals_every(std::size_t i) {
+  if (i % 65536 == 65535 && PyErr_CheckSignals() != 0) throw py::error_already_set();
+}
+
 // Python lists of str from interned tokens: one str per distinct token, then lists filled
 // with references to them.
 py::list to_python_lists(const khabar::InternedDocuments& interned) {
@@ -501,6 +547,7 @@ py::list to_python_lists(const khabar::InternedDocuments& interned) {
   std::vector<py::object> strings;
   strings.reserve(interned.vocabulary.size());
   for (std::size_t id = 0; id < interned.vocabulary.size(); ++id) {
+    check_signals_every(id);
     const std::string_view token = interned.vocabulary.term(id);
     strings.push_back(py::str(token.data(), token.size()));
   }
@@ -517,8 +564,10 @@ py::list to_python_lists(const khabar::InternedDocuments& interned) {
 }
 
 py::list tokens_with_spans(const std::vector<khabar::Token>& tokens, bool char_offsets) {
+  const GcPause pause;  // millions of tuples would run the collector again and again
   py::list out(tokens.size());
   for (std::size_t i = 0; i < tokens.size(); ++i) {
+    check_signals_every(i);
     const auto& span = tokens[i].span;
     out[i] = py::make_tuple(tokens[i].text, char_offsets ? span.begin_char : span.begin_byte,
                             char_offsets ? span.end_char : span.end_byte);
@@ -702,6 +751,8 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("options",
                              [](const khabar::TfidfVectorizer& self) { return self.options(); })
       .def("set_fixed_vocabulary", &khabar::TfidfVectorizer::set_fixed_vocabulary)
+      .def("restore", &khabar::TfidfVectorizer::restore, py::arg("terms"), py::arg("idf"),
+           py::arg("fixed"))
       .def_property_readonly("fitted", &khabar::TfidfVectorizer::fitted)
       .def_property_readonly("has_fixed_vocabulary", &khabar::TfidfVectorizer::has_fixed_vocabulary)
       .def_property_readonly("n_features", &khabar::TfidfVectorizer::n_features)
@@ -726,7 +777,18 @@ PYBIND11_MODULE(_core, m) {
       .def("fit_frequencies", &khabar::TfidfVectorizer::fit_frequencies,
            py::call_guard<InterruptibleRelease>())
       .def("transform", &transform_to_python<khabar::TfidfVectorizer>, py::arg("docs"),
-           py::arg("n_threads"), py::arg("first_index") = 0);
+           py::arg("n_threads"), py::arg("first_index") = 0)
+      .def(
+          "count_tokens",
+          [](const khabar::TfidfVectorizer& self, const py::list& docs, std::size_t n_threads,
+             std::size_t first_index) {
+            const khabar::TokenDocuments tokens = token_documents(docs, first_index);
+            InterruptibleRelease release;
+            return self.count(tokens, n_threads);
+          },
+          py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0)
+      .def("transform_tokens", &transform_tokens_to_python<khabar::TfidfVectorizer>,
+           py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0);
 
   py::class_<khabar::TfidfVectorizer::Builder>(m, "TfidfBuilder")
       .def(py::init<khabar::TfidfVectorizer&, std::size_t>(), py::keep_alive<1, 2>())
@@ -736,6 +798,15 @@ PYBIND11_MODULE(_core, m) {
              std::size_t first_index) {
             const DocumentViews views(docs, first_index, errors_of(self));
             views.run([&] { self.add(views.views); }, /*renumber=*/false);
+          },
+          py::arg("docs"), py::arg("first_index") = 0)
+      .def(
+          "add_tokens",
+          [](khabar::TfidfVectorizer::Builder& self, const py::list& docs,
+             std::size_t first_index) {
+            const khabar::TokenDocuments tokens = token_documents(docs, first_index);
+            InterruptibleRelease release;
+            self.add(tokens);
           },
           py::arg("docs"), py::arg("first_index") = 0)
       .def("finish", [](khabar::TfidfVectorizer::Builder& self) {
@@ -752,7 +823,9 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("options",
                              [](const khabar::HashingVectorizer& self) { return self.options(); })
       .def("transform", &transform_to_python<khabar::HashingVectorizer>, py::arg("docs"),
-           py::arg("n_threads"), py::arg("first_index") = 0);
+           py::arg("n_threads"), py::arg("first_index") = 0)
+      .def("transform_tokens", &transform_tokens_to_python<khabar::HashingVectorizer>,
+           py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0);
 
   m.def(
       "cosine_similarity",
@@ -978,6 +1051,8 @@ PYBIND11_MODULE(_core, m) {
     return khabar::khabar_stem(text_view(checked));
   });
   m.def("arabic_stopwords", &khabar::arabic_stopwords);
+  m.def("tokenizes_text", &khabar::tokenizes_text, py::arg("options"));
+  m.def("is_native_token_pattern", &khabar::is_native_token_pattern, py::arg("pattern"));
 
   // Test hooks of khabar/python_regex.hpp (tests/python/test_python_regex.py), on a str only:
   // its UTF-8 form is well-formed once lone surrogates are refused. Spans are converted from
