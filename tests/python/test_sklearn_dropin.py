@@ -111,7 +111,14 @@ TFIDF_ONLY = [
 
 
 def param_id(params):
-    return ",".join(f"{k}={getattr(v, '__name__', v)}" for k, v in params.items()) or "defaults"
+    def shown(value):
+        # A set's repr follows str hashing, which differs between processes (pytest-xdist
+        # workers must collect the same ids): shown sorted.
+        if isinstance(value, (set, frozenset)):
+            return "{" + ", ".join(sorted(map(repr, value))) + "}"
+        return getattr(value, "__name__", value)
+
+    return ",".join(f"{k}={shown(v)}" for k, v in params.items()) or "defaults"
 
 
 def assert_same_matrix(ours, theirs, rtol=1e-12):
