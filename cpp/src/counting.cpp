@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "khabar/errors.hpp"
@@ -97,6 +99,31 @@ std::vector<std::vector<std::int64_t>> CountingPass::columns_of_ids() const {
   if (columns_ && utf16_terms_)
     for (const WorkerTerms& worker : workers_) columns.push_back(worker.column_of_word);
   return columns;
+}
+
+std::vector<std::vector<std::int64_t>> CountingPass::map_terms(
+    const std::function<std::int64_t(std::string_view)>& value_of) const {
+  if (columns_) throw std::logic_error("map_terms needs a pass without a fixed vocabulary");
+  std::vector<std::vector<std::int64_t>> values(workers_.size());
+  parallel_for(workers_.size(), n_threads_, 1,
+               [&](std::size_t, std::size_t begin, std::size_t end) {
+                 std::u16string units;
+                 std::string utf8;
+                 for (std::size_t w = begin; w < end; ++w) {
+                   const TermIndex& terms = workers_[w].terms;
+                   values[w].resize(terms.size());
+                   for (std::size_t id = 0; id < terms.size(); ++id) {
+                     if (utf16_terms_) {
+                       utf8.clear();
+                       append_word_utf8(terms.term(id), units, utf8);
+                       values[w][id] = value_of(utf8);
+                     } else {
+                       values[w][id] = value_of(terms.term(id));
+                     }
+                   }
+                 }
+               });
+  return values;
 }
 
 SortedCounts CountingPass::take_run(std::size_t worker_index, std::vector<std::uint32_t>& ids) {
