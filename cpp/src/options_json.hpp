@@ -23,17 +23,6 @@
 
 namespace khabar::detail {
 
-// An options struct: one with a validate() (and a describe()).
-template <class T, class = void>
-struct IsOptions : std::false_type {};
-template <class T>
-struct IsOptions<T, std::void_t<decltype(&T::validate)>> : std::true_type {};
-
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
-
 [[noreturn]] inline void invalid_option(const std::string& path, const std::string& problem) {
   throw ModelFormatError("invalid model file: option '" + path + "' " + problem);
 }

@@ -152,14 +152,8 @@ khabar::TextErrors errors_of(const WithOptions& object) {
 // the wrong type or outside the type's range raises InvalidParameterError naming the option.
 // Validation of ranges and combinations is the struct's own validate().
 
-template <class T, class = void>
-struct IsOptions : std::false_type {};
-template <class T>
-struct IsOptions<T, std::void_t<decltype(&T::validate)>> : std::true_type {};
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
+using khabar::IsOptional;
+using khabar::IsOptions;
 
 [[noreturn]] void wrong_type(const std::string& name, const char* expected, py::handle value) {
   throw khabar::InvalidParameterError(
@@ -426,8 +420,8 @@ class CsrInput {
       throw py::value_error(std::string(name) + ": CSR indices and indptr must both be int32 " +
                             "or both int64");
     }
-    view_.emplace(shape.first, shape.second, static_cast<Eigen::Index>(data.size()),
-                  indptr_data, indices_data, data.data());
+    view_.emplace(shape.first, shape.second, static_cast<Eigen::Index>(data.size()), indptr_data,
+                  indices_data, data.data());
   }
   const khabar::SparseRowsView& view() const { return *view_; }
 
@@ -897,7 +891,8 @@ PYBIND11_MODULE(_core, m) {
         bool truncated = false;
         {
           InterruptibleRelease release;
-          passages = khabar::shared_passages(av, bv, min_words, tokenizer, max_passages, &truncated);
+          passages =
+              khabar::shared_passages(av, bv, min_words, tokenizer, max_passages, &truncated);
         }
         py::list out;
         for (const auto& p : passages)
