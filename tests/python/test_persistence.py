@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import signal
 import struct
 import subprocess
@@ -638,3 +639,33 @@ def test_merging_counts_that_overflow_raises_and_changes_nothing():
     c.add("سوريا", 2**62 - 1, 2**62 - 1)
     c.add("سوريا", 2**62, 2**62)
     assert khabar.DocumentFrequencies(c).to_dict()["سوريا"] == (2**63 - 1, 2**63 - 1)
+
+
+def test_document_limits_no_int_can_hold_are_refused_by_name(small):
+    # A forged max_df of 1e300 documents (valid checksum) passed validation, and reading the
+    # loaded options cast it to long long: undefined behaviour, in practice a negative max_df.
+    # Whether the file carries the Python parameters or was written by C++ without them, the
+    # option is refused naming it.
+    header, parameters, rest = sections(small)
+    for value, shown in ((1e300, "1e+300"), (2.0**63, "9.223372036854776e+18"), (2.5, "2.5")):
+        for written_by in ("Python", "C++"):
+            document = json.loads(parameters)
+            document["options"]["max_df"] = {"value": value, "proportion": False}
+            if written_by == "C++":  # no saved parameters
+                document["annotations"] = {}
+            forged = assemble(header, json.dumps(document).encode(), rest)
+            message = (
+                r"invalid model file: The 'max_df' parameter must be a whole number of "
+                r"documents <= 2\*\*53 \(9007199254740992\) when it is not a proportion, got "
+            )
+            with pytest.raises(ValueError, match=message + re.escape(shown)):
+                khabar.TfidfVectorizer.from_bytes(forged)
+    # The largest whole number a double holds exactly is a valid number of documents.
+    document = json.loads(parameters)
+    document["options"]["max_df"] = {"value": 2**53, "proportion": False}
+    document["annotations"] = {}
+    loaded = khabar.TfidfVectorizer.from_bytes(
+        assemble(header, json.dumps(document).encode(), rest)
+    )
+    assert loaded.max_df == 2**53 and isinstance(loaded.max_df, int)
+
