@@ -624,6 +624,20 @@ TEST(ModelFile, DeclaredLengthsAreCheckedAgainstTheFileSizeBeforeReadingIt) {
   std::remove(path.c_str());
 }
 
+TEST(DocumentFrequencies, DocumentTotalsThatOverflowThrowAndChangeNothing) {
+  khabar::DocumentFrequencies counts;
+  counts.add_documents(INT64_MAX);
+  EXPECT_THROW(counts.add_documents(1), std::overflow_error);
+  EXPECT_EQ(counts.n_documents(), static_cast<std::size_t>(INT64_MAX));
+  khabar::DocumentFrequencies one;
+  one.add_documents(1);
+  EXPECT_THROW(counts.merge(one), std::overflow_error);
+  EXPECT_EQ(counts.n_documents(), static_cast<std::size_t>(INT64_MAX));
+  EXPECT_THROW(counts.add("سوريا", -1, 0), std::invalid_argument);
+  EXPECT_THROW(counts.add("سوريا", 1, -1), std::invalid_argument);
+  EXPECT_EQ(counts.size(), 0u);
+}
+
 TEST(ModelFile, DocumentLimitsADoubleDoesNotHoldExactlyAreRefused) {
   for (const double value : {1e300, 9007199254740994.0, 2.5}) {
     khabar::VectorizerOptions options;

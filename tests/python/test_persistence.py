@@ -669,3 +669,28 @@ def test_document_limits_no_int_can_hold_are_refused_by_name(small):
     )
     assert loaded.max_df == 2**53 and isinstance(loaded.max_df, int)
 
+
+def test_document_totals_that_overflow_raise_and_change_nothing():
+    # Before, add_documents added unchecked: 2**63 - 1 documents and one more made -2**63 as
+    # int64, which Python read as 2**63; a further 2**63 wrapped to 0 documents.
+    counts = _core.DocumentFrequencies()
+    counts.add_documents(2**63 - 1)
+    with pytest.raises(OverflowError, match=r"9223372036854775807 \+ 1 documents overflow"):
+        counts.add_documents(1)
+    assert counts.n_documents == 2**63 - 1
+    other = _core.DocumentFrequencies()
+    other.add_documents(1)
+    with pytest.raises(OverflowError, match="the number of documents overflows"):
+        khabar.DocumentFrequencies(counts).merge(khabar.DocumentFrequencies(other))
+    assert counts.n_documents == 2**63 - 1
+    # Negative counts would wrap every later sum: refused, naming the term.
+    with pytest.raises(ValueError, match="the counts of 'سوريا' must be >= 0, got -1 documents"):
+        counts.add("سوريا", -1, 0)
+    assert len(counts) == 0
+    # A forged file declaring 2**63 documents (valid checksum) is refused as a model file error.
+    empty = _core.DocumentFrequencies().to_bytes()
+    body = empty[:16] + struct.pack("<Q", 2**63) + empty[24:-8]
+    with pytest.raises(
+        ValueError, match="invalid document frequencies: 9223372036854775808 documents overflow"
+    ):
+        _core.DocumentFrequencies.from_bytes(body + struct.pack("<Q", fnv1a(body)))
