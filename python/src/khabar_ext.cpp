@@ -829,11 +829,12 @@ PYBIND11_MODULE(_core, m) {
            })
       .def(
           "pairs",
-          [](const khabar::NearDuplicates& self, std::size_t n_threads) {
+          [](const khabar::NearDuplicates& self, std::size_t n_threads, std::size_t max_pairs) {
             std::vector<khabar::DuplicatePair> pairs;
+            bool truncated = false;
             {
               InterruptibleRelease release;
-              pairs = self.pairs(n_threads);
+              pairs = self.pairs(n_threads, max_pairs, &truncated);
             }
             std::vector<std::int64_t> first, second;
             std::vector<double> jaccard;
@@ -843,9 +844,9 @@ PYBIND11_MODULE(_core, m) {
               jaccard.push_back(p.jaccard);
             }
             return py::make_tuple(owning_array(std::move(first)), owning_array(std::move(second)),
-                                  owning_array(std::move(jaccard)));
+                                  owning_array(std::move(jaccard)), truncated);
           },
-          py::arg("n_threads"))
+          py::arg("n_threads"), py::arg("max_pairs"))
       .def("query",
            [](const khabar::NearDuplicates& self, py::handle text) {
              const py::object checked = well_formed(text, std::nullopt, errors_of(self));

@@ -223,4 +223,28 @@ TEST(BadInput, ErrorsPolicyReachesEveryReader) {
   EXPECT_NO_THROW(khabar::shared_passages(docs[0].utf8(), "x", 2, Tokenizer(replacing())));
 }
 
+TEST(BadInput, CopiesOfOneTextGiveTheFirstMaxPairs) {
+  // 2,000 copies: 1,999,000 pairs; asked for 5,000, the first 5,000 in (first, second) order.
+  khabar::NearDuplicates index;
+  const std::vector<TextView> docs(2000, TextView("بوتين يستقبل الاسد في سوتشي"));
+  index.add(docs, 2);
+  for (const std::size_t n_threads : {1, 2, 3}) {
+    bool truncated = false;
+    const auto pairs = index.pairs(n_threads, 5000, &truncated);
+    EXPECT_TRUE(truncated);
+    ASSERT_EQ(pairs.size(), 5000u);
+    // Document 0 has 1,999 partners, document 1 has 1,998: the 5,000th pair is (2, 1005).
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < 3; ++i)
+      for (std::size_t j = i + 1; j < 2000 && k < 5000; ++j, ++k) {
+        ASSERT_EQ(pairs[k].first, i) << k;
+        ASSERT_EQ(pairs[k].second, j) << k;
+      }
+    EXPECT_EQ(pairs.back().second, 1005u);
+  }
+  bool truncated = true;
+  EXPECT_EQ(index.pairs(2, 1999000, &truncated).size(), 1999000u);
+  EXPECT_FALSE(truncated);
+}
+
 }  // namespace
