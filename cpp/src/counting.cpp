@@ -201,6 +201,9 @@ void CountingPass::count_range(const std::vector<TextView>& docs, std::size_t wo
         }
       } catch (const InvalidTextError& error) {
         throw error.in_document(first_document + d);
+      } catch (const MemoryLimitError& error) {  // n-grams too many for one document
+        throw MemoryLimitError("document " + std::to_string(first_document + d) + ": " +
+                               error.what());
       }
       if (!columns_ || utf16_terms_) worker.counts.resize(worker.terms.size());
       // Count each distinct term of the document once: a stamp per term instead of sorting.

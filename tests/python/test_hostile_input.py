@@ -342,3 +342,62 @@ def test_near_duplicate_pairs_are_the_same_for_any_thread_count_when_truncated()
     # 300 copies and 200 copies: C(300, 2) + C(200, 2) pairs.
     assert out == f"returned ({300 * 299 // 2 + 200 * 199 // 2}, True)", out
 
+
+def test_absurd_ngram_ranges_are_refused_before_allocating():
+    # ngram_range (1, 10_000) on 20,000 words: 2·10⁸ n-grams of up to 10,000 words (about 10¹³
+    # bytes); before, fit allocated until bad_alloc (or the time limit). Now a MemoryError at
+    # once, naming the document and what it would need. Short documents are unchanged.
+    out = run_child(
+        """
+        words = " ".join(f"كلمة{k}" for k in range(20_000))
+        outcomes = []
+        for make in (
+            lambda: khabar.CountVectorizer(ngram_range=(1, 10_000)).fit(["قصير", words]),
+            lambda: khabar.HashingVectorizer(ngram_range=(2, 2**40)).transform([words]),
+            lambda: khabar.Tokenizer(ngram_range=(1, 10_000)).tokenize(words),
+            lambda: khabar.CountVectorizer(analyzer="char", ngram_range=(1, 10_000)).fit([words]),
+            lambda: khabar.CountVectorizer(analyzer="char_wb", ngram_range=(1, 10_000)).fit(
+                [words.replace(" ", "")]
+            ),
+        ):
+            start = time.perf_counter()
+            try:
+                make()
+                outcomes.append("no error")
+            except MemoryError as error:
+                fast = time.perf_counter() - start < 5
+                outcomes.append((str(error).split(" would make")[0], fast))
+        return outcomes, peak_rss_mb() < 500
+    """,
+        timeout=120,
+        memory=2 * GIB,
+    )
+    assert out == (
+        "returned (["
+        "('document 1: ngram_range (1, 10000)', True), "
+        "('document 0: ngram_range (2, 1099511627776)', True), "
+        "('document 0: ngram_range (1, 10000)', True), "
+        "('document 0: ngram_range (1, 10000)', True), "
+        "('document 0: ngram_range (1, 10000)', True)], True)"
+    ), out
+
+
+def test_wide_ngram_ranges_on_short_documents_are_as_in_scikit_learn():
+    import khabar
+    from sklearn.feature_extraction.text import CountVectorizer as SkCounts
+
+    docs = [" ".join(f"كلمة{k % 37}" for k in range(60)), "سوريا روسيا تركيا"]
+    tokenizer = khabar.Tokenizer()
+    theirs = SkCounts(analyzer=lambda d: _word_ngrams(tokenizer.tokenize(d), 1, 10_000)).fit(docs)
+    ours = khabar.CountVectorizer(ngram_range=(1, 10_000)).fit(docs)
+    assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+    assert (ours.transform(docs) != theirs.transform(docs)).nnz == 0
+
+
+def _word_ngrams(tokens, low, high):
+    # scikit-learn's _word_ngrams, written out: every n-gram of n = low .. high tokens.
+    return [
+        " ".join(tokens[i : i + n])
+        for n in range(low, high + 1)
+        for i in range(len(tokens) - n + 1)
+    ]
