@@ -241,8 +241,8 @@ def lsh_bands(
     false_negative_weight: float = 0.5,
 ) -> tuple[int, int]: ...
 def shared_passages(
-    a: _Text, b: _Text, min_words: int, tokenizer: Tokenizer
-) -> list[tuple[int, int, int, int, int]]: ...
+    a: _Text, b: _Text, min_words: int, tokenizer: Tokenizer, max_passages: int
+) -> tuple[list[tuple[int, int, int, int, int]], bool]: ...
 def assign_stories(
     earlier_terms: _CsrParts,
     earlier_names: _CsrParts,

@@ -352,34 +352,42 @@ class Corpus:
         return pd.DataFrame(rows, columns=["id", "title", "rank", "term", "weight"])
 
     def spellings(self, terms: Iterable[str]) -> dict[str, str]:
-        """Each normalized term (as TF-IDF features are) with its most frequent spelling in the
-        articles, as people wrote it: diacritics, teh marbuta, hamza and case as in the text
-        (ties go to the spelling first in code point order; a term never seen keeps its
-        normalized form).
+        """Each term, as TF-IDF features are (normalized and stemmed) or normalized only, with
+        its most frequent spelling in the articles, as people wrote it: diacritics, teh
+        marbuta, hamza and case as in the text (ties go to the spelling first in code point
+        order; a term never seen keeps its form).
 
         >>> corpus = Corpus.from_records([{"text": "سورية وسوريا"}, {"text": "زار سورية"}])
-        >>> corpus.spellings(["سوريه"])
-        {'سوريه': 'سورية'}
+        >>> corpus.spellings(["سوريه", "سوري"])  # normalized; the khabar stemmer's stem
+        {'سوريه': 'سورية', 'سوري': 'سورية'}
         """
         terms = list(terms)
         wanted = {word for term in terms for word in term.split(" ")}  # n-grams word by word
         if not wanted:
             return {}
         # Count the words as written (tokenized without normalization, counted in C++), then
-        # normalize each distinct written form once: about one more tokenization pass, and
-        # memory bounded by the distinct forms.
+        # normalize (and stem) each distinct written form once: about one more tokenization
+        # pass, and memory bounded by the distinct forms.
         from khabar.vectorizers import CountVectorizer
 
         counted = CountVectorizer(normalize=False).count_frequencies(self.texts).to_dict()
         written = {form: total for form, (_, total) in counted.items()}
         forms = sorted(written)
-        normalized = Tokenizer(normalize=self.vectorizer.normalize).tokenize_many(forms)
+        vectorizer = self.vectorizer
+        readings = [Tokenizer(normalize=vectorizer.normalize).tokenize_many(forms)]
+        if vectorizer.stemmer is not None:  # so that a stem finds the words it came from
+            stemming = Tokenizer(
+                normalize=vectorizer.normalize,
+                stemmer=vectorizer.stemmer,
+                stem_exclusion=vectorizer.stem_exclusion,
+            )
+            readings.append(stemming.tokenize_many(forms))
         best: dict[str, str] = {}
-        for form, tokens in zip(forms, normalized, strict=True):
-            if len(tokens) == 1 and tokens[0] in wanted:
-                held = best.get(tokens[0])
+        for form, *tokenized in zip(forms, *readings, strict=True):
+            for key in {tokens[0] for tokens in tokenized if len(tokens) == 1} & wanted:
+                held = best.get(key)
                 if held is None or written[form] > written[held]:  # forms in code point order
-                    best[tokens[0]] = form
+                    best[key] = form
         return {term: " ".join(best.get(w, w) for w in term.split(" ")) for term in terms}
 
     def similarity(self) -> Any:
@@ -416,8 +424,8 @@ class Corpus:
         ...     {"text": "الأسد في سوتشي"},
         ...     {"text": "بوتين والأسد"},
         ... ])
-        >>> corpus.neighbours(k=1)[0].ravel().tolist()
-        [1, 0, 0]
+        >>> corpus.neighbours(k=1)[0].ravel().tolist()  # والأسد is stemmed to الأسد's اسد
+        [2, 2, 0]
         """
         if by is not None:
             return self._neighbours_by_group(by, k, k, threshold)[:2]

@@ -388,10 +388,27 @@ def _input_problems(a: Analysis) -> str:
     return "".join(parts)
 
 
+def _weighting(vectorizer: Any) -> str:
+    """How the TF-IDF features were made, read off the corpus's vectorizer."""
+    steps = []
+    if vectorizer.stopwords == "arabic":
+        steps.append("Arabic stopwords removed")
+    elif vectorizer.stopwords is not None:
+        n = len(set(vectorizer.stopwords))
+        steps.append(f"{n:,} stopword{'' if n == 1 else 's'} removed")
+    if vectorizer.stemmer is not None:
+        steps.append(f"words stemmed ({vectorizer.stemmer} stemmer)")
+    if vectorizer.sublinear_tf:
+        steps.append("log tf")
+    return ", ".join(steps)
+
+
 def _similarity(a: Analysis) -> str:
+    weighting = _weighting(a.corpus.vectorizer)
     parts = [
-        "<h2>Similarity</h2><p>Cosine similarity of TF-IDF vectors (Arabic stopwords removed, "
-        "log tf).</p>"
+        "<h2>Similarity</h2><p>Cosine similarity of TF-IDF vectors"
+        + (f" ({_e(weighting)})" if weighting else "")
+        + ".</p>"
     ]
     if a.heatmap:
         parts.append(_image("heatmap", a.heatmap, "similarity heatmap"))

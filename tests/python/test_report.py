@@ -107,6 +107,20 @@ def test_terms_are_shown_as_written():
     assert "سورية" in summary["top_terms"]["0"] and "سوريه" not in summary["top_terms"]["0"]
 
 
+def test_the_similarity_section_says_how_the_features_were_made():
+    records = [{"text": "زار الوفد سورية اليوم"}, {"text": "أعلنت روسيا دعمها لسورية"}]
+    stemmed = khabar.Corpus.from_records(records)
+    page, _ = report.build_report(stemmed)
+    assert (
+        "Cosine similarity of TF-IDF vectors (Arabic stopwords removed, words stemmed "
+        "(khabar stemmer), log tf)." in page
+    )
+    plain = khabar.Corpus.from_records(records)
+    plain.tfidf(stemmer=None, stopwords=["زار"], sublinear_tf=False)
+    page, _ = report.build_report(plain)
+    assert "Cosine similarity of TF-IDF vectors (1 stopword removed)." in page
+
+
 def test_long_tables_are_cut_and_say_so(monkeypatch):
     monkeypatch.setattr(report, "SHOWN_PAIRS", 3)
     monkeypatch.setattr(report, "OPEN_ARTICLES", 5)
