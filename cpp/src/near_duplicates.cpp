@@ -294,10 +294,13 @@ std::vector<DuplicatePair> NearDuplicates::pairs(std::size_t n_threads, std::siz
   std::vector<std::vector<std::uint32_t>> partners_of_worker(workers);
   std::vector<std::uint32_t> stamp_of_worker(workers, 0);
   std::vector<DuplicatePair> out;
+  // After a round that stopped early, pairs are dense: a round of one task per worker then
+  // wastes less of the work done after the stop.
+  std::size_t round_tasks = tasks_per_round;
   for (std::size_t next = 0; next < n && out.size() <= limit;) {
     const std::size_t wanted = limit - out.size() + 1;  // one more says whether there are more
-    const std::size_t task_share = (wanted + tasks_per_round - 1) / tasks_per_round;
-    const std::size_t round_end = std::min(n, next + tasks_per_round * kDocumentsPerTask);
+    const std::size_t task_share = (wanted + round_tasks - 1) / round_tasks;
+    const std::size_t round_end = std::min(n, next + round_tasks * kDocumentsPerTask);
     detail::parallel_for(
         round_end - next, n_threads, kDocumentsPerTask,
         [&](std::size_t worker, std::size_t begin, std::size_t end) {
@@ -342,6 +345,7 @@ std::vector<DuplicatePair> NearDuplicates::pairs(std::size_t n_threads, std::siz
       const std::size_t task_end = std::min(round_end, next + kDocumentsPerTask);
       const bool stopped_early = task.end < task_end;
       next = task.end;
+      round_tasks = stopped_early ? workers : tasks_per_round;
       if (stopped_early || out.size() > limit) break;  // later tasks' pairs come after these
     }
   }

@@ -66,15 +66,15 @@ bool is_python_space(UChar32 c) {
 // characters between pieces, plus kCharactersPerToken for each token's bookkeeping: n-grams of
 // n pieces from i are prefix[i + n] - prefix[i] + separator (n - 1). The sums over i are
 // differences of the prefix sums of `prefix`, so this costs one pass over the pieces plus one
-// step per n however large the range; it stops early once past `limit`.
+// step per n up to their number, however large the range.
 constexpr double kCharactersPerToken = 16;
 double ngram_characters(const std::vector<double>& prefix, std::size_t low, std::size_t high,
-                        double separator, double limit) {
+                        double separator) {
   const std::size_t pieces = prefix.size() - 1;
   std::vector<double> sums(prefix.size() + 1, 0.0);  // sums[k] = prefix[0] + .. + prefix[k - 1]
   for (std::size_t k = 0; k < prefix.size(); ++k) sums[k + 1] = sums[k] + prefix[k];
   double total = 0;
-  for (std::size_t n = low; n <= high && n <= pieces && total <= limit; ++n) {
+  for (std::size_t n = low; n <= high && n <= pieces; ++n) {
     const auto starts = static_cast<double>(pieces - n + 1);
     total += (sums[pieces + 1] - sums[n]) - sums[pieces - n + 1] +
              starts * (separator * static_cast<double>(n - 1) + kCharactersPerToken);
@@ -96,15 +96,24 @@ double ngram_characters(const std::vector<double>& prefix, std::size_t low, std:
 }  // namespace
 
 void Tokenizer::check_ngram_budget(const std::vector<std::u16string_view>& words) const {
-  if (options_.ngram_max < 2 || words.size() < 2) return;
+  if (options_.ngram_max < 2 || words.size() < 2 || options_.ngram_min > words.size()) return;
+  // A bound first, without allocating: the n-grams of n words take at most n times the text
+  // (words and spaces) over all their starts.
+  double units = 0;
+  for (const std::u16string_view word : words) units += static_cast<double>(word.size());
+  const auto n_words = static_cast<double>(words.size());
+  const auto longest = static_cast<double>(std::min(options_.ngram_max, words.size()));
+  const double sizes = longest - static_cast<double>(options_.ngram_min) + 1;
+  if (2 * sizes * (longest * (units + n_words) + kCharactersPerToken * n_words) <=
+      static_cast<double>(kMaxDocumentNgramBytes))
+    return;
   std::vector<double> prefix(words.size() + 1, 0.0);
   for (std::size_t k = 0; k < words.size(); ++k)
     prefix[k + 1] = prefix[k] + static_cast<double>(words[k].size());
   const auto limit = static_cast<double>(kMaxDocumentNgramBytes);
   // UTF-16 units: what the counting pass joins n-grams in (UTF-8 takes at most 3/2 as many
   // bytes for the BMP, and Arabic letters take 2 in both).
-  const double characters =
-      2 * ngram_characters(prefix, options_.ngram_min, options_.ngram_max, 1, limit);
+  const double characters = 2 * ngram_characters(prefix, options_.ngram_min, options_.ngram_max, 1);
   if (characters > limit) too_many_ngrams(options_, characters, words.size(), "words");
 }
 
@@ -114,20 +123,26 @@ void Tokenizer::check_character_ngram_budget(const std::vector<std::size_t>& byt
   const auto limit = static_cast<double>(kMaxDocumentNgramBytes);
   double characters = 0;
   if (options_.analyzer == Analyzer::character) {
+    const std::size_t length = code_points.size();
+    if (options_.ngram_min > length) return;
+    const auto bytes = static_cast<double>(byte_of_code_point.back());
+    const auto longest = static_cast<double>(std::min(options_.ngram_max, length));
+    const double sizes = longest - static_cast<double>(options_.ngram_min) + 1;
+    if (sizes * (longest * bytes + kCharactersPerToken * static_cast<double>(length)) <= limit)
+      return;  // the bound of check_ngram_budget, without allocating
     const std::vector<double> prefix(byte_of_code_point.begin(), byte_of_code_point.end());
-    characters = ngram_characters(prefix, options_.ngram_min, options_.ngram_max, 0, limit);
+    characters = ngram_characters(prefix, options_.ngram_min, options_.ngram_max, 0);
   } else {
     // char_wb: each word of w code points padded to w + 2, whose n-grams stop at the first n
     // that covers it (counted by code point, at most 4 bytes each).
-    for (std::size_t i = 0; i < code_points.size() && characters <= limit;) {
+    for (std::size_t i = 0; i < code_points.size();) {
       while (i < code_points.size() && is_python_space(static_cast<UChar32>(code_points[i]))) ++i;
       std::size_t end = i;
       while (end < code_points.size() && !is_python_space(static_cast<UChar32>(code_points[end])))
         ++end;
       if (end == i) break;
       const std::size_t padded = end - i + 2;
-      for (std::size_t n = options_.ngram_min; n <= options_.ngram_max && characters <= limit;
-           ++n) {
+      for (std::size_t n = options_.ngram_min; n <= options_.ngram_max; ++n) {
         const std::size_t windows = n < padded ? padded - n + 1 : 1;
         characters += static_cast<double>(windows) *
                       (4 * static_cast<double>(std::min(n, padded)) + kCharactersPerToken);
