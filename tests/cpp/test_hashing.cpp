@@ -75,7 +75,9 @@ TEST(HashingVectorizer, RowsAreTheSumsOfTheTokensHashes) {
       for (std::size_t d = 0; d < docs.size(); ++d) {
         std::map<std::int32_t, double> row;
         for (auto k = row_pointers[d]; k < row_pointers[d + 1]; ++k) {
-          if (k > row_pointers[d]) ASSERT_LT(m.indices[k - 1], m.indices[k]);
+          if (k > row_pointers[d]) {
+            ASSERT_LT(m.indices[k - 1], m.indices[k]);
+          }
           row[m.indices[k]] = values[k];
         }
         EXPECT_EQ(row, expected[d]) << "document " << d << " n_threads=" << n_threads;
