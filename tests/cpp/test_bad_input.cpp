@@ -11,6 +11,7 @@
 #include <khabar/tfidf.hpp>
 #include <khabar/tokenizer.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -234,8 +235,13 @@ TEST(BadInput, AbsurdNgramRangesAreRefusedBeforeAllocating) {
     options.analyzer = analyzer;
     options.ngram_max = 10000;
     const Tokenizer tokenizer(options);
+    // char_wb n-grams stay inside a word: 20,000 short words make a few MB of them, one word
+    // of 160,000 letters is the absurd load.
+    std::string text = words;
+    if (analyzer == khabar::Analyzer::character_wb)
+      text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
     try {
-      tokenizer.tokenize(words);
+      tokenizer.tokenize(text);
       ADD_FAILURE() << "no error for analyzer " << static_cast<int>(analyzer);
     } catch (const khabar::MemoryLimitError& error) {
       EXPECT_NE(std::string(error.what()).find("ngram_range (1, 10000) would make about"),
