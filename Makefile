@@ -11,7 +11,7 @@ BUILD := build
 CORPUS ?= ../shared/corpus/sochi-2017
 FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= ../shared/corpus
-FUZZ_TARGETS := tokenize model_file shared_passages csr
+FUZZ_TARGETS := tokenize model_file shared_passages csr word_breaks
 # What building and running the package needs (make demo), and what only the tests add: GoogleTest,
 # and Chromium to render the report headless.
 APT_PACKAGES := libicu-dev libeigen3-dev nlohmann-json3-dev pkg-config fonts-dejavu-core
@@ -101,7 +101,8 @@ demo-report: apt $(INSTALLED)
 	$(VENV)/bin/khabar analyze $(CORPUS) --out $(BUILD)/demo/report.html
 
 cpp-test: test-apt $(VENV)/.build-tools
-	$(VENV)/bin/cmake -S . -B $(BUILD)/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=ON >/dev/null
+	$(VENV)/bin/cmake -S . -B $(BUILD)/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=ON \
+	  -DPython3_EXECUTABLE=$(abspath $(PY)) >/dev/null
 	$(VENV)/bin/cmake --build $(BUILD)/cpp
 	cd $(BUILD)/cpp && $(abspath $(VENV))/bin/ctest --output-on-failure -j2
 
@@ -109,14 +110,17 @@ cpp-test: test-apt $(VENV)/.build-tools
 # build directory (the consumer project is not installed there).
 cpp-test-sanitized: test-apt $(VENV)/.build-tools
 	$(VENV)/bin/cmake -S . -B $(BUILD)/sanitized -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DKHABAR_SANITIZE=ON -DKHABAR_INSTALL=OFF -DKHABAR_BUILD_TESTS=ON >/dev/null
+	  -DKHABAR_SANITIZE=ON -DKHABAR_INSTALL=OFF -DKHABAR_BUILD_TESTS=ON \
+	  -DPython3_EXECUTABLE=$(abspath $(PY)) >/dev/null
 	$(VENV)/bin/cmake --build $(BUILD)/sanitized
 	cd $(BUILD)/sanitized && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(abspath $(VENV))/bin/ctest --output-on-failure -j2
 
 # tests/python/test_wheel.py installs the wheel and the sdist of `make wheel` into fresh venvs.
+# Two pytest processes, each taking whole files (their module fixtures, such as test_dask's
+# cluster, are set up once): much of the suite is single-threaded Python.
 py-test: test-apt $(INSTALLED) $(VENV)/.test-dependencies $(WHEEL_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # The wheel is built by pip with scikit-build-core in the same persistent build directory as
 # the development install (hence --no-build-isolation), so it reuses its compiled objects.
@@ -149,10 +153,13 @@ test: cpp-test cpp-test-sanitized py-test
 # The stemming evaluation installs its peer stemmers itself (pip, into .venv) and times the
 # stem step with a C++ tool from the Release build.
 bench: apt $(INSTALLED) $(VENV)/.test-dependencies
-	$(VENV)/bin/cmake -S . -B $(BUILD)/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=ON >/dev/null
-	$(VENV)/bin/cmake --build $(BUILD)/cpp --target khabar_stem_speed
+	$(VENV)/bin/cmake -S . -B $(BUILD)/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=ON \
+	  -DPython3_EXECUTABLE=$(abspath $(PY)) >/dev/null
+	$(VENV)/bin/cmake --build $(BUILD)/cpp --target khabar_stem_speed khabar_python_regex_speed \
+	  khabar_tokenize_speed
 	cd bench && ../$(PY) stemming_eval.py --markdown ../$(BUILD)/stemming_eval.md
-	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
+	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_python_regex.py \
+	  && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
 	  && ../$(PY) bench_linear.py \
 	  && ../$(PY) bench_dask.py && ../$(PY) bench_report.py && ../$(PY) bench_stories.py
 

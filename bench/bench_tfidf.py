@@ -102,12 +102,16 @@ def main() -> None:
     )
     print(
         f"\n{'fit_transform':30s} {'MB/s':>7s} {'vs sklearn':>10s} {'peak RSS':>9s} "
-        f"{'ratio':>6s} {'added':>7s} {'ratio':>6s} {'transform MB/s':>15s}  shape, nnz"
+        f"{'ratio':>6s} {'added':>7s} {'ratio':>6s} {'transform MB/s':>15s} {'vs sklearn':>10s}"
+        "  shape, nnz"
     )
     for name, r in best.items():
         peer = best[PEERS.get(name, name)]
         transform = (
-            f"{megabytes / r['transform_seconds']:15.1f}" if r["transform_seconds"] else " " * 15
+            f"{megabytes / r['transform_seconds']:15.1f} "
+            f"{peer['transform_seconds'] / r['transform_seconds']:9.2f}x"
+            if r["transform_seconds"]
+            else " " * 26
         )
         print(
             f"{name:30s} {megabytes / r['fit_seconds']:7.1f} "
@@ -123,6 +127,7 @@ def main() -> None:
         )
         for name, runs in rounds.items()
     }
+    print(f"load average (1, 5, 15 min): {os.getloadavg()}")
     print(
         "\nMB/s over the rounds (slowest - best): "
         + "; ".join(f"{name} {low:.1f} - {high:.1f}" for name, (low, high) in spread.items())

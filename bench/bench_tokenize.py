@@ -1,14 +1,20 @@
 """Tokenization throughput on the largest corpus under ../shared/corpus (MB/s of UTF-8 text).
 
 Compares khabar's Tokenizer (normalization on; 1 thread and all threads) with scikit-learn's
-default word analyzer and with a plain UTF-8 decode of the same bytes (the ceiling).
+default word analyzer and with a plain UTF-8 decode of the same bytes (the ceiling). Then, when
+`make bench` has built it, runs build/cpp/bench/khabar_tokenize_speed: the same stages in C++
+alone (no Python objects), with khabar's word-break scanner and with ICU's BreakIterator alone,
+which must give bit-identical tokens, vocabulary and TF-IDF matrices (issue 17).
 Run with `make bench`. Corpus citation: see bench/_corpus.py.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import khabar
 from _corpus import largest_jsonl, read_texts
@@ -49,6 +55,13 @@ def main() -> None:
     print(
         f"khabar scaling, all threads vs 1: {speeds[f'khabar, {cores} threads'] / one_thread:.2f}x"
     )
+    print(f"load average (1, 5, 15 min): {os.getloadavg()}")
+    speed_tool = Path(__file__).resolve().parents[1] / "build/cpp/bench/khabar_tokenize_speed"
+    if speed_tool.exists():
+        print(f"\n{speed_tool.name} (C++ alone, 1 thread, best of 3):", flush=True)
+        done = subprocess.run([str(speed_tool), str(path), "3"], check=False)
+        if done.returncode:
+            sys.exit("the word-break scanner changed the results")
 
 
 if __name__ == "__main__":

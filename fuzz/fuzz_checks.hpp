@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace khabar::fuzz {
 
@@ -35,5 +36,14 @@ void check_shared_passages(const std::uint8_t* data, std::size_t size);
 /// int64 buffers, what does not fit int32) with InvalidMatrixError; a well-formed matrix must
 /// give the brute-force cosine similarities, and top_k_similar the best of them in order.
 void check_csr(const std::uint8_t* data, std::size_t size);
+
+/// Bytes as UTF-16 text, read (by the last byte) as UTF-16 code units, as UTF-8 with U+FFFD for
+/// ill-formed sequences, or one byte a character from an alphabet of every class UAX #29 word
+/// breaking tells apart. The word-break scanner (cpp/src/word_breaks.hpp) must give exactly
+/// ICU's segments and rule statuses, all of them and the words only.
+void check_word_breaks(const std::uint8_t* data, std::size_t size);
+
+/// Whether the word-break scanner gives exactly ICU's segments and statuses for `text`.
+bool word_breaks_match_icu(std::u16string_view text);
 
 }  // namespace khabar::fuzz

@@ -232,8 +232,17 @@ int main(int argc, char** argv) {
         std::string{0, 1, 0} + wrap_to_one + std::string{0, 2, 3, 2, 1}})
     csr.write(matrix);
 
+  // The same texts for check_word_breaks, read as UTF-8 (mode 1) and as UTF-16 (mode 0), and
+  // a run through every character of its alphabet (mode 2).
+  SeedWriter word_breaks(out / "word_breaks");
+  k = 0;
+  for (const auto& text : texts) word_breaks.write((k++ % 2) ? utf16le(text) + '\0' : text + '\1');
+  std::string alphabet;
+  for (int c = 0; c < 64; ++c) alphabet += {static_cast<char>(c), static_cast<char>(63 - c)};
+  word_breaks.write(alphabet + '\2');
+
   std::cout << "seeds: " << tokenize.count() << " tokenize, " << passages.count()
-            << " shared_passages, " << models.count() << " model_file, " << csr.count()
-            << " csr in " << out << "\n";
+            << " shared_passages, " << models.count() << " model_file, " << csr.count() << " csr, "
+            << word_breaks.count() << " word_breaks in " << out << "\n";
   return 0;
 }

@@ -17,6 +17,7 @@
 #include "khabar/stemmer.hpp"
 #include "parallel_for.hpp"
 #include "utf.hpp"
+#include "word_breaks.hpp"
 
 namespace khabar {
 namespace {
@@ -35,6 +36,8 @@ struct Workspace {
   std::string text_utf8;
   std::vector<std::size_t> byte_of_code_point;
   std::unique_ptr<icu::BreakIterator> word_breaks;
+  std::unique_ptr<detail::WordBreaks> word_scanner;  // ICU's segments, mostly without ICU
+  std::vector<detail::WordSegment> word_segments;
   // Only KhabarStemmer::built_in() stems into it: one memory per thread and stemmer.
   StemMemory stem_memory;
 
@@ -45,6 +48,10 @@ struct Workspace {
       if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
     }
     return *word_breaks;
+  }
+  detail::WordBreaks& scanner() {
+    if (!word_scanner) word_scanner = std::make_unique<detail::WordBreaks>(breaks());
+    return *word_scanner;
   }
 };
 
@@ -399,8 +406,10 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
   // scikit-learn's _word_ngrams order: all n-grams of the smallest n first, then the next n.
   const std::size_t count = ws.words.size();
   check_ngram_budget(ws.words);
+  detail::InterruptionPoller interruption;
   for (std::size_t n = options_.ngram_min; n <= options_.ngram_max && n <= count; ++n) {
     for (std::size_t i = 0; i + n <= count; ++i) {
+      interruption.step(n);
       tokens.push_back_joined(&ws.words[i], n);
       if (spans) spans->push_back(span_of(i, i + n - 1));
     }
@@ -410,24 +419,16 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
 void Tokenizer::select_words(std::u16string_view normalized,
                              std::vector<std::pair<std::int32_t, std::int32_t>>* units) const {
   Workspace& ws = thread_workspace();
-  icu::BreakIterator& breaks = ws.breaks();
-  UErrorCode status = U_ZERO_ERROR;
-  UText utext = UTEXT_INITIALIZER;
-  utext_openUChars(&utext, normalized.data(), static_cast<int64_t>(normalized.size()), &status);
-  breaks.setText(&utext, status);
-  utext_close(&utext);
-  if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+  ws.scanner().segment(normalized, ws.word_segments, true);  // rule status >= 100 only
 
   ws.words.clear();
   if (units) units->clear();
   const KhabarStemmer* khabar_stemmer =
       options_.stemmer == Stemmer::khabar ? &KhabarStemmer::built_in() : nullptr;
   detail::InterruptionPoller interruption;  // one document may hold millions of words
-  for (std::int32_t begin = breaks.first(), end = breaks.next(); end != icu::BreakIterator::DONE;
-       begin = end, end = breaks.next()) {
+  for (const detail::WordSegment& segment : ws.word_segments) {
     interruption.step();
-    // Rule status below UBRK_WORD_NONE_LIMIT marks spaces and punctuation.
-    if (breaks.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
+    const std::int32_t begin = segment.begin, end = segment.end;
     std::u16string_view word =
         normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
     if (!stopword_index_.empty() && stopword_index_.count(word)) continue;
@@ -457,8 +458,11 @@ std::vector<Token> Tokenizer::tokenize_with_spans(std::string_view text) const {
   analyze(text, tokens, &spans);
   std::vector<Token> out;
   out.reserve(tokens.size());
-  for (std::size_t i = 0; i < tokens.size(); ++i)
+  detail::InterruptionPoller interruption;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    interruption.step();
     out.push_back(Token{std::string(tokens[i]), spans[i]});
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "interruption_state.hpp"
 #include "khabar/errors.hpp"
 
 namespace khabar::detail {
@@ -62,9 +63,14 @@ void decode_utf8(std::string_view utf8, std::u16string& out,
   out.resize(utf8.size());
   char16_t* dest = out.data();
   std::int32_t written = 0;
-  if (byte_of_unit) byte_of_unit->clear();
+  if (byte_of_unit) {
+    byte_of_unit->clear();
+    byte_of_unit->reserve(utf8.size() + 1);
+  }
+  InterruptionPoller interruption;  // one document may be a gigabyte
   std::int32_t i = 0;
   while (i < length) {
+    interruption.step();
     if (bytes[i] < 0x80) {  // ASCII fast path: most separators and Latin text.
       if (byte_of_unit) byte_of_unit->push_back(i);
       dest[written++] = bytes[i++];

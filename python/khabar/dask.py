@@ -703,6 +703,7 @@ def stories(
         raise ValueError(f'names must be "auto" or None, got {names!r}')
     tfidf = {**DEFAULT_TFIDF, **params}
     vectorizer = fit_tfidf(frame[text], split_every=split_every, n_threads=n_threads, **tfidf)
+    assert isinstance(vectorizer, TfidfVectorizer)  # computed: compute=True
     if names is None:
         name_cols = np.empty(0, dtype=np.int64)
     else:

@@ -15,6 +15,7 @@
 #include <system_error>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -92,6 +93,18 @@ khabar::TextView batch_text_view(py::handle object) {
     return std::u16string_view(reinterpret_cast<const char16_t*>(PyUnicode_2BYTE_DATA(text)),
                                static_cast<std::size_t>(PyUnicode_GET_LENGTH(text)));
   return text_view(object);
+}
+
+// The UTF-8 form of a Python str without lone surrogates (TypeError for any other object,
+// ValueError for a surrogate), valid while `text` lives.
+std::string_view python_str_utf8(py::handle text, const char* name) {
+  if (!PyUnicode_Check(text.ptr()))
+    throw py::type_error(std::string(name) + ": expected str, got " +
+                         std::string(Py_TYPE(text.ptr())->tp_name));
+  if (const auto surrogate = first_surrogate(text.ptr()))
+    throw py::value_error(std::string(name) + ": lone surrogate at char offset " +
+                          std::to_string(*surrogate));
+  return text_view(text);
 }
 
 // Releases the GIL for C++ work that Ctrl-C can stop: khabar's parallel loops run Python's
@@ -497,6 +510,11 @@ class GcPause {
   int was_enabled_;
 };
 
+// Converting millions of tokens holds the GIL for seconds: Ctrl-C is honoured meanwhile.
+void check_signals_every(std::size_t i) {
+  if (i % 65536 == 65535 && PyErr_CheckSignals() != 0) throw py::error_already_set();
+}
+
 // Python lists of str from interned tokens: one str per distinct token, then lists filled
 // with references to them.
 py::list to_python_lists(const khabar::InternedDocuments& interned) {
@@ -504,6 +522,7 @@ py::list to_python_lists(const khabar::InternedDocuments& interned) {
   std::vector<py::object> strings;
   strings.reserve(interned.vocabulary.size());
   for (std::size_t id = 0; id < interned.vocabulary.size(); ++id) {
+    check_signals_every(id);
     const std::string_view token = interned.vocabulary.term(id);
     strings.push_back(py::str(token.data(), token.size()));
   }
@@ -520,8 +539,10 @@ py::list to_python_lists(const khabar::InternedDocuments& interned) {
 }
 
 py::list tokens_with_spans(const std::vector<khabar::Token>& tokens, bool char_offsets) {
+  const GcPause pause;  // millions of tuples would run the collector again and again
   py::list out(tokens.size());
   for (std::size_t i = 0; i < tokens.size(); ++i) {
+    check_signals_every(i);
     const auto& span = tokens[i].span;
     out[i] = py::make_tuple(tokens[i].text, char_offsets ? span.begin_char : span.begin_byte,
                             char_offsets ? span.end_char : span.end_byte);
@@ -982,6 +1003,48 @@ PYBIND11_MODULE(_core, m) {
     return khabar::khabar_stem(text_view(checked));
   });
   m.def("arabic_stopwords", &khabar::arabic_stopwords);
+
+  // Test hooks of khabar/python_regex.hpp (tests/python/test_python_regex.py), on a str only:
+  // its UTF-8 form is well-formed once lone surrogates are refused. Spans are converted from
+  // UTF-8 bytes to the code point offsets of re.Match.span().
+  m.def(
+      "_python_regex_find_all",
+      [](py::handle text,
+         py::handle pattern) -> std::optional<std::vector<std::pair<std::size_t, std::size_t>>> {
+        const std::string_view utf8 = python_str_utf8(text, "text");
+        const auto parsed = khabar::PythonWordPattern::parse(python_str_utf8(pattern, "pattern"));
+        if (!parsed) return std::nullopt;
+        std::vector<std::pair<std::size_t, std::size_t>> spans;
+        {
+          py::gil_scoped_release release;
+          parsed->find_all(utf8, spans);
+        }
+        // One pass over the text: spans are in order and do not overlap.
+        std::size_t byte = 0, code_point = 0;
+        const auto to_code_points = [&](std::size_t target) {
+          for (; byte < target; ++byte)
+            if ((static_cast<unsigned char>(utf8[byte]) & 0xC0) != 0x80) ++code_point;
+          return code_point;
+        };
+        for (auto& [begin, end] : spans) {
+          begin = to_code_points(begin);
+          end = to_code_points(end);
+        }
+        return spans;
+      },
+      py::arg("text"), py::arg("pattern"));
+  m.def(
+      "_python_lower",
+      [](py::handle text) {
+        const std::string_view utf8 = python_str_utf8(text, "text");
+        std::string lowered;
+        {
+          py::gil_scoped_release release;
+          khabar::python_lower(utf8, lowered);
+        }
+        return lowered;
+      },
+      py::arg("text"));
 
   m.def(
       "assign_stories",

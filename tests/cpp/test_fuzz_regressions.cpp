@@ -45,4 +45,6 @@ TEST(FuzzRegressions, SharedPassages) {
 
 TEST(FuzzRegressions, Csr) { replay("csr", khabar::fuzz::check_csr); }
 
+TEST(FuzzRegressions, WordBreaks) { replay("word_breaks", khabar::fuzz::check_word_breaks); }
+
 }  // namespace

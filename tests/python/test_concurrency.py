@@ -222,7 +222,7 @@ def test_threads_fitting_one_vectorizer_leave_one_fits_state(articles, fine_swit
     for _round in range(30):
         start_together = threading.Barrier(8)
 
-        def fit(docs: list[str]) -> None:
+        def fit(docs: list[str], start_together: threading.Barrier = start_together) -> None:
             start_together.wait(timeout=60)
             shared.fit(docs)
 

@@ -145,14 +145,18 @@ def test_the_vectorizer_reaches_each_worker_once(client, docs, texts):
 
 
 def test_top_k_equals_local_top_k(client, docs, local, texts):
-    X = khabar.dask.transform(local, docs).persist()
+    # The first 8 of the corpus's 30 blocks (read by the workers): 64 block pairs, where the
+    # whole corpus's 900 tasks take minutes of scheduling that test nothing more.
+    first_blocks = db.from_delayed(docs.to_delayed()[:8])
+    sample = texts[: first_blocks.count().compute()]
+    X = khabar.dask.transform(local, first_blocks).persist()
     indices, scores = dask.compute(*khabar.dask.top_k_similar(X, k=10, threshold=0.3))
     expected_indices, expected_scores = khabar.top_k_similar(
-        local.transform(texts), k=10, threshold=0.3
+        local.transform(sample), k=10, threshold=0.3
     )
     np.testing.assert_array_equal(indices, expected_indices)
     np.testing.assert_array_equal(scores, expected_scores)  # NaN padding equal too
-    assert (indices[:, 0] >= 0).mean() > 0.3  # not all padding: 41% have a neighbour above 0.3
+    assert (indices[:, 0] >= 0).mean() > 0.25  # not all padding: 29% have a neighbour above 0.3
 
 
 def test_top_k_ties_zero_scores_and_a_query_matrix(client, texts):

@@ -204,7 +204,9 @@ def test_near_duplicates_with_a_million_permutations_is_refused():
     """,
         timeout=60,
     )
-    assert out == "returned (\"The 'num_perm' parameter must be an int <= 4096, got 1000000\", True)", out
+    assert (
+        out == "returned (\"The 'num_perm' parameter must be an int <= 4096, got 1000000\", True)"
+    ), out
 
 
 def test_near_duplicate_candidates_are_not_kept_per_band():
@@ -241,9 +243,7 @@ def test_shared_passages_of_repetitive_texts_are_bounded():
         timeout=240,
         memory=4 * GIB,
     )
-    assert out == (
-        "returned (1000, 200000, 30, 1199999, ['TruncatedPassagesWarning'], True)"
-    ), out
+    assert out == ("returned (1000, 200000, 30, 1199999, ['TruncatedPassagesWarning'], True)"), out
 
 
 def test_combining_mark_texts_are_normalized_as_icu_would():

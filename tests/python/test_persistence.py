@@ -571,7 +571,7 @@ def test_random_mutations_raise_only_value_errors(fix_checksum, sochi_texts):
         except ValueError:
             outcomes["ValueError"] = outcomes.get("ValueError", 0) + 1
             continue
-        except Exception as error:  # noqa: BLE001 - what the test is about
+        except Exception as error:
             pytest.fail(f"{type(error).__name__}: {error} from {data!r}")
         # A mutation that still makes a valid model (a term's letter changed) must work.
         loaded.transform(sochi_texts[:1])
@@ -613,7 +613,9 @@ def test_a_huge_file_with_a_bad_header_fails_without_being_read(tmp_path, small)
     )
     # Declared lengths beyond the file say so before reading it, as from bytes.
     path.write_bytes(assemble(header, parameters, rest, length=2**40))
-    with pytest.raises(ValueError, match=r"truncated model file: the parameters needs 1099511627776"):
+    with pytest.raises(
+        ValueError, match=r"truncated model file: the parameters needs 1099511627776"
+    ):
         khabar.TfidfVectorizer.load(path)
     path.write_bytes(small[:-30])
     with pytest.raises(ValueError, match="truncated model file"):

@@ -10,6 +10,7 @@
 #include "khabar/near_duplicates.hpp"
 #include "khabar/normalizer.hpp"
 #include "khabar/passages.hpp"
+#include "khabar/python_regex.hpp"
 #include "khabar/similarity.hpp"
 #include "khabar/sparse.hpp"
 #include "khabar/stemmer.hpp"

@@ -141,8 +141,10 @@ struct InternedDocuments {
 /// scikit-learn).
 inline constexpr std::size_t kMaxDocumentNgramBytes = std::size_t{1} << 28;
 
-/// Arabic-aware tokenizer: Normalizer → ICU word BreakIterator (UAX #29) → stopwords → stemmer
-/// → min_length → n-grams. Immutable after construction and safe to share between threads.
+/// Arabic-aware tokenizer: Normalizer → UAX #29 words as ICU's word BreakIterator gives them
+/// (found by khabar's own scanner where it decides, by ICU elsewhere: cpp/src/word_breaks.hpp)
+/// → stopwords → stemmer → min_length → n-grams. Immutable after construction and safe to
+/// share between threads.
 class Tokenizer {
  public:
   explicit Tokenizer(TokenizerOptions options = {});
