@@ -161,7 +161,8 @@ bench: apt $(INSTALLED) $(VENV)/.test-dependencies
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_python_regex.py \
 	  && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \
 	  && ../$(PY) bench_linear.py \
-	  && ../$(PY) bench_dask.py && ../$(PY) bench_report.py && ../$(PY) bench_stories.py
+	  && ../$(PY) bench_dask.py && ../$(PY) bench_report.py && ../$(PY) bench_stories.py \
+	  && ../$(PY) bench_sklearn.py
 
 lint: $(VENV)/.build-tools $(INSTALLED)
 	$(PY) -m pip install -q ruff clang-format

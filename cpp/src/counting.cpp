@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "khabar/errors.hpp"
@@ -29,10 +30,22 @@ CountingPass::CountingPass(const Tokenizer& tokenizer, const TermIndex* columns,
       columns_(columns),
       n_threads_(n_threads),
       keep_rows_(keep_rows),
-      utf16_terms_(tokenizer.options().analyzer == Analyzer::word),
+      utf16_terms_(tokenizer.options().analyzer == Analyzer::word &&
+                   tokenizer.options().token_pattern.empty()),
       workers_(resolve_thread_count(n_threads, SIZE_MAX)) {}
 
-void CountingPass::add(const std::vector<TextView>& docs) {
+void CountingPass::add(const std::vector<TextView>& docs) { add_documents(docs, false); }
+
+void CountingPass::add(const TokenDocuments& docs) { add_documents(docs, true); }
+
+template <class Docs>
+void CountingPass::add_documents(const Docs& docs, bool given_tokens) {
+  if (n_documents_ == 0 && blocks_.empty() && !given_tokens_ && given_tokens) {
+    given_tokens_ = true;
+    utf16_terms_ = false;  // given tokens are UTF-8
+  }
+  if (given_tokens != given_tokens_)
+    throw std::logic_error("a counting pass counts either text or given tokens");
   const std::size_t first_block = blocks_.size();
   const std::size_t first_document = n_documents_;
   if (keep_rows_)
@@ -169,8 +182,9 @@ void CountingPass::keep_vocabulary_words(WorkerTerms& worker,
   ids.resize(kept);
 }
 
-void CountingPass::count_range(const std::vector<TextView>& docs, std::size_t worker_index,
-                               std::size_t begin, std::size_t end, std::size_t first_block,
+template <class Docs>
+void CountingPass::count_range(const Docs& docs, std::size_t worker_index, std::size_t begin,
+                               std::size_t end, std::size_t first_block,
                                std::size_t first_document) {
   WorkerTerms& worker = workers_[worker_index];
   // Counts by column are sized by the first block a worker gets, not up front for every
@@ -188,7 +202,12 @@ void CountingPass::count_range(const std::vector<TextView>& docs, std::size_t wo
     for (std::size_t d = block_begin; d < block_end; ++d) {
       ids.clear();
       try {
-        if (utf16_terms_) {
+        if constexpr (std::is_same_v<Docs, TokenDocuments>) {
+          if (columns_)
+            columns_->find_all(docs[d], ids);
+          else
+            worker.terms.insert_all(docs[d], ids);
+        } else if (utf16_terms_) {
           tokenizer_.analyze(docs[d], words);
           worker.terms.insert_all(words, ids);
           if (columns_) keep_vocabulary_words(worker, ids);

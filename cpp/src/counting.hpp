@@ -15,6 +15,7 @@
 #include "khabar/document_frequencies.hpp"
 #include "khabar/term_index.hpp"
 #include "khabar/text.hpp"
+#include "khabar/token_documents.hpp"
 #include "khabar/tokenizer.hpp"
 #include "sorted_counts.hpp"
 
@@ -79,6 +80,9 @@ class CountingPass {
 
   /// Counts one chunk of documents, numbered after those of earlier chunks.
   void add(const std::vector<TextView>& docs);
+  /// Counts one chunk of documents given as their tokens. A pass counts either text or
+  /// tokens, never both (std::logic_error).
+  void add(const TokenDocuments& docs);
 
   std::size_t n_documents() const noexcept { return n_documents_; }
   std::vector<Block>& blocks() noexcept { return blocks_; }
@@ -110,14 +114,19 @@ class CountingPass {
   // Looks up the words the worker met for the first time among the columns, and drops the
   // ids of words that have none.
   void keep_vocabulary_words(WorkerTerms& worker, std::vector<std::uint32_t>& ids) const;
-  void count_range(const std::vector<TextView>& docs, std::size_t worker_index, std::size_t begin,
-                   std::size_t end, std::size_t first_block, std::size_t first_document);
+  // Docs: std::vector<TextView> (tokenized here) or TokenDocuments.
+  template <class Docs>
+  void add_documents(const Docs& docs, bool given_tokens);
+  template <class Docs>
+  void count_range(const Docs& docs, std::size_t worker_index, std::size_t begin, std::size_t end,
+                   std::size_t first_block, std::size_t first_document);
 
   const Tokenizer& tokenizer_;
   const TermIndex* columns_;
   std::size_t n_threads_;
   bool keep_rows_;
-  bool utf16_terms_;
+  bool utf16_terms_;  // words keyed by UTF-16 code units (text read by the word analyzer)
+  bool given_tokens_ = false;
   std::vector<WorkerTerms> workers_;
   std::vector<Block> blocks_;
   std::size_t n_documents_ = 0;

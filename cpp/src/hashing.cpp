@@ -77,6 +77,16 @@ HashingVectorizer::HashingVectorizer(HashingOptions options)
 
 CsrMatrix HashingVectorizer::transform(const std::vector<TextView>& docs,
                                        std::size_t n_threads) const {
+  return transform_documents(docs, n_threads);
+}
+
+CsrMatrix HashingVectorizer::transform(const TokenDocuments& docs, std::size_t n_threads) const {
+  return transform_documents(docs, n_threads);
+}
+
+// Documents as text (tokenized by the counting pass) or as their tokens (counted as given).
+template <class Docs>
+CsrMatrix HashingVectorizer::transform_documents(const Docs& docs, std::size_t n_threads) const {
   detail::CountingPass pass(tokenizer_, nullptr, n_threads, /*keep_rows=*/true);
   pass.add(docs);
   const auto n_features = static_cast<std::int64_t>(options_.n_features);

@@ -132,6 +132,9 @@ void option_value_from_json(const nlohmann::json& j, T& value, const std::string
   } else if constexpr (std::is_floating_point_v<T>) {
     if (!j.is_number()) invalid_option(path, "is not a number: " + j.dump());
     value = j.get<T>();
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (!j.is_string()) invalid_option(path, "is not a string: " + j.dump());
+    value = j.get<std::string>();
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     if (!j.is_array()) invalid_option(path, "is not a list of strings");
     value.clear();

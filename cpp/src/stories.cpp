@@ -67,6 +67,8 @@ void check_inputs(const StoryArticles& earlier, const std::vector<std::int64_t>&
     throw InvalidOptionError("the window must be >= 0 seconds (infinity for no window)");
   if (!(options.name_weight >= 0.0 && options.name_weight <= 1.0))
     throw InvalidOptionError("name_weight must be in [0, 1]");
+  if (!(options.size_penalty >= 0.0) || !std::isfinite(options.size_penalty))
+    throw InvalidOptionError("size_penalty must be a finite number >= 0");
   if (options.candidates == 0) throw InvalidOptionError("candidates must be at least 1");
   check_shapes(earlier, "earlier articles");
   check_shapes(articles, "articles");
@@ -205,6 +207,8 @@ class OpenStories {
   void add(std::size_t g, std::int64_t story) { update(g, story, +1.0); }
   void remove(std::size_t g, std::int64_t story) { update(g, story, -1.0); }
 
+  std::size_t articles(std::int64_t story) const { return stories_.at(story).articles; }
+
   double score(std::size_t g, std::int64_t story, double name_weight) const {
     const OpenStory& s = stories_.at(story);
     double dot = 0.0;
@@ -303,12 +307,15 @@ StoryAssignments assign_stories(const StoryArticles& earlier,
     double best_score = -std::numeric_limits<double>::infinity();
     for (std::int64_t story : candidate_stories) {  // ascending: ties go to the older story
       const double score = open.score(g, story, options.name_weight);
-      if (score > best_score) {
+      const double needed =
+          options.threshold +
+          options.size_penalty * std::log(static_cast<double>(open.articles(story)));
+      if (score >= needed && score > best_score) {
         best = story;
         best_score = score;
       }
     }
-    if (best >= 0 && best_score >= options.threshold) {
+    if (best >= 0) {
       out.score[i] = best_score;
     } else {
       best = next_story++;

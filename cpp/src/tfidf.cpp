@@ -243,6 +243,17 @@ void TfidfVectorizer::set_fixed_vocabulary(const std::vector<std::string>& terms
 
 DocumentFrequencies TfidfVectorizer::count(const std::vector<TextView>& docs,
                                            std::size_t n_threads) const {
+  return count_documents(docs, n_threads);
+}
+
+DocumentFrequencies TfidfVectorizer::count(const TokenDocuments& docs,
+                                           std::size_t n_threads) const {
+  return count_documents(docs, n_threads);
+}
+
+template <class Docs>
+DocumentFrequencies TfidfVectorizer::count_documents(const Docs& docs,
+                                                     std::size_t n_threads) const {
   CountingPass pass(tokenizer_, fixed_vocabulary_ ? &vocabulary_ : nullptr, n_threads, false);
   pass.add(docs);
   return pass.take_frequencies();
@@ -298,6 +309,15 @@ CsrMatrix TfidfVectorizer::fit_transform(const std::vector<TextView>& docs, std:
 
 CsrMatrix TfidfVectorizer::transform(const std::vector<TextView>& docs,
                                      std::size_t n_threads) const {
+  return transform_documents(docs, n_threads);
+}
+
+CsrMatrix TfidfVectorizer::transform(const TokenDocuments& docs, std::size_t n_threads) const {
+  return transform_documents(docs, n_threads);
+}
+
+template <class Docs>
+CsrMatrix TfidfVectorizer::transform_documents(const Docs& docs, std::size_t n_threads) const {
   if (!fitted_) throw NotFittedError("this vectorizer is not fitted yet: call fit first");
   CountingPass pass(tokenizer_, &vocabulary_, n_threads, true);
   pass.add(docs);
@@ -331,6 +351,11 @@ TfidfVectorizer::Builder::~Builder() = default;
 TfidfVectorizer::Builder::Builder(Builder&&) noexcept = default;
 
 void TfidfVectorizer::Builder::add(const std::vector<TextView>& docs) {
+  if (!state_) throw std::logic_error("Builder::add after finish");
+  state_->pass.add(docs);
+}
+
+void TfidfVectorizer::Builder::add(const TokenDocuments& docs) {
   if (!state_) throw std::logic_error("Builder::add after finish");
   state_->pass.add(docs);
 }

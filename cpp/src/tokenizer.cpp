@@ -34,6 +34,11 @@ struct Workspace {
   std::vector<std::u16string_view> joined;
   std::u32string code_points;
   std::string text_utf8;
+  std::string lowered;  // str.lower() of text_utf8
+  std::string normalized_utf8;
+  std::vector<std::pair<std::size_t, std::size_t>> byte_spans;  // a token pattern's matches
+  std::vector<std::string_view> pattern_words;
+  std::string joined_utf8;
   std::vector<std::size_t> byte_of_code_point;
   std::unique_ptr<icu::BreakIterator> word_breaks;
   std::unique_ptr<detail::WordBreaks> word_scanner;  // ICU's segments, mostly without ICU
@@ -163,6 +168,8 @@ void Tokenizer::check_character_ngram_budget(const std::vector<std::size_t>& byt
 
 void TokenizerOptions::validate() const {
   normalizer.validate();
+  if (token_pattern.find('\0') != std::string::npos)
+    throw InvalidParameterError("token_pattern", "must not contain a NUL character");
   if (min_length < 1) throw InvalidParameterError("min_length", "must be an int >= 1");
   // scikit-learn raises a plain ValueError for a reversed range, after its type checks.
   if (ngram_min < 1 || ngram_min > ngram_max)
@@ -189,8 +196,40 @@ std::vector<std::string> TokenList::to_vector() const {
   return out;
 }
 
+bool is_native_token_pattern(std::string_view pattern) {
+  return pattern.empty() || PythonWordPattern::parse(pattern).has_value();
+}
+
+bool tokenizes_text(const TokenizerOptions& options) {
+  // A character analyzer ignores the pattern, as scikit-learn's does, but a pattern selects
+  // str.lower() for `lowercase`, which the character analyzers do not do here.
+  if (options.token_pattern.empty()) return true;
+  if (options.analyzer != Analyzer::word) return !options.lowercase;
+  return options.stemmer == Stemmer::none && options.stem_exclusion.empty() &&
+         is_native_token_pattern(options.token_pattern);
+}
+
+namespace {
+
+// Code points of well-formed UTF-8: the bytes that do not continue a sequence.
+std::size_t utf8_code_points(std::string_view utf8) {
+  std::size_t count = 0;
+  for (const char byte : utf8) count += (static_cast<unsigned char>(byte) & 0xC0) != 0x80;
+  return count;
+}
+
+// With the ICU word breaks, `lowercase` = false turns off the normalizer's case folding.
+NormalizerOptions effective_normalizer(const TokenizerOptions& options) {
+  NormalizerOptions normalizer = options.normalizer;
+  if (options.token_pattern.empty())
+    normalizer.lowercase = normalizer.lowercase && options.lowercase;
+  return normalizer;
+}
+
+}  // namespace
+
 Tokenizer::Tokenizer(TokenizerOptions options)
-    : options_(std::move(options)), normalizer_(options_.normalizer) {
+    : options_(std::move(options)), normalizer_(effective_normalizer(options_)) {
   options_.validate();
   // Built here, once per process, rather than inside the first document's tokenization.
   if (options_.stemmer == Stemmer::khabar) KhabarStemmer::built_in();
@@ -210,6 +249,10 @@ Tokenizer::Tokenizer(TokenizerOptions options)
   };
   normalized_stopwords_ = normalized_words(options_.stopwords);
   normalized_stem_exclusion_ = normalized_words(options_.stem_exclusion);
+  if (!options_.token_pattern.empty() && options_.analyzer == Analyzer::word) {
+    word_pattern_ = PythonWordPattern::parse(options_.token_pattern);
+    for (const auto& word : normalized_stopwords_) utf8_stopwords_.push_back(detail::to_utf8(word));
+  }
   rebuild_indexes();
 }
 
@@ -217,7 +260,9 @@ Tokenizer::Tokenizer(const Tokenizer& other)
     : options_(other.options_),
       normalizer_(other.normalizer_),
       normalized_stopwords_(other.normalized_stopwords_),
-      normalized_stem_exclusion_(other.normalized_stem_exclusion_) {
+      normalized_stem_exclusion_(other.normalized_stem_exclusion_),
+      word_pattern_(other.word_pattern_),
+      utf8_stopwords_(other.utf8_stopwords_) {
   rebuild_indexes();
 }
 
@@ -234,9 +279,14 @@ void Tokenizer::rebuild_indexes() {
   for (const auto& word : normalized_stopwords_) stopword_index_.insert(word);
   stem_exclusion_index_.clear();
   for (const auto& word : normalized_stem_exclusion_) stem_exclusion_index_.insert(word);
+  utf8_stopword_index_.clear();
+  for (const auto& word : utf8_stopwords_) utf8_stopword_index_.insert(word);
 }
 
 std::u16string_view Tokenizer::normalized_text(TextView text, bool with_spans) const {
+  if (!tokenizes_text(options_))
+    throw InvalidOptionError("token_pattern '" + options_.token_pattern +
+                             "' is applied by Python's re: give the tokens, not the text");
   Workspace& ws = thread_workspace();
   const bool traced = with_spans && options_.normalize;
   const bool replace = options_.errors == TextErrors::replace;
@@ -269,6 +319,8 @@ void Tokenizer::analyze(TextView text, Utf16TokenViews& tokens) const {
   tokens.joined_.clear();
   if (options_.analyzer != Analyzer::word)
     throw InvalidOptionError("UTF-16 tokens are defined for the word analyzer only");
+  if (!options_.token_pattern.empty())
+    throw InvalidOptionError("UTF-16 tokens are defined for the ICU word breaks only");
   const std::u16string_view normalized = normalized_text(text, false);
   select_words(normalized, nullptr);
   const std::vector<std::u16string_view>& words = thread_workspace().words;
@@ -302,6 +354,11 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
   if (spans && options_.analyzer != Analyzer::word)
     throw InvalidOptionError("token spans are defined for the word analyzer only");
   if (spans && text.is_utf16()) throw InvalidOptionError("token spans need UTF-8 text");
+  if (!options_.token_pattern.empty() && options_.analyzer == Analyzer::word) {
+    if (spans) throw InvalidOptionError("token spans are defined for the ICU word breaks only");
+    analyze_with_pattern(text, tokens);
+    return;
+  }
   Workspace& ws = thread_workspace();
   const bool traced = spans && options_.normalize;
   const std::u16string_view normalized = normalized_text(text, spans != nullptr);
@@ -412,6 +469,62 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
       interruption.step(n);
       tokens.push_back_joined(&ws.words[i], n);
       if (spans) spans->push_back(span_of(i, i + n - 1));
+    }
+  }
+}
+
+void Tokenizer::analyze_with_pattern(TextView text, TokenList& tokens) const {
+  if (!tokenizes_text(options_))
+    throw InvalidOptionError("token_pattern '" + options_.token_pattern +
+                             "' is applied by Python's re: give the tokens, not the text");
+  Workspace& ws = thread_workspace();
+  // The text as well-formed UTF-8: ill-formed parts refused or replaced as everywhere else.
+  ws.text_utf8.clear();
+  if (text.is_utf16()) {
+    std::u16string_view units = text.utf16();
+    if (options_.errors == TextErrors::replace) {
+      if (detail::replace_lone_surrogates(units, ws.decoded)) units = ws.decoded;
+    } else {
+      detail::validate_utf16(units);
+    }
+    detail::append_utf8(units, ws.text_utf8);
+  } else {
+    detail::decode_utf8(text.utf8(), ws.decoded, nullptr, options_.errors);
+    detail::append_utf8(ws.decoded, ws.text_utf8);
+  }
+  std::string_view source = ws.text_utf8;
+  // scikit-learn's preprocessing (str.lower() of the whole document) first, then khabar's
+  // normalization: the order of the Python pipeline, where a preprocessor sees the raw text.
+  if (options_.lowercase) {
+    ws.lowered.clear();
+    python_lower(source, ws.lowered);
+    source = ws.lowered;
+  }
+  if (options_.normalize) {
+    ws.normalized_utf8 = normalizer_.normalize(source);
+    source = ws.normalized_utf8;
+  }
+  word_pattern_->find_all(source, ws.byte_spans);
+  ws.pattern_words.clear();
+  for (const auto& [begin, end] : ws.byte_spans) {
+    const std::string_view word = source.substr(begin, end - begin);
+    if (!utf8_stopword_index_.empty() && utf8_stopword_index_.count(word)) continue;
+    if (options_.min_length > 1 && utf8_code_points(word) < options_.min_length) continue;
+    ws.pattern_words.push_back(word);
+  }
+  const std::vector<std::string_view>& words = ws.pattern_words;
+  if (options_.ngram_min == 1)
+    for (const std::string_view word : words) tokens.push_back(word);
+  // scikit-learn's _word_ngrams: all bigrams, then all trigrams..., words joined by a space.
+  for (std::size_t n = std::max<std::size_t>(2, options_.ngram_min);
+       n <= options_.ngram_max && n <= words.size(); ++n) {
+    for (std::size_t i = 0; i + n <= words.size(); ++i) {
+      ws.joined_utf8.clear();
+      for (std::size_t k = i; k < i + n; ++k) {
+        if (k > i) ws.joined_utf8.push_back(' ');
+        ws.joined_utf8.append(words[k]);
+      }
+      tokens.push_back(ws.joined_utf8);
     }
   }
 }

@@ -73,6 +73,15 @@ def _set_stopwords(options: Any, stopwords: Any) -> None:
         options.stopwords = list(stopwords)
 
 
+def stopword_list(stopwords: Any) -> list[str]:
+    """The words of a ``stopwords`` parameter (None, "arabic" or words)."""
+    if stopwords is None:
+        return []
+    if isinstance(stopwords, str):
+        return list(_core.arabic_stopwords()) if stopwords == "arabic" else [stopwords]
+    return list(stopwords)
+
+
 def _set_stem_exclusion(options: Any, words: Any) -> None:
     if words is None:
         options.stem_exclusion = []

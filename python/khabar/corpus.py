@@ -627,9 +627,10 @@ class Corpus:
     def stories(
         self,
         window_days: float | None = 3,
-        threshold: float = 0.27,
+        threshold: float = 0.24,
         *,
         name_weight: float = 0.3,
+        size_penalty: float = 0.07,
         names: str | Iterable[str] | None = "auto",
         date: str = "date",
         by: str = "source",
@@ -639,8 +640,9 @@ class Corpus:
     ) -> Stories:
         """Articles grouped into stories, visited once in date order (see khabar.Stories for the
         score): each joins the best-scoring story with an article at most ``window_days``
-        older, if the score reaches ``threshold``, else it opens one. The defaults were chosen on
-        the ANT multi-source archive (bench/bench_stories.py).
+        older, if the score reaches ``threshold`` + ``size_penalty`` * ln(the story's articles
+        inside the window), else it opens one. The defaults were chosen on half of the ANT
+        multi-source archive (bench/bench_stories.py).
 
         ``date`` is the metadata column of publication times (anything pandas.to_datetime
         reads; naive times are taken as UTC); every article needs one, unless
@@ -730,6 +732,7 @@ class Corpus:
                     window_days=window_days,
                     threshold=threshold,
                     name_weight=name_weight,
+                    size_penalty=size_penalty,
                     candidates=candidates,
                     earlier=window,
                     n_threads=n_threads,
@@ -745,6 +748,7 @@ class Corpus:
             "window_days": window_days,
             "threshold": threshold,
             "name_weight": name_weight,
+            "size_penalty": size_penalty,
             "names": names if names is None or isinstance(names, str) else list(names),
             "candidates": candidates,
         }

@@ -134,9 +134,18 @@ def _count_partition(
     part: Any, partition: int, params: dict[str, Any], n_threads: int
 ) -> DocumentFrequencies:
     vectorizer = TfidfVectorizer(**params)
-    docs = list(vectorizer._documents(part))
     model = vectorizer._new_model()
-    return _in_partition(partition, lambda: DocumentFrequencies(model.count(docs, n_threads)))
+
+    def count() -> DocumentFrequencies:
+        # The vectorizer's own feed: scikit-learn's decoding, callables and re patterns
+        # apply in the partition as in one process.
+        total = DocumentFrequencies()
+        for _, chunk, tokens in vectorizer._feed(list(part), "count"):
+            counted = (model.count_tokens if tokens else model.count)(chunk, n_threads)
+            total.merge(DocumentFrequencies(counted))
+        return total
+
+    return _in_partition(partition, count)
 
 
 def _merge_frequencies(*parts: DocumentFrequencies) -> DocumentFrequencies:
@@ -204,13 +213,21 @@ def _shipped(vectorizer: Vectorizer) -> Delayed:
 def _transform_partition(
     part: Any, partition: int, vectorizer: Vectorizer, n_threads: int
 ) -> sp.csr_matrix:
-    docs = list(vectorizer._documents(part))
+    docs = list(part)
     model: Any
     if isinstance(vectorizer, HashingVectorizer):
         model = vectorizer._model()
     else:
         model = vectorizer._fitted_model()
-    return _in_partition(partition, lambda: _csr(model.transform(docs, n_threads)))
+
+    def rows() -> sp.csr_matrix:
+        parts = [
+            _csr((model.transform_tokens if tokens else model.transform)(chunk, n_threads))
+            for _, chunk, tokens in vectorizer._feed(docs, "transform")
+        ]
+        return parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr")
+
+    return _in_partition(partition, rows)
 
 
 def transform(vectorizer: Vectorizer, docs: Documents, *, n_threads: int = 1) -> da.Array:
@@ -659,9 +676,10 @@ def _story_partition(
 def stories(
     frame: dd.DataFrame,
     window_days: float | None = 3,
-    threshold: float = 0.27,
+    threshold: float = 0.24,
     *,
     name_weight: float = 0.3,
+    size_penalty: float = 0.07,
     names: str | None = "auto",
     text: str = "text",
     date: str = "date",
@@ -719,6 +737,7 @@ def stories(
         "window_days": window_days,
         "threshold": threshold,
         "name_weight": name_weight,
+        "size_penalty": size_penalty,
         "candidates": candidates,
         "n_threads": n_threads,
     }

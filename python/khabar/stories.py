@@ -115,6 +115,7 @@ def assign_stories(
     window_days: float | None = 3,
     threshold: float = 0.3,
     name_weight: float = 0.3,
+    size_penalty: float = 0.0,
     candidates: int = 10,
     earlier: StoryWindow | None = None,
     n_threads: int = 0,
@@ -161,6 +162,7 @@ def assign_stories(
         float(threshold),
         window,
         float(name_weight),
+        float(size_penalty),
         int(candidates),
         int(n_threads),
     )
@@ -199,8 +201,10 @@ class Stories:
     """Articles grouped into stories: the result of :meth:`khabar.Corpus.stories`.
 
     Articles are visited in date order; each joins the best-scoring story still open (one of
-    whose articles is at most ``window_days`` older), if the score reaches ``threshold``, else
-    it opens a story. The score of an article with a story is
+    whose articles is at most ``window_days`` older), if the score reaches
+    ``threshold + size_penalty * ln(n)``, n the story's articles inside the window, else it opens
+    a story (the penalty keeps a story that runs for weeks, a war or a tournament, from
+    gathering every article near its broad centroid). The score of an article with a story is
     ``(1 - name_weight) * cosine(article, centroid) + name_weight * shared names``: the
     centroid is the sum of the TF-IDF rows of the story's articles inside the window, and
     shared names is the idf weight of the article's names (:func:`name_columns`) that the

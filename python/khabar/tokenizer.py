@@ -124,6 +124,9 @@ class Tokenizer:
     stem_exclusion : None or iterable of str
         Words the stemmer leaves as they are (Lucene's stem exclusion set), for any stemmer;
         normalized with the same flags as the text before matching.
+    lowercase : bool, default True
+        False turns off the normalizer's case folding (its ``lowercase`` flag); with
+        ``normalize=False`` there is no case folding either way.
 
     >>> Tokenizer(stopwords="arabic", stemmer="light10").tokenize("والمحادثات في سوتشي")
     ['محادث', 'سوتش']
@@ -144,6 +147,7 @@ class Tokenizer:
         analyzer: str = _options.TOKENIZER.analyzer,
         errors: str = _options.TOKENIZER.errors,
         stem_exclusion: Iterable[str] | None = None,
+        lowercase: bool = _options.TOKENIZER.lowercase,
     ) -> None:
         self.normalize = normalize
         self.stopwords = stopwords
@@ -153,6 +157,7 @@ class Tokenizer:
         self.analyzer = analyzer
         self.errors = errors
         self.stem_exclusion = stem_exclusion
+        self.lowercase = lowercase
         self._core = _core.Tokenizer(self._core_options())
 
     def _core_options(self) -> _core.TokenizerOptions:
@@ -169,6 +174,7 @@ class Tokenizer:
             "analyzer": self.analyzer,
             "errors": self.errors,
             "stem_exclusion": self.stem_exclusion,
+            "lowercase": self.lowercase,
         }
 
     def __repr__(self) -> str:

@@ -271,6 +271,9 @@ T option_from_python(const std::string& name, py::handle value) {
   } else if constexpr (std::is_floating_point_v<T>) {
     if (!is_python_real(value)) wrong_type(name, "a float", value);
     return value.cast<T>();
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (!py::isinstance<py::str>(value)) wrong_type(name, "a str", value);
+    return value.cast<std::string>();
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     if (py::isinstance<py::str>(value) || py::isinstance<py::bytes>(value) ||
         !py::isinstance<py::iterable>(value))
@@ -489,6 +492,44 @@ py::tuple transform_to_python(const Vectorizer& self, const py::list& docs, std:
   const DocumentViews views(docs, first_index, errors_of(self));
   khabar::CsrMatrix matrix;
   views.run([&] { matrix = self.transform(views.views, n_threads); });
+  return csr_to_python(std::move(matrix));
+}
+
+// Documents given as lists (any iterables) of str tokens, e.g. by a Python analyzer.
+khabar::TokenDocuments token_documents(const py::list& docs, std::size_t first_index) {
+  khabar::TokenDocuments out;
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    const py::handle doc = docs[d];
+    if (PyUnicode_Check(doc.ptr()) || PyBytes_Check(doc.ptr()) ||
+        !py::isinstance<py::iterable>(doc))
+      throw py::type_error(document_prefix(first_index + d) +
+                           "the analyzer must give an iterable of str tokens, got " +
+                           std::string(Py_TYPE(doc.ptr())->tp_name));
+    for (const py::handle token : py::reinterpret_borrow<py::iterable>(doc)) {
+      if (!PyUnicode_Check(token.ptr()))
+        throw py::type_error(
+            document_prefix(first_index + d) +
+            "the analyzer gave a token that is not a str: " + py::repr(token).cast<std::string>());
+      if (const auto surrogate = first_surrogate(token.ptr()))
+        throw py::value_error(document_prefix(first_index + d) + "lone surrogate in token " +
+                              py::repr(token).cast<std::string>());
+      out.add_token(text_view(token));
+    }
+    out.end_document();
+  }
+  return out;
+}
+
+// transform() of a vectorizer on documents given as their tokens.
+template <class Vectorizer>
+py::tuple transform_tokens_to_python(const Vectorizer& self, const py::list& docs,
+                                     std::size_t n_threads, std::size_t first_index) {
+  const khabar::TokenDocuments tokens = token_documents(docs, first_index);
+  khabar::CsrMatrix matrix;
+  {
+    InterruptibleRelease release;
+    matrix = self.transform(tokens, n_threads);
+  }
   return csr_to_python(std::move(matrix));
 }
 
@@ -726,6 +767,8 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("options",
                              [](const khabar::TfidfVectorizer& self) { return self.options(); })
       .def("set_fixed_vocabulary", &khabar::TfidfVectorizer::set_fixed_vocabulary)
+      .def("restore", &khabar::TfidfVectorizer::restore, py::arg("terms"), py::arg("idf"),
+           py::arg("fixed"))
       .def_property_readonly("fitted", &khabar::TfidfVectorizer::fitted)
       .def_property_readonly("has_fixed_vocabulary", &khabar::TfidfVectorizer::has_fixed_vocabulary)
       .def_property_readonly("n_features", &khabar::TfidfVectorizer::n_features)
@@ -750,7 +793,18 @@ PYBIND11_MODULE(_core, m) {
       .def("fit_frequencies", &khabar::TfidfVectorizer::fit_frequencies,
            py::call_guard<InterruptibleRelease>())
       .def("transform", &transform_to_python<khabar::TfidfVectorizer>, py::arg("docs"),
-           py::arg("n_threads"), py::arg("first_index") = 0);
+           py::arg("n_threads"), py::arg("first_index") = 0)
+      .def(
+          "count_tokens",
+          [](const khabar::TfidfVectorizer& self, const py::list& docs, std::size_t n_threads,
+             std::size_t first_index) {
+            const khabar::TokenDocuments tokens = token_documents(docs, first_index);
+            InterruptibleRelease release;
+            return self.count(tokens, n_threads);
+          },
+          py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0)
+      .def("transform_tokens", &transform_tokens_to_python<khabar::TfidfVectorizer>,
+           py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0);
 
   py::class_<khabar::TfidfVectorizer::Builder>(m, "TfidfBuilder")
       .def(py::init<khabar::TfidfVectorizer&, std::size_t>(), py::keep_alive<1, 2>())
@@ -760,6 +814,15 @@ PYBIND11_MODULE(_core, m) {
              std::size_t first_index) {
             const DocumentViews views(docs, first_index, errors_of(self));
             views.run([&] { self.add(views.views); }, /*renumber=*/false);
+          },
+          py::arg("docs"), py::arg("first_index") = 0)
+      .def(
+          "add_tokens",
+          [](khabar::TfidfVectorizer::Builder& self, const py::list& docs,
+             std::size_t first_index) {
+            const khabar::TokenDocuments tokens = token_documents(docs, first_index);
+            InterruptibleRelease release;
+            self.add(tokens);
           },
           py::arg("docs"), py::arg("first_index") = 0)
       .def("finish", [](khabar::TfidfVectorizer::Builder& self) {
@@ -776,7 +839,9 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("options",
                              [](const khabar::HashingVectorizer& self) { return self.options(); })
       .def("transform", &transform_to_python<khabar::HashingVectorizer>, py::arg("docs"),
-           py::arg("n_threads"), py::arg("first_index") = 0);
+           py::arg("n_threads"), py::arg("first_index") = 0)
+      .def("transform_tokens", &transform_tokens_to_python<khabar::HashingVectorizer>,
+           py::arg("docs"), py::arg("n_threads"), py::arg("first_index") = 0);
 
   m.def(
       "cosine_similarity",
@@ -1003,6 +1068,8 @@ PYBIND11_MODULE(_core, m) {
     return khabar::khabar_stem(text_view(checked));
   });
   m.def("arabic_stopwords", &khabar::arabic_stopwords);
+  m.def("tokenizes_text", &khabar::tokenizes_text, py::arg("options"));
+  m.def("is_native_token_pattern", &khabar::is_native_token_pattern, py::arg("pattern"));
 
   // Test hooks of khabar/python_regex.hpp (tests/python/test_python_regex.py), on a str only:
   // its UTF-8 form is well-formed once lone surrogates are refused. Spans are converted from
@@ -1052,7 +1119,7 @@ PYBIND11_MODULE(_core, m) {
          std::vector<double> earlier_times, std::vector<std::int64_t> earlier_stories,
          const CsrArrays& terms, const CsrArrays& names, std::vector<double> times,
          std::int64_t next_story, double threshold, double window_seconds, double name_weight,
-         std::size_t candidates, std::size_t n_threads) {
+         double size_penalty, std::size_t candidates, std::size_t n_threads) {
         const CsrInput earlier_terms_view(earlier_terms, "earlier terms"),
             earlier_names_view(earlier_names, "earlier names"), terms_view(terms, "terms"),
             names_view(names, "names");
@@ -1064,6 +1131,7 @@ PYBIND11_MODULE(_core, m) {
         options.threshold = threshold;
         options.window_seconds = window_seconds;
         options.name_weight = name_weight;
+        options.size_penalty = size_penalty;
         options.candidates = candidates;
         options.n_threads = n_threads;
         khabar::StoryAssignments assigned;
@@ -1078,5 +1146,5 @@ PYBIND11_MODULE(_core, m) {
       py::arg("earlier_terms"), py::arg("earlier_names"), py::arg("earlier_times"),
       py::arg("earlier_stories"), py::arg("terms"), py::arg("names"), py::arg("times"),
       py::arg("next_story"), py::arg("threshold"), py::arg("window_seconds"),
-      py::arg("name_weight"), py::arg("candidates"), py::arg("n_threads"));
+      py::arg("name_weight"), py::arg("size_penalty"), py::arg("candidates"), py::arg("n_threads"));
 }

@@ -130,6 +130,33 @@ TEST(Stories, SharedNamesBreakATieOfCosines) {
   EXPECT_EQ(strict.story, (std::vector<std::int64_t>{0, 1, 2}));
 }
 
+TEST(Stories, ALargerStoryNeedsAHigherScore) {
+  // a0 = a1 = (1,0) make story 0 (two articles), a2 = (0,1) opens story 1. a3 = (1,1) has cosine
+  // 1/sqrt(2) = 0.7071 with both centroids ((2,0) and (0,1)). Threshold 0.65: with no penalty
+  // the tie goes to the older story 0; with size_penalty 0.1 story 0 needs
+  // 0.65 + 0.1 * ln 2 = 0.7193 > 0.7071 while story 1 (one article, ln 1 = 0) needs 0.65, so a3
+  // joins story 1.
+  const Batch before = nothing_before(2);
+  const Batch batch =
+      without_names({{{0, 1}}, {{0, 1}}, {{1, 1}}, {{0, 1}, {1, 1}}}, 2, {0, 0, 0, 0});
+  khabar::StoryOptions options;
+  options.threshold = 0.65;
+  options.name_weight = 0.0;
+  const auto flat = khabar::assign_stories(before.articles, {}, batch.articles, 0, options);
+  EXPECT_EQ(flat.story, (std::vector<std::int64_t>{0, 0, 1, 0}));
+  options.size_penalty = 0.1;
+  const auto penalized = khabar::assign_stories(before.articles, {}, batch.articles, 0, options);
+  EXPECT_EQ(penalized.story, (std::vector<std::int64_t>{0, 0, 1, 1}));
+  EXPECT_NEAR(penalized.score[3], 1 / std::sqrt(2.0), 1e-12);
+  // Threshold 0.72: story 1 needs 0.72 and story 0 0.7893, both above 0.7071: a3 opens story 2.
+  options.threshold = 0.72;
+  const auto strict = khabar::assign_stories(before.articles, {}, batch.articles, 0, options);
+  EXPECT_EQ(strict.story, (std::vector<std::int64_t>{0, 0, 1, 2}));
+  options.size_penalty = -0.1;
+  EXPECT_THROW(khabar::assign_stories(before.articles, {}, batch.articles, 0, options),
+               khabar::InvalidOptionError);
+}
+
 TEST(Stories, AnArticleWithoutNamesIsScoredByCosineAlone) {
   const Batch before = nothing_before(2, 1);
   const Batch batch({{{0, 1}}, {{0, 1}, {1, 1}}}, 2, {{{0, 2}}, {}}, 1, {0, 0});

@@ -2,6 +2,7 @@
 
 #include <khabar/errors.hpp>
 #include <khabar/tfidf.hpp>
+#include <khabar/token_documents.hpp>
 
 #include <cmath>
 #include <string>
@@ -250,3 +251,62 @@ TEST(Tfidf, ToEigen) {
 }
 
 }  // namespace
+
+namespace {
+
+// The hand-worked documents as the token lists a Python analyzer gives.
+khabar::TokenDocuments token_documents(const std::vector<std::vector<std::string>>& docs) {
+  khabar::TokenDocuments out;
+  for (const auto& doc : docs) {
+    for (const auto& token : doc) out.add_token(token);
+    out.end_document();
+  }
+  return out;
+}
+
+const std::vector<std::vector<std::string>> kTokens = {
+    {"سوريا", "روسيا", "سوريا"}, {"روسيا", "تركيا"}, {"سوريا"}};
+
+}  // namespace
+
+TEST(Tfidf, GivenTokensAreCountedAsTheTokenizersAre) {
+  VectorizerOptions options;
+  TfidfVectorizer from_text(options), from_tokens(options);
+  const CsrMatrix expected = from_text.fit_transform(docs());
+  TfidfVectorizer::Builder builder(from_tokens, 2);
+  builder.add(token_documents(kTokens));
+  const CsrMatrix rows = builder.finish();
+  ASSERT_EQ(from_tokens.n_features(), 3u);
+  EXPECT_EQ(from_tokens.feature(0), "تركيا");
+  EXPECT_EQ(rows.indptr, expected.indptr);
+  EXPECT_EQ(rows.indices, expected.indices);
+  EXPECT_EQ(values(rows), values(expected));
+  EXPECT_EQ(from_tokens.idf(), from_text.idf());
+  // Tokens are taken as they are: no normalization, whatever the options say.
+  const CsrMatrix unseen = from_tokens.transform(token_documents({{"سوريا", "سوريّا"}, {}}));
+  EXPECT_EQ(unseen.row_end(0) - unseen.row_begin(0), 1);
+  EXPECT_EQ(unseen.row_end(1) - unseen.row_begin(1), 0);
+}
+
+TEST(Tfidf, GivenTokensWithAFixedVocabularyAndCounts) {
+  VectorizerOptions options = VectorizerOptions::counts();
+  TfidfVectorizer counts(options);
+  counts.set_fixed_vocabulary({"سوريا", "x y"});
+  const khabar::DocumentFrequencies frequencies =
+      counts.count(token_documents({{"سوريا", "x y", "سوريا"}, {"روسيا"}}), 1);
+  EXPECT_EQ(frequencies.n_documents(), 2u);
+  counts.fit_frequencies(frequencies);
+  const CsrMatrix rows = counts.transform(token_documents({{"x y", "سوريا", "سوريا"}}), 3);
+  EXPECT_EQ(rows.indices, (std::vector<std::int32_t>{0, 1}));
+  EXPECT_EQ(std::get<std::vector<std::int64_t>>(rows.data), (std::vector<std::int64_t>{2, 1}));
+}
+
+TEST(Tfidf, AnUnsupportedTokenPatternRefusesText) {
+  VectorizerOptions options;
+  options.tokenizer.token_pattern = R"(\S+)";
+  EXPECT_FALSE(khabar::tokenizes_text(options.tokenizer));
+  TfidfVectorizer vectorizer(options);
+  EXPECT_THROW(vectorizer.fit(docs()), khabar::InvalidOptionError);
+  options.tokenizer.token_pattern.clear();
+  EXPECT_TRUE(khabar::tokenizes_text(options.tokenizer));
+}

@@ -206,3 +206,44 @@ TEST(Tokenizer, LoneSurrogateInUtf16IsReported) {
 }
 
 }  // namespace
+
+namespace {
+
+TokenizerOptions sklearn_word_options() {
+  TokenizerOptions options;
+  options.normalize = false;
+  options.token_pattern = R"((?u)\b\w\w+\b)";
+  return options;
+}
+
+}  // namespace
+
+// scikit-learn's default analyzer, worked by hand: str.lower(), then re.findall of \w\w+
+// (a haraka is not \w and ends a word; "_" and digits are), then n-grams.
+TEST(Tokenizer, ScikitLearnsDefaultPattern) {
+  TokenizerOptions options = sklearn_word_options();
+  EXPECT_TRUE(khabar::tokenizes_text(options));
+  EXPECT_EQ(Tokenizer(options).tokenize("J'ai vu L'ÉTÉ 2018_x a b"),
+            (Tokens{"ai", "vu", "été", "2018_x"}));
+  EXPECT_EQ(Tokenizer(options).tokenize("قالَ الرئيس"), (Tokens{"قال", "الرئيس"}));
+  options.ngram_max = 2;
+  options.stopwords = {"vu"};
+  EXPECT_EQ(Tokenizer(options).tokenize("J'ai vu l'été"), (Tokens{"ai", "été", "ai été"}));
+  options.lowercase = false;
+  options.ngram_max = 1;
+  options.stopwords.clear();
+  EXPECT_EQ(Tokenizer(options).tokenize("ÉTÉ Été"), (Tokens{"ÉTÉ", "Été"}));
+  // UTF-16 text gives the same tokens as UTF-8.
+  EXPECT_EQ(Tokenizer(options).tokenize(std::u16string_view(u"ÉTÉ Été")), (Tokens{"ÉTÉ", "Été"}));
+}
+
+TEST(Tokenizer, PatternsOtherThanTheNativeOnesAreLeftToPython) {
+  TokenizerOptions options = sklearn_word_options();
+  options.token_pattern = R"(\S+)";
+  EXPECT_FALSE(khabar::is_native_token_pattern(options.token_pattern));
+  EXPECT_FALSE(khabar::tokenizes_text(options));
+  EXPECT_THROW(Tokenizer(options).tokenize("a b"), khabar::InvalidOptionError);
+  options = sklearn_word_options();
+  options.stemmer = khabar::Stemmer::light10;  // stemming a pattern's words is Python's
+  EXPECT_FALSE(khabar::tokenizes_text(options));
+}

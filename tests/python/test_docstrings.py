@@ -13,6 +13,7 @@ import khabar.passages
 import khabar.plots
 import khabar.search
 import khabar.similarity
+import khabar.sklearn
 import khabar.tokenizer
 import khabar.vectorizers
 import pytest
@@ -21,6 +22,7 @@ MODULES = [
     khabar,
     khabar.tokenizer,
     khabar.vectorizers,
+    khabar.sklearn,
     khabar.similarity,
     khabar.search,
     khabar.passages,

@@ -19,20 +19,36 @@ from khabar import _core
 from sklearn.utils._param_validation import InvalidParameterError
 
 PYTHON_ONLY = {"input", "vocabulary", "n_threads", "progress"}
+# scikit-learn's parameters that Python applies (decoding, callables, stop words merged into
+# the C++ stopwords): the vectorizers' only.
+SKLEARN_PYTHON_ONLY = {
+    "encoding",
+    "decode_error",
+    "strip_accents",
+    "preprocessor",
+    "tokenizer",
+    "stop_words",
+}
+VECTORIZERS_PYTHON_ONLY = PYTHON_ONLY | SKLEARN_PYTHON_ONLY
+# Estimators that read text with the ICU word breaks only: no scikit-learn token patterns.
+ICU_ONLY = {"token_pattern"}
 
 # estimator → (the C++ options it fills, the C++ options it fixes rather than exposes)
 ESTIMATORS = {
-    khabar.Tokenizer: (_core.TokenizerOptions, set()),
+    # the Tokenizer reads text itself (ICU): patterns are the vectorizers', applied by re
+    khabar.Tokenizer: (_core.TokenizerOptions, ICU_ONLY),
     khabar.CountVectorizer: (
         _core.VectorizerOptions.counts,
         {"use_idf", "smooth_idf", "sublinear_tf", "norm"},  # counts carry no weights
     ),
     khabar.TfidfVectorizer: (_core.VectorizerOptions, set()),
     khabar.HashingVectorizer: (_core.HashingOptions, set()),
-    khabar.BM25: (_core.Bm25Options, {"ngram_range", "analyzer"}),  # BM25 ranks words
+    # BM25 ranks ICU words, folded as the normalizer says
+    khabar.BM25: (_core.Bm25Options, {"ngram_range", "analyzer", "lowercase", *ICU_ONLY}),
     khabar.NearDuplicates: (
         _core.NearDuplicateOptions,
-        {"min_length", "ngram_range", "analyzer"},  # shingles are of all words
+        # shingles are of all ICU words, folded as the normalizer says
+        {"min_length", "ngram_range", "analyzer", "lowercase", *ICU_ONLY},
     ),
 }
 
@@ -54,6 +70,8 @@ def as_python_default(name, value):
         return None if value == [] else value
     if name == "dtype":
         return np.dtype(value).type
+    if name == "token_pattern":
+        return value or None  # None: ICU word breaks
     return value
 
 
@@ -68,9 +86,10 @@ def test_signature_matches_the_cxx_options(estimator):
         if name != "self"
     }
     exposed = set(defaults) - fixed
-    assert set(parameters) - PYTHON_ONLY == exposed, (
+    python_only = VECTORIZERS_PYTHON_ONLY if "Vectorizer" in estimator.__name__ else PYTHON_ONLY
+    assert set(parameters) - python_only == exposed, (
         f"C++ options without a Python parameter: {sorted(exposed - set(parameters))}; "
-        f"Python parameters without a C++ option: {sorted(set(parameters) - exposed - PYTHON_ONLY)}"
+        f"Python parameters without a C++ option: {sorted(set(parameters) - exposed - python_only)}"
     )
     for name in exposed:
         assert parameters[name] == as_python_default(name, defaults[name]), name

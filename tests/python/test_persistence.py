@@ -266,11 +266,12 @@ def test_the_saved_python_parameters_are_checked_too(small):
 
     cases = [
         ({"ngram_range": 5}, "'int' object is not iterable"),
-        ({"norm": "l7"}, "The 'norm' parameter must be one of 'l1', 'l2' or None, got 'l7'"),
+        ({"norm": "l7"}, "The 'norm' parameter of TfidfVectorizer must be a str among"),
         ({"dtype": "object"}, "dtype must be one of"),
         (
             {"min_df": 3.5},
-            "The 'min_df' parameter must be a float in the range [0.0, 1.0] or an int",
+            "The 'min_df' parameter of TfidfVectorizer must be a float in the range [0.0, 1.0] "
+            "or an int",
         ),
         ({"n_threads": -1}, "n_threads must be an int >= 0"),
         ({"stemmer": "porter"}, "stemmer"),

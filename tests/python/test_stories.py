@@ -13,7 +13,7 @@ from khabar.stories import agency_credits, assign_stories, name_columns
 DAY = 86400.0
 
 
-def reference_stories(X, times, names, window, threshold, name_weight):
+def reference_stories(X, times, names, window, threshold, name_weight, size_penalty=0.0):
     """Single-pass clustering written from its definition, scoring EVERY open story with dense
     vectors: the oracle for the C++ pass (which scores the stories of the nearest articles)."""
     X = X.toarray()
@@ -41,9 +41,10 @@ def reference_stories(X, times, names, window, threshold, name_weight):
                 if total <= 0
                 else (1 - name_weight) * cosine + name_weight * names[g][mentioned].sum() / total
             )
-            if value > best_score:
+            needed = threshold + size_penalty * np.log(len(open_members[s]))
+            if value >= needed and value > best_score:
                 best, best_score = s, value
-        if best >= 0 and best_score >= threshold:
+        if best >= 0:
             story[g], score[g] = best, best_score
         else:
             story[g], opened = opened, opened + 1
@@ -61,10 +62,13 @@ def random_articles(seed, n=120, terms=30, n_names=8):
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("window_days", [2.0, None])
-def test_assign_stories_equals_the_definition(seed, window_days):
+@pytest.mark.parametrize("size_penalty", [0.0, 0.05])
+def test_assign_stories_equals_the_definition(seed, window_days, size_penalty):
     X, times, names = random_articles(seed)
     window = np.inf if window_days is None else window_days * DAY
-    expected_story, expected_score = reference_stories(X, times, names, window, 0.35, 0.3)
+    expected_story, expected_score = reference_stories(
+        X, times, names, window, 0.35, 0.3, size_penalty
+    )
     story, score, _ = assign_stories(
         X,
         times,
@@ -72,6 +76,7 @@ def test_assign_stories_equals_the_definition(seed, window_days):
         window_days=window_days,
         threshold=0.35,
         name_weight=0.3,
+        size_penalty=size_penalty,
         candidates=len(times),
     )
     np.testing.assert_array_equal(story, expected_story)
@@ -109,6 +114,8 @@ def test_assign_stories_rejects_bad_input():
         assign_stories(X, times, window_days=-1)
     with pytest.raises(ValueError, match="candidates"):
         assign_stories(X, times, candidates=0)
+    with pytest.raises(ValueError, match="size_penalty"):
+        assign_stories(X, times, size_penalty=-0.1)
     with pytest.raises(ValueError, match="times of shape"):
         assign_stories(X, times[:5])
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "khabar/sparse.hpp"
+#include "khabar/token_documents.hpp"
 #include "khabar/tokenizer.hpp"
 
 namespace khabar {
@@ -42,8 +43,13 @@ class HashingVectorizer {
   explicit HashingVectorizer(HashingOptions options = {});
   const HashingOptions& options() const noexcept { return options_; }
   CsrMatrix transform(const std::vector<TextView>& docs, std::size_t n_threads = 0) const;
+  /// Rows of documents given as their tokens (see TokenDocuments), hashed as they are.
+  CsrMatrix transform(const TokenDocuments& docs, std::size_t n_threads = 0) const;
 
  private:
+  template <class Docs>
+  CsrMatrix transform_documents(const Docs& docs, std::size_t n_threads) const;
+
   HashingOptions options_;
   Tokenizer tokenizer_;
 };

@@ -18,5 +18,6 @@
 #include "khabar/stories.hpp"
 #include "khabar/term_index.hpp"
 #include "khabar/tfidf.hpp"
+#include "khabar/token_documents.hpp"
 #include "khabar/tokenizer.hpp"
 #include "khabar/version.hpp"

@@ -17,6 +17,11 @@ struct StoryOptions {
   double window_seconds = 3 * 86400.0;
   /// Weight of the shared names in the score; the centroid cosine gets 1 - name_weight.
   double name_weight = 0.3;
+  /// How much harder a story is to join as it grows: an article joins a story only when its
+  /// score reaches threshold + size_penalty * ln(n), n the story's articles inside the window.
+  /// Without it a story that runs for weeks (a war, a tournament) gathers everything near its
+  /// broad centroid; 0 gives every story the same threshold.
+  double size_penalty = 0.0;
   /// The stories scored for an article are those of its `candidates` most cosine-similar
   /// earlier articles inside the window.
   std::size_t candidates = 10;
@@ -52,7 +57,8 @@ struct StoryAssignments {
 ///                         + name_weight * shared_names(article, story),
 /// where shared_names is the weight of the article's names that the story's articles mention,
 /// divided by the weight of all the article's names. For an article without names the score
-/// is the cosine alone.
+/// is the cosine alone. An article joins the best-scoring story among those whose score reaches
+/// threshold + size_penalty * ln(articles of the story inside the window).
 ///
 /// Only the stories of the article's `candidates` nearest earlier articles in the window are
 /// scored: those nearest articles are found for all new articles at once, in parallel, through

@@ -10,6 +10,7 @@
 #include "khabar/document_frequencies.hpp"
 #include "khabar/sparse.hpp"
 #include "khabar/term_index.hpp"
+#include "khabar/token_documents.hpp"
 #include "khabar/tokenizer.hpp"
 
 namespace khabar {
@@ -106,6 +107,11 @@ class TfidfVectorizer {
   /// not fitted.
   CsrMatrix transform(const std::vector<TextView>& docs, std::size_t n_threads = 0) const;
 
+  /// count and transform of documents given as their tokens (see TokenDocuments): the tokens
+  /// are counted as they are, the tokenizer options do not apply to them.
+  DocumentFrequencies count(const TokenDocuments& docs, std::size_t n_threads = 0) const;
+  CsrMatrix transform(const TokenDocuments& docs, std::size_t n_threads = 0) const;
+
   /// fit, fit_transform and transform of documents held as std::string_view or std::string.
   template <class Text, class = EnableIfOtherText<Text>>
   void fit(const std::vector<Text>& docs, std::size_t n_threads = 0) {
@@ -143,6 +149,8 @@ class TfidfVectorizer {
     Builder& operator=(const Builder&) = delete;
     Builder& operator=(Builder&&) = delete;
     void add(const std::vector<TextView>& docs);
+    /// Adds documents given as their tokens; one Builder takes either text or tokens.
+    void add(const TokenDocuments& docs);
     const VectorizerOptions& options() const noexcept { return vectorizer_->options(); }
     /// Fits the vectorizer on everything added and returns its rows.
     CsrMatrix finish();
@@ -160,6 +168,10 @@ class TfidfVectorizer {
   // counts fit_transform merges (the templates are instantiated in tfidf.cpp only).
   template <class Counts>
   std::vector<std::size_t> learn_vocabulary(const Counts& frequencies);
+  template <class Docs>
+  DocumentFrequencies count_documents(const Docs& docs, std::size_t n_threads) const;
+  template <class Docs>
+  CsrMatrix transform_documents(const Docs& docs, std::size_t n_threads) const;
   // idf of each column from the frequencies at `positions` (kAbsent: document frequency 0).
   template <class Counts>
   void compute_idf(const Counts& frequencies, const std::vector<std::int64_t>& positions);

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "khabar/normalizer.hpp"
+#include "khabar/python_regex.hpp"
 #include "khabar/term_index.hpp"
 #include "khabar/text.hpp"
 
@@ -49,6 +51,17 @@ struct TokenizerOptions {
   Analyzer analyzer = Analyzer::word;
   /// Ill-formed input: throw InvalidTextError (`strict`) or read it as U+FFFD (`replace`).
   TextErrors errors = TextErrors::strict;
+  /// scikit-learn's `lowercase`. With the ICU word breaks (empty token_pattern) case is folded
+  /// by the normalizer's `lowercase` flag, which false turns off; with a token_pattern the
+  /// text is lowercased as Python's str.lower() before the pattern applies.
+  bool lowercase = true;
+  /// scikit-learn's `token_pattern` (a Python `re` pattern, word analyzer only). Empty: words
+  /// are UAX #29 word segments (ICU). The patterns is_native_token_pattern() accepts
+  /// (PythonWordPattern: scikit-learn's default and its \w+ relatives) are tokenized here
+  /// with `re`'s exact semantics, after normalization (if `normalize`) and str.lower() (if
+  /// `lowercase`); the Python package tokenizes any other with `re` and passes the tokens
+  /// (TokenDocuments), and a Tokenizer given one refuses to read text.
+  std::string token_pattern{};
 
   template <class Visit>
   static void describe(Visit&& visit) {
@@ -61,11 +74,24 @@ struct TokenizerOptions {
     visit("ngram_range", range_field(&TokenizerOptions::ngram_min, &TokenizerOptions::ngram_max));
     visit("analyzer", &TokenizerOptions::analyzer);
     visit("errors", &TokenizerOptions::errors);
+    visit("lowercase", &TokenizerOptions::lowercase);
+    visit("token_pattern", &TokenizerOptions::token_pattern);
   }
   /// Throws InvalidParameterError for out-of-range values, InvalidOptionError for options
   /// that contradict each other.
   void validate() const;
 };
+
+/// Whether the tokenizer reads text with this `token_pattern` itself (rather than being given
+/// the tokens Python's `re` finds). The empty pattern (ICU word breaks) is native.
+bool is_native_token_pattern(std::string_view pattern);
+
+/// Whether a Tokenizer with these options reads text itself: with the ICU word breaks, or a
+/// native token_pattern (is_native_token_pattern) without a stemmer (stemming a pattern's
+/// tokens is left to Python). Otherwise the vectorizers are given the
+/// tokens (TokenDocuments), found by Python's `re`, and a Tokenizer refuses text with
+/// InvalidOptionError.
+bool tokenizes_text(const TokenizerOptions& options);
 
 /// Tokens of one document stored back to back in a single buffer, so that tokenizing a corpus
 /// costs no allocation per token. Views stay valid until the list is modified.
@@ -202,6 +228,10 @@ class Tokenizer {
   void check_ngram_budget(const std::vector<std::u16string_view>& words) const;
   void check_character_ngram_budget(const std::vector<std::size_t>& byte_of_code_point,
                                     const std::u32string& code_points) const;
+  // analyze() with the native token_pattern: the normalized text as UTF-8, lowercased as
+  // Python's str.lower(), tokens found as re.findall does, then stopwords, min_length and
+  // n-grams as for the ICU words.
+  void analyze_with_pattern(TextView text, TokenList& tokens) const;
   // analyze() of docs[index], attributing an InvalidTextError to document `index`.
   void analyze_document(const std::vector<TextView>& docs, std::size_t index,
                         TokenList& tokens) const;
@@ -212,6 +242,9 @@ class Tokenizer {
   std::unordered_set<std::u16string_view> stopword_index_;
   std::vector<std::u16string> normalized_stem_exclusion_;
   std::unordered_set<std::u16string_view> stem_exclusion_index_;
+  std::optional<PythonWordPattern> word_pattern_;  // set for a native token_pattern
+  std::vector<std::string> utf8_stopwords_;        // normalized_stopwords_ as UTF-8
+  std::unordered_set<std::string_view> utf8_stopword_index_;
 };
 
 }  // namespace khabar
