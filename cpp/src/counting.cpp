@@ -4,6 +4,7 @@
 #include <cstring>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -113,6 +114,31 @@ std::vector<std::vector<std::int64_t>> CountingPass::columns_of_ids() const {
   return columns;
 }
 
+std::vector<std::vector<std::int64_t>> CountingPass::map_terms(
+    const std::function<std::int64_t(std::string_view)>& value_of) const {
+  if (columns_) throw std::logic_error("map_terms needs a pass without a fixed vocabulary");
+  std::vector<std::vector<std::int64_t>> values(workers_.size());
+  parallel_for(workers_.size(), n_threads_, 1,
+               [&](std::size_t, std::size_t begin, std::size_t end) {
+                 std::u16string units;
+                 std::string utf8;
+                 for (std::size_t w = begin; w < end; ++w) {
+                   const TermIndex& terms = workers_[w].terms;
+                   values[w].resize(terms.size());
+                   for (std::size_t id = 0; id < terms.size(); ++id) {
+                     if (utf16_terms_) {
+                       utf8.clear();
+                       append_word_utf8(terms.term(id), units, utf8);
+                       values[w][id] = value_of(utf8);
+                     } else {
+                       values[w][id] = value_of(terms.term(id));
+                     }
+                   }
+                 }
+               });
+  return values;
+}
+
 SortedCounts CountingPass::take_run(std::size_t worker_index, std::vector<std::uint32_t>& ids) {
   WorkerTerms& worker = workers_[worker_index];
   std::string arena;
@@ -194,6 +220,9 @@ void CountingPass::count_range(const Docs& docs, std::size_t worker_index, std::
         }
       } catch (const InvalidTextError& error) {
         throw error.in_document(first_document + d);
+      } catch (const MemoryLimitError& error) {  // n-grams too many for one document
+        throw MemoryLimitError("document " + std::to_string(first_document + d) + ": " +
+                               error.what());
       }
       if (!columns_ || utf16_terms_) worker.counts.resize(worker.terms.size());
       // Count each distinct term of the document once: a stamp per term instead of sorting.

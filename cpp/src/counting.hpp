@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -97,6 +99,12 @@ class CountingPass {
   /// With a fixed vocabulary, each worker's map from the ids in its rows to columns; empty
   /// when the ids are columns already.
   std::vector<std::vector<std::int64_t>> columns_of_ids() const;
+
+  /// Without a fixed vocabulary, each worker's map from the ids in its rows to `value_of(term)`,
+  /// the term as UTF-8: each distinct term is encoded once per worker, the workers in parallel.
+  /// HashingVectorizer hashes terms so, once each rather than once per occurrence.
+  std::vector<std::vector<std::int64_t>> map_terms(
+      const std::function<std::int64_t(std::string_view)>& value_of) const;
 
  private:
   // One worker's counted terms as UTF-8, sorted; `ids` receives their term ids, in the order

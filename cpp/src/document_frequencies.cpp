@@ -14,10 +14,24 @@ DocumentFrequencies::DocumentFrequencies(std::size_t n_documents, TermIndex term
       total_count_(std::move(total_count)) {
   if (document_frequency_.size() != terms_.size() || total_count_.size() != terms_.size())
     throw std::invalid_argument("DocumentFrequencies: one count of each kind per term");
+  if (n_documents_ > kMaxCount)
+    throw std::overflow_error("DocumentFrequencies: " + std::to_string(n_documents_) +
+                              " documents overflow a signed 64-bit integer");
+}
+
+void DocumentFrequencies::add_documents(std::size_t n) {
+  if (n > kMaxCount - n_documents_)
+    throw std::overflow_error("DocumentFrequencies: " + std::to_string(n_documents_) + " + " +
+                              std::to_string(n) + " documents overflow a signed 64-bit integer");
+  n_documents_ += n;
 }
 
 std::size_t DocumentFrequencies::add(std::string_view term, std::int64_t documents,
                                      std::int64_t count) {
+  if (documents < 0 || count < 0)
+    throw std::invalid_argument("DocumentFrequencies: the counts of '" + std::string(term) +
+                                "' must be >= 0, got " + std::to_string(documents) +
+                                " documents and " + std::to_string(count) + " occurrences");
   const std::int64_t existing = terms_.find(term);
   if (existing != TermIndex::kAbsent) {
     std::int64_t sum = 0;
@@ -45,8 +59,7 @@ void DocumentFrequencies::reserve(std::size_t terms) {
 
 DocumentFrequencies& DocumentFrequencies::merge(const DocumentFrequencies& other) {
   // Checked before anything changes, so that a refused merge leaves these counts as they were.
-  std::size_t documents = 0;
-  if (__builtin_add_overflow(n_documents_, other.n_documents_, &documents))
+  if (other.n_documents_ > kMaxCount - n_documents_)
     throw std::overflow_error("DocumentFrequencies merge: the number of documents overflows");
   for (std::size_t i = 0; i < other.size(); ++i) {
     const std::int64_t j = find(other.term(i));

@@ -1,12 +1,12 @@
 #include "khabar/hashing.hpp"
 
-#include <algorithm>
 #include <cstring>
-#include <type_traits>
 
+#include "counting.hpp"
 #include "csr_assembly.hpp"
 #include "khabar/errors.hpp"
 #include "parallel_for.hpp"
+#include "radix_sort.hpp"
 
 namespace khabar {
 namespace {
@@ -14,8 +14,6 @@ namespace {
 constexpr std::uint32_t rotl32(std::uint32_t x, int r) noexcept {
   return (x << r) | (x >> (32 - r));
 }
-
-constexpr std::size_t kBlockDocuments = 64;
 
 }  // namespace
 
@@ -86,55 +84,67 @@ CsrMatrix HashingVectorizer::transform(const TokenDocuments& docs, std::size_t n
   return transform_documents(docs, n_threads);
 }
 
+// Documents as text (tokenized by the counting pass) or as their tokens (counted as given).
 template <class Docs>
 CsrMatrix HashingVectorizer::transform_documents(const Docs& docs, std::size_t n_threads) const {
-  const std::size_t n_blocks = (docs.size() + kBlockDocuments - 1) / kBlockDocuments;
-  std::vector<detail::RowChunk> rows(n_blocks);
+  detail::CountingPass pass(tokenizer_, nullptr, n_threads, /*keep_rows=*/true);
+  pass.add(docs);
   const auto n_features = static_cast<std::int64_t>(options_.n_features);
+  const bool alternate_sign = options_.alternate_sign;
+  // Each distinct term is hashed once: its column, times 2, plus 1 when its sign is negative.
+  const std::vector<std::vector<std::int64_t>> signed_column_of_id =
+      pass.map_terms([n_features, alternate_sign](std::string_view term) {
+        const std::int64_t h = murmurhash3_32(term);
+        // scikit-learn: abs(h) % n_features, with |-2^31| taken as 2^31.
+        const std::int64_t column = (h < 0 ? -h : h) % n_features;
+        return 2 * column + (alternate_sign && h < 0 ? 1 : 0);
+      });
+  std::vector<detail::Block>& blocks = pass.blocks();
+  std::vector<detail::RowChunk> chunks(blocks.size());
+  const unsigned column_bits = detail::bits_for(options_.n_features);
   detail::parallel_for(
-      docs.size(), n_threads, kBlockDocuments,
-      [&](std::size_t, std::size_t begin, std::size_t end) {
-        TokenList tokens;
-        std::vector<std::pair<std::int32_t, double>> entries;
-        const auto hash_tokens = [&](const auto& document_tokens, auto& out) {
-          out.clear();
-          for (std::size_t t = 0; t < document_tokens.size(); ++t) {
-            const std::int64_t h = murmurhash3_32(document_tokens[t]);
-            // scikit-learn: abs(h) % n_features, with |-2^31| taken as 2^31.
-            const auto column = static_cast<std::int32_t>((h < 0 ? -h : h) % n_features);
-            out.emplace_back(column, options_.alternate_sign && h < 0 ? -1.0 : 1.0);
-          }
-        };
-        for (std::size_t d = begin; d < end; ++d) {
-          detail::RowChunk& out = rows[d / kBlockDocuments];
-          if constexpr (std::is_same_v<Docs, TokenDocuments>) {
-            hash_tokens(docs[d], entries);
-          } else {
-            try {
-              tokenizer_.analyze(docs[d], tokens);
-            } catch (const InvalidTextError& error) {
-              throw error.in_document(d);
+      blocks.size(), n_threads, 1, [&](std::size_t, std::size_t begin, std::size_t end) {
+        // A row entry as its column above its place in the block, sorted by column.
+        std::vector<std::uint64_t> entries, scratch;
+        for (std::size_t b = begin; b < end; ++b) {
+          detail::Block& block = blocks[b];
+          const std::vector<std::int64_t>& signed_columns = signed_column_of_id[block.worker];
+          detail::RowChunk& rows = chunks[b];
+          rows.lengths.reserve(block.row_ends.size());
+          std::uint32_t row_begin = 0;
+          for (const std::uint32_t row_end : block.row_ends) {
+            entries.clear();
+            for (std::uint32_t k = row_begin; k < row_end; ++k)
+              entries.push_back(static_cast<std::uint64_t>(signed_columns[block.ids[k]] / 2) << 32 |
+                                k);
+            row_begin = row_end;
+            detail::radix_sort(entries, scratch, 32, column_bits);
+            // Terms whose hashes share a column are summed, their signs applied (explicit
+            // zeros kept, as SciPy's sum_duplicates does); sums of integers are exact, so the
+            // order of the terms does not matter.
+            const std::size_t first = rows.values.size();
+            for (std::size_t i = 0; i < entries.size();) {
+              const auto column = static_cast<std::int32_t>(entries[i] >> 32);
+              double sum = 0.0;
+              for (; i < entries.size() && static_cast<std::int32_t>(entries[i] >> 32) == column;
+                   ++i) {
+                const auto k = static_cast<std::uint32_t>(entries[i]);
+                const double count = block.count(k);
+                sum += signed_columns[block.ids[k]] % 2 ? -count : count;
+              }
+              rows.columns.push_back(column);
+              rows.values.push_back(options_.binary ? 1.0 : sum);
             }
-            hash_tokens(tokens, entries);
+            const std::size_t length = rows.values.size() - first;
+            detail::normalize_row(options_.norm, rows.values.data() + first, length);
+            rows.lengths.push_back(static_cast<std::int64_t>(length));
           }
-          std::stable_sort(entries.begin(), entries.end(),
-                           [](const auto& a, const auto& b) { return a.first < b.first; });
-          const std::size_t offset = out.columns.size();
-          for (std::size_t i = 0; i < entries.size();) {
-            double sum = 0.0;
-            std::size_t j = i;
-            for (; j < entries.size() && entries[j].first == entries[i].first; ++j)
-              sum += entries[j].second;
-            out.columns.push_back(entries[i].first);
-            out.values.push_back(options_.binary ? 1.0 : sum);
-            i = j;
-          }
-          const std::size_t length = out.columns.size() - offset;
-          detail::normalize_row(options_.norm, out.values.data() + offset, length);
-          out.lengths.push_back(static_cast<std::int64_t>(length));
+          rows.columns.shrink_to_fit();
+          rows.values.shrink_to_fit();
+          block = detail::Block{};  // its memory is reused by the rows of the blocks that follow
         }
       });
-  return detail::assemble_rows(rows, docs.size(), options_.n_features, options_.value_type);
+  return detail::assemble_rows(chunks, docs.size(), options_.n_features, options_.value_type);
 }
 
 }  // namespace khabar

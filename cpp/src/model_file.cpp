@@ -180,8 +180,8 @@ std::string_view checked_body(std::string_view bytes, const char (&magic)[8],
 // the formula, and would make transform return NaN or garbage.
 void check_idf(double value, std::size_t column, const VectorizerOptions& options, bool fixed) {
   static const double largest = inverse_document_frequency(0, SIZE_MAX, true);
-  const bool from_the_formula = (value >= 1.0 && value <= largest) ||
-                                (value == HUGE_VAL && fixed && !options.smooth_idf);
+  const bool from_the_formula =
+      (value >= 1.0 && value <= largest) || (value == HUGE_VAL && fixed && !options.smooth_idf);
   if (!from_the_formula) {
     char shown[32];
     std::snprintf(shown, sizeof shown, "%g", value);
@@ -428,6 +428,9 @@ DocumentFrequencies deserialize_frequencies(std::string_view bytes) {
     throw ModelFormatError(
         "invalid document frequencies: " + std::to_string(body.size() - reader.position()) +
         " unexpected bytes after the counts");
+  if (n_documents > DocumentFrequencies::kMaxCount)
+    throw ModelFormatError("invalid document frequencies: " + std::to_string(n_documents) +
+                           " documents overflow a signed 64-bit integer");
   DocumentFrequencies frequencies;
   frequencies.add_documents(static_cast<std::size_t>(n_documents));
   frequencies.reserve(terms.size());

@@ -61,7 +61,7 @@ void NearDuplicateOptions::validate() const {
   if (num_perm < 2) throw InvalidParameterError("num_perm", "must be an int >= 2");
   if (num_perm > kMaxNumPerm)
     throw InvalidParameterError("num_perm", "must be an int <= " + std::to_string(kMaxNumPerm) +
-                                             ", got " + std::to_string(num_perm));
+                                                ", got " + std::to_string(num_perm));
   if (shingle_size < 1) throw InvalidParameterError("shingle_size", "must be an int >= 1");
 }
 
@@ -247,7 +247,8 @@ double NearDuplicates::jaccard(std::size_t a, std::size_t b) const {
   return shingle_jaccard(x.data(), x.size(), y.data(), y.size());
 }
 
-std::vector<DuplicatePair> NearDuplicates::pairs(std::size_t n_threads) const {
+std::vector<DuplicatePair> NearDuplicates::pairs(std::size_t n_threads, std::size_t max_pairs,
+                                                 bool* truncated) const {
   // Each band's buckets are runs of its (key, document) list sorted by key, then document, so a
   // document's partners in a bucket are the entries after it with its key. Candidate pairs are
   // never listed per band: each document gathers its distinct later partners over all bands
@@ -270,49 +271,93 @@ std::vector<DuplicatePair> NearDuplicates::pairs(std::size_t n_threads) const {
     }
   });
 
-  // The answer may not outgrow memory: it is copied once more for Python.
+  // The answer is the first max_pairs pairs in (first, second) order, and no more than half
+  // of this machine's memory holds (it is copied once more for Python). Documents are taken in
+  // rounds of a few tasks of consecutive documents; a task stops at its share of the pairs
+  // still wanted, and the next round resumes after the last document whose pairs were kept.
+  // So a corpus of many copies of one text (n²/2 pairs) holds at most about twice max_pairs
+  // while it is searched, and stops there, the same pairs for any number of threads.
   const std::size_t memory = detail::physical_memory_bytes();
-  const std::size_t max_pairs = memory > 0 ? memory / 2 / (2 * sizeof(DuplicatePair)) : SIZE_MAX;
-  std::atomic<std::size_t> found{0};
+  const std::size_t memory_pairs = memory > 0 ? memory / 2 / (2 * sizeof(DuplicatePair)) : SIZE_MAX;
+  const std::size_t limit = std::min(max_pairs, memory_pairs);
   constexpr std::size_t kDocumentsPerTask = 16;
-  std::vector<std::vector<DuplicatePair>> per_task((n + kDocumentsPerTask - 1) / kDocumentsPerTask);
-  std::vector<std::vector<std::uint32_t>> partners_of_worker(
-      detail::resolve_thread_count(n_threads, per_task.size()));
-  detail::parallel_for(
-      n, n_threads, kDocumentsPerTask, [&](std::size_t worker, std::size_t begin, std::size_t end) {
-        std::vector<std::uint32_t>& partner_of = partners_of_worker[worker];
-        if (partner_of.empty()) partner_of.assign(n, std::numeric_limits<std::uint32_t>::max());
-        std::vector<DuplicatePair>& out = per_task[begin / kDocumentsPerTask];
-        for (std::size_t i = begin; i < end; ++i) {
-          if (shingles_[i].empty()) continue;
-          const std::size_t first_of_document = out.size();
-          for (std::size_t band = 0; band < bands_; ++band) {
-            const std::vector<Entry>& entries = buckets[band];
-            const std::size_t p = position[i * bands_ + band];
-            for (std::size_t q = p + 1; q < entries.size() && entries[q].first == entries[p].first;
-                 ++q) {
-              const std::uint32_t j = entries[q].second;
-              if (partner_of[j] == i) continue;
-              partner_of[j] = static_cast<std::uint32_t>(i);
-              const double similarity = jaccard(i, j);
-              if (similarity >= options_.threshold) out.push_back({i, j, similarity});
-            }
-          }
-          std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_of_document), out.end(),
-                    [](const DuplicatePair& x, const DuplicatePair& y) { return x.second < y.second; });
-          if (found.fetch_add(out.size() - first_of_document) > max_pairs)
-            throw MemoryLimitError(
-                "more than " + std::to_string(max_pairs) +
-                " near-duplicate pairs, more than half of this machine's memory holds: raise "
-                "threshold, or remove exact copies first");
-        }
-      });
+  const std::size_t workers = detail::resolve_thread_count(n_threads, SIZE_MAX);
+  const std::size_t tasks_per_round = 4 * workers;
+  struct Task {
+    std::vector<DuplicatePair> pairs;
+    std::size_t end = 0;  // the first document it did not look at
+  };
+  std::vector<Task> tasks(tasks_per_round);
+  // partner_of[j] is the stamp of the last document j was met as a partner of: a count of the
+  // worker's documents, not the document's number, as a document of a task whose pairs were
+  // dropped is looked at again later.
+  std::vector<std::vector<std::uint32_t>> partners_of_worker(workers);
+  std::vector<std::uint32_t> stamp_of_worker(workers, 0);
   std::vector<DuplicatePair> out;
-  out.reserve(found.load());
-  for (auto& task : per_task) {
-    out.insert(out.end(), task.begin(), task.end());
-    std::vector<DuplicatePair>().swap(task);
+  // After a round that stopped early, pairs are dense: a round of one task per worker then
+  // wastes less of the work done after the stop.
+  std::size_t round_tasks = tasks_per_round;
+  for (std::size_t next = 0; next < n && out.size() <= limit;) {
+    const std::size_t wanted = limit - out.size() + 1;  // one more says whether there are more
+    const std::size_t task_share = (wanted + round_tasks - 1) / round_tasks;
+    const std::size_t round_end = std::min(n, next + round_tasks * kDocumentsPerTask);
+    detail::parallel_for(
+        round_end - next, n_threads, kDocumentsPerTask,
+        [&](std::size_t worker, std::size_t begin, std::size_t end) {
+          std::vector<std::uint32_t>& partner_of = partners_of_worker[worker];
+          if (partner_of.empty()) partner_of.assign(n, std::numeric_limits<std::uint32_t>::max());
+          Task& task = tasks[begin / kDocumentsPerTask];
+          task.pairs.clear();
+          task.end = next + end;
+          for (std::size_t i = next + begin; i < next + end; ++i) {
+            if (task.pairs.size() >= task_share) {
+              task.end = i;
+              break;
+            }
+            if (shingles_[i].empty()) continue;
+            std::uint32_t& stamp = stamp_of_worker[worker];
+            if (++stamp == std::numeric_limits<std::uint32_t>::max()) {
+              std::fill(partner_of.begin(), partner_of.end(), stamp);
+              stamp = 0;
+            }
+            const std::size_t first_of_document = task.pairs.size();
+            for (std::size_t band = 0; band < bands_; ++band) {
+              const std::vector<Entry>& entries = buckets[band];
+              const std::size_t p = position[i * bands_ + band];
+              for (std::size_t q = p + 1;
+                   q < entries.size() && entries[q].first == entries[p].first; ++q) {
+                const std::uint32_t j = entries[q].second;
+                if (partner_of[j] == stamp) continue;
+                partner_of[j] = stamp;
+                const double similarity = jaccard(i, j);
+                if (similarity >= options_.threshold) task.pairs.push_back({i, j, similarity});
+              }
+            }
+            std::sort(task.pairs.begin() + static_cast<std::ptrdiff_t>(first_of_document),
+                      task.pairs.end(), [](const DuplicatePair& x, const DuplicatePair& y) {
+                        return x.second < y.second;
+                      });
+          }
+        });
+    for (std::size_t t = 0; next < round_end; ++t) {
+      Task& task = tasks[t];
+      out.insert(out.end(), task.pairs.begin(), task.pairs.end());
+      const std::size_t task_end = std::min(round_end, next + kDocumentsPerTask);
+      const bool stopped_early = task.end < task_end;
+      next = task.end;
+      round_tasks = stopped_early ? workers : tasks_per_round;
+      if (stopped_early || out.size() > limit) break;  // later tasks' pairs come after these
+    }
   }
+  for (Task& task : tasks) std::vector<DuplicatePair>().swap(task.pairs);
+  const bool more = out.size() > limit;
+  if (more && limit < max_pairs)
+    throw MemoryLimitError(
+        "more than " + std::to_string(limit) +
+        " near-duplicate pairs, more than half of this machine's memory holds: raise "
+        "threshold, lower max_pairs, or remove exact copies first");
+  if (more) out.resize(limit);
+  if (truncated) *truncated = more;
   return out;
 }
 

@@ -9,6 +9,8 @@
 // fills in missing ones), where a model file must be refused.
 
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -22,17 +24,6 @@
 #include "khabar/tfidf.hpp"
 
 namespace khabar::detail {
-
-// An options struct: one with a validate() (and a describe()).
-template <class T, class = void>
-struct IsOptions : std::false_type {};
-template <class T>
-struct IsOptions<T, std::void_t<decltype(&T::validate)>> : std::true_type {};
-
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
 
 [[noreturn]] inline void invalid_option(const std::string& path, const std::string& problem) {
   throw ModelFormatError("invalid model file: option '" + path + "' " + problem);
@@ -132,7 +123,12 @@ void option_value_from_json(const nlohmann::json& j, T& value, const std::string
   } else if constexpr (std::is_integral_v<T>) {
     // nlohmann would convert -1 to 2^64 - 1 and 1e300 with undefined behaviour.
     if (!j.is_number_unsigned()) invalid_option(path, "is not an integer >= 0: " + j.dump());
-    value = j.get<T>();
+    // get<T>() would keep the low bits of a number T cannot hold.
+    const auto number = j.get<std::uint64_t>();
+    if (number > std::numeric_limits<T>::max())
+      invalid_option(path, "is out of range: " + j.dump() + " > " +
+                               std::to_string(std::numeric_limits<T>::max()));
+    value = static_cast<T>(number);
   } else if constexpr (std::is_floating_point_v<T>) {
     if (!j.is_number()) invalid_option(path, "is not a number: " + j.dump());
     value = j.get<T>();

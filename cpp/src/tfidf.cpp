@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <utility>
 
@@ -19,6 +21,16 @@ namespace {
 
 using detail::Block;
 using detail::CountingPass;
+
+// A double as Python's repr writes it (the shortest form that reads back the same).
+std::string format_number(double value) {
+  char buffer[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
+    if (std::strtod(buffer, nullptr) == value) break;
+  }
+  return buffer;
+}
 
 // ln(count) for the counts most terms have, computed once with std::log so that the values
 // are the same as calling it.
@@ -201,6 +213,14 @@ void VectorizerOptions::validate() const {
       throw InvalidParameterError(name,
                                   "must be a float in the range [0.0, 1.0] or an int in the range "
                                   "[1, inf)");
+    // A number of documents travels as a double (and as an int to Python): whole, and no
+    // larger than a double holds exactly.
+    if (!limit->proportion &&
+        (limit->value > kMaxDocumentLimit || limit->value != std::floor(limit->value)))
+      throw InvalidParameterError(name,
+                                  "must be a whole number of documents <= 2**53 "
+                                  "(9007199254740992) when it is not a proportion, got " +
+                                      format_number(limit->value));
   }
   if (max_features && *max_features == 0)
     throw InvalidParameterError("max_features", "must be None or an int in the range [1, inf)");

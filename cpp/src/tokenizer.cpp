@@ -6,8 +6,11 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 #include "interruption_state.hpp"
 #include "khabar/errors.hpp"
@@ -70,7 +73,98 @@ bool is_python_space(UChar32 c) {
          direction == U_SEGMENT_SEPARATOR || u_charType(c) == U_SPACE_SEPARATOR;
 }
 
+// Characters of all the n-grams, n = low .. high, of a sequence whose prefix lengths are
+// `prefix` (prefix[k]: characters of its first k pieces), each n-gram joined by `separator`
+// characters between pieces, plus kCharactersPerToken for each token's bookkeeping: n-grams of
+// n pieces from i are prefix[i + n] - prefix[i] + separator (n - 1). The sums over i are
+// differences of the prefix sums of `prefix`, so this costs one pass over the pieces plus one
+// step per n up to their number, however large the range.
+constexpr double kCharactersPerToken = 16;
+double ngram_characters(const std::vector<double>& prefix, std::size_t low, std::size_t high,
+                        double separator) {
+  const std::size_t pieces = prefix.size() - 1;
+  std::vector<double> sums(prefix.size() + 1, 0.0);  // sums[k] = prefix[0] + .. + prefix[k - 1]
+  for (std::size_t k = 0; k < prefix.size(); ++k) sums[k + 1] = sums[k] + prefix[k];
+  double total = 0;
+  for (std::size_t n = low; n <= high && n <= pieces; ++n) {
+    const auto starts = static_cast<double>(pieces - n + 1);
+    total += (sums[pieces + 1] - sums[n]) - sums[pieces - n + 1] +
+             starts * (separator * static_cast<double>(n - 1) + kCharactersPerToken);
+  }
+  return total;
+}
+
+[[noreturn]] void too_many_ngrams(const TokenizerOptions& options, double characters,
+                                  std::size_t pieces, const char* what) {
+  char estimate[32];
+  std::snprintf(estimate, sizeof estimate, "%.3g", characters);
+  throw MemoryLimitError("ngram_range (" + std::to_string(options.ngram_min) + ", " +
+                         std::to_string(options.ngram_max) + ") would make about " + estimate +
+                         " bytes of n-grams from this document's " + std::to_string(pieces) + " " +
+                         what + ", more than the " + std::to_string(kMaxDocumentNgramBytes) +
+                         " one document may make: narrow ngram_range, or split the document");
+}
+
 }  // namespace
+
+void Tokenizer::check_ngram_budget(const std::vector<std::u16string_view>& words) const {
+  if (options_.ngram_max < 2 || words.size() < 2 || options_.ngram_min > words.size()) return;
+  // A bound first, without allocating: the n-grams of n words take at most n times the text
+  // (words and spaces) over all their starts.
+  double units = 0;
+  for (const std::u16string_view word : words) units += static_cast<double>(word.size());
+  const auto n_words = static_cast<double>(words.size());
+  const auto longest = static_cast<double>(std::min(options_.ngram_max, words.size()));
+  const double sizes = longest - static_cast<double>(options_.ngram_min) + 1;
+  if (2 * sizes * (longest * (units + n_words) + kCharactersPerToken * n_words) <=
+      static_cast<double>(kMaxDocumentNgramBytes))
+    return;
+  std::vector<double> prefix(words.size() + 1, 0.0);
+  for (std::size_t k = 0; k < words.size(); ++k)
+    prefix[k + 1] = prefix[k] + static_cast<double>(words[k].size());
+  const auto limit = static_cast<double>(kMaxDocumentNgramBytes);
+  // UTF-16 units: what the counting pass joins n-grams in (UTF-8 takes at most 3/2 as many
+  // bytes for the BMP, and Arabic letters take 2 in both).
+  const double characters = 2 * ngram_characters(prefix, options_.ngram_min, options_.ngram_max, 1);
+  if (characters > limit) too_many_ngrams(options_, characters, words.size(), "words");
+}
+
+void Tokenizer::check_character_ngram_budget(const std::vector<std::size_t>& byte_of_code_point,
+                                             const std::u32string& code_points) const {
+  if (options_.ngram_max < 2) return;
+  const auto limit = static_cast<double>(kMaxDocumentNgramBytes);
+  double characters = 0;
+  if (options_.analyzer == Analyzer::character) {
+    const std::size_t length = code_points.size();
+    if (options_.ngram_min > length) return;
+    const auto bytes = static_cast<double>(byte_of_code_point.back());
+    const auto longest = static_cast<double>(std::min(options_.ngram_max, length));
+    const double sizes = longest - static_cast<double>(options_.ngram_min) + 1;
+    if (sizes * (longest * bytes + kCharactersPerToken * static_cast<double>(length)) <= limit)
+      return;  // the bound of check_ngram_budget, without allocating
+    const std::vector<double> prefix(byte_of_code_point.begin(), byte_of_code_point.end());
+    characters = ngram_characters(prefix, options_.ngram_min, options_.ngram_max, 0);
+  } else {
+    // char_wb: each word of w code points padded to w + 2, whose n-grams stop at the first n
+    // that covers it (counted by code point, at most 4 bytes each).
+    for (std::size_t i = 0; i < code_points.size();) {
+      while (i < code_points.size() && is_python_space(static_cast<UChar32>(code_points[i]))) ++i;
+      std::size_t end = i;
+      while (end < code_points.size() && !is_python_space(static_cast<UChar32>(code_points[end])))
+        ++end;
+      if (end == i) break;
+      const std::size_t padded = end - i + 2;
+      for (std::size_t n = options_.ngram_min; n <= options_.ngram_max; ++n) {
+        const std::size_t windows = n < padded ? padded - n + 1 : 1;
+        characters += static_cast<double>(windows) *
+                      (4 * static_cast<double>(std::min(n, padded)) + kCharactersPerToken);
+        if (n >= padded) break;
+      }
+      i = end;
+    }
+  }
+  if (characters > limit) too_many_ngrams(options_, characters, code_points.size(), "characters");
+}
 
 void TokenizerOptions::validate() const {
   normalizer.validate();
@@ -231,6 +325,7 @@ void Tokenizer::analyze(TextView text, Utf16TokenViews& tokens) const {
   select_words(normalized, nullptr);
   const std::vector<std::u16string_view>& words = thread_workspace().words;
   const std::size_t count = words.size();
+  check_ngram_budget(words);
   if (options_.ngram_min == 1) tokens.views_.assign(words.begin(), words.end());
   if (options_.ngram_max < 2 || count < 2) return;
   // The n-grams are joined first and viewed after, so that no view outlives a reallocation.
@@ -299,6 +394,7 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
       return utf8.substr(begin, ws.byte_of_code_point[first + count] - begin);
     };
     const std::size_t length = ws.code_points.size();
+    check_character_ngram_budget(ws.byte_of_code_point, ws.code_points);
     if (options_.analyzer == Analyzer::character) {
       for (std::size_t n = options_.ngram_min; n <= options_.ngram_max && n <= length; ++n)
         for (std::size_t i = 0; i + n <= length; ++i) tokens.push_back(piece(i, n));
@@ -366,6 +462,7 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
 
   // scikit-learn's _word_ngrams order: all n-grams of the smallest n first, then the next n.
   const std::size_t count = ws.words.size();
+  check_ngram_budget(ws.words);
   detail::InterruptionPoller interruption;
   for (std::size_t n = options_.ngram_min; n <= options_.ngram_max && n <= count; ++n) {
     for (std::size_t i = 0; i + n <= count; ++i) {
@@ -488,6 +585,8 @@ void Tokenizer::analyze_document(const std::vector<TextView>& docs, std::size_t 
     analyze(docs[index], tokens);
   } catch (const InvalidTextError& error) {
     throw error.in_document(index);
+  } catch (const MemoryLimitError& error) {
+    throw MemoryLimitError("document " + std::to_string(index) + ": " + error.what());
   }
 }
 

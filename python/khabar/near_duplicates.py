@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -10,6 +11,10 @@ import numpy as np
 from khabar import _core, _options
 from khabar._batching import check_documents, document_chunks
 from khabar.tokenizer import Text
+
+
+class TruncatedPairsWarning(UserWarning):
+    """NearDuplicates.pairs found more pairs than ``max_pairs`` and returned the first ones."""
 
 
 class NearDuplicates:
@@ -90,11 +95,24 @@ class NearDuplicates:
         """The MinHash signatures, one uint32 row of num_perm values per document."""
         return self._fitted().signatures()
 
-    def pairs(self) -> Any:
-        """Pairs of documents with Jaccard ≥ threshold: DataFrame (i, j, jaccard), i < j."""
+    def pairs(self, max_pairs: int = 10_000_000) -> Any:
+        """Pairs of documents with Jaccard ≥ threshold: DataFrame (i, j, jaccard), i < j, sorted.
+
+        At most ``max_pairs``, the first in (i, j) order, with a :class:`TruncatedPairsWarning`
+        when more exist: n copies of one text are n(n − 1)/2 pairs (5·10⁹ for 100,000), so the
+        search stops there, holding about twice ``max_pairs`` pairs while it runs."""
         import pandas as pd
 
-        first, second, jaccard = self._fitted().pairs(self.n_threads)
+        if isinstance(max_pairs, bool) or not isinstance(max_pairs, int) or max_pairs < 1:
+            raise ValueError(f"max_pairs must be an int >= 1, got {max_pairs!r}")
+        first, second, jaccard, truncated = self._fitted().pairs(self.n_threads, max_pairs)
+        if truncated:
+            warnings.warn(
+                f"more than {max_pairs} near-duplicate pairs; the first {max_pairs} are returned "
+                "(raise max_pairs for more, or remove exact copies first)",
+                TruncatedPairsWarning,
+                stacklevel=2,
+            )
         return pd.DataFrame({"i": first, "j": second, "jaccard": jaccard})
 
     def query(self, doc: Text) -> Any:

@@ -165,14 +165,8 @@ khabar::TextErrors errors_of(const WithOptions& object) {
 // the wrong type or outside the type's range raises InvalidParameterError naming the option.
 // Validation of ranges and combinations is the struct's own validate().
 
-template <class T, class = void>
-struct IsOptions : std::false_type {};
-template <class T>
-struct IsOptions<T, std::void_t<decltype(&T::validate)>> : std::true_type {};
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
+using khabar::IsOptional;
+using khabar::IsOptions;
 
 [[noreturn]] void wrong_type(const std::string& name, const char* expected, py::handle value) {
   throw khabar::InvalidParameterError(
@@ -201,12 +195,17 @@ template <class T>
 T unsigned_from_python(const std::string& name, py::handle value) {
   if (!is_python_int(value)) wrong_type(name, "an int >= 0", value);
   const py::int_ number = py::reinterpret_steal<py::int_>(PyNumber_Index(value.ptr()));
+  const std::string at_most = "an int <= " + std::to_string(std::numeric_limits<T>::max());
   const unsigned long long converted = PyLong_AsUnsignedLongLong(number.ptr());
   if (converted == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
-    PyErr_Clear();
-    wrong_type(name, "an int >= 0", value);
+    PyErr_Clear();  // OverflowError: negative, or more than 64 bits
+    wrong_type(name,
+               PyObject_RichCompareBool(number.ptr(), py::int_(0).ptr(), Py_LT) == 1
+                   ? "an int >= 0"
+                   : at_most.c_str(),
+               value);
   }
-  if (converted > std::numeric_limits<T>::max()) wrong_type(name, "a smaller int", value);
+  if (converted > std::numeric_limits<T>::max()) wrong_type(name, at_most.c_str(), value);
   return static_cast<T>(converted);
 }
 
@@ -218,7 +217,11 @@ py::object option_to_python(const T& value) {
   } else if constexpr (std::is_same_v<T, khabar::DocumentLimit>) {
     // A proportion is a float, a number of documents an int: scikit-learn's convention.
     if (value.proportion) return py::float_(value.value);
-    return py::int_(static_cast<long long>(value.value));
+    // int(value) as Python computes it: exact for any double, where a cast to long long
+    // would be undefined beyond its range.
+    PyObject* number = PyLong_FromDouble(value.value);
+    if (!number) throw py::error_already_set();
+    return py::reinterpret_steal<py::object>(number);
   } else if constexpr (IsOptional<T>::value) {
     return value ? option_to_python(*value) : py::object(py::none());
   } else {
@@ -240,7 +243,20 @@ T option_from_python(const std::string& name, py::handle value) {
                                                     ", got " + py::repr(value).cast<std::string>());
     return khabar::enum_from_name<T>(name, value.cast<std::string>().c_str());
   } else if constexpr (std::is_same_v<T, khabar::DocumentLimit>) {
-    if (is_python_int(value)) return {static_cast<double>(value.cast<long long>()), false};
+    if (is_python_int(value)) {
+      // validate() checks the range; an int a double cannot hold exactly is beyond it already.
+      const py::int_ number = py::reinterpret_steal<py::int_>(PyNumber_Index(value.ptr()));
+      int overflow = 0;
+      const long long documents = PyLong_AsLongLongAndOverflow(number.ptr(), &overflow);
+      if (overflow > 0 || documents > static_cast<long long>(khabar::kMaxDocumentLimit))
+        wrong_type(name,
+                   "a whole number of documents <= 2**53 (9007199254740992) when it is not a "
+                   "proportion",
+                   value);
+      if (overflow < 0)
+        wrong_type(name, "a float in the range [0.0, 1.0] or an int in the range [1, inf)", value);
+      return {static_cast<double>(documents), false};
+    }
     if (!is_python_real(value))
       wrong_type(name, "a float in the range [0.0, 1.0] or an int in the range [1, inf)", value);
     return {value.cast<double>(), true};
@@ -899,11 +915,12 @@ PYBIND11_MODULE(_core, m) {
            })
       .def(
           "pairs",
-          [](const khabar::NearDuplicates& self, std::size_t n_threads) {
+          [](const khabar::NearDuplicates& self, std::size_t n_threads, std::size_t max_pairs) {
             std::vector<khabar::DuplicatePair> pairs;
+            bool truncated = false;
             {
               InterruptibleRelease release;
-              pairs = self.pairs(n_threads);
+              pairs = self.pairs(n_threads, max_pairs, &truncated);
             }
             std::vector<std::int64_t> first, second;
             std::vector<double> jaccard;
@@ -913,9 +930,9 @@ PYBIND11_MODULE(_core, m) {
               jaccard.push_back(p.jaccard);
             }
             return py::make_tuple(owning_array(std::move(first)), owning_array(std::move(second)),
-                                  owning_array(std::move(jaccard)));
+                                  owning_array(std::move(jaccard)), truncated);
           },
-          py::arg("n_threads"))
+          py::arg("n_threads"), py::arg("max_pairs"))
       .def("query",
            [](const khabar::NearDuplicates& self, py::handle text) {
              const py::object checked = well_formed(text, std::nullopt, errors_of(self));

@@ -11,6 +11,7 @@
 #include <khabar/tfidf.hpp>
 #include <khabar/tokenizer.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -221,6 +222,76 @@ TEST(BadInput, ErrorsPolicyReachesEveryReader) {
   EXPECT_THROW(khabar::shared_passages(docs[0].utf8(), "x", 2, Tokenizer()),
                khabar::InvalidTextError);
   EXPECT_NO_THROW(khabar::shared_passages(docs[0].utf8(), "x", 2, Tokenizer(replacing())));
+}
+
+TEST(BadInput, AbsurdNgramRangesAreRefusedBeforeAllocating) {
+  // (1, 10000) on 20,000 words would be 2·10⁸ n-grams of up to 10,000 words; the tokenizer
+  // refuses with what it would need instead of making them.
+  std::string words;
+  for (int k = 0; k < 20000; ++k) words += "كلمة" + std::to_string(k) + " ";
+  for (const auto analyzer :
+       {khabar::Analyzer::word, khabar::Analyzer::character, khabar::Analyzer::character_wb}) {
+    TokenizerOptions options;
+    options.analyzer = analyzer;
+    options.ngram_max = 10000;
+    const Tokenizer tokenizer(options);
+    // char_wb n-grams stay inside a word: 20,000 short words make a few MB of them, one word
+    // of 160,000 letters is the absurd load.
+    std::string text = words;
+    if (analyzer == khabar::Analyzer::character_wb)
+      text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
+    try {
+      tokenizer.tokenize(text);
+      ADD_FAILURE() << "no error for analyzer " << static_cast<int>(analyzer);
+    } catch (const khabar::MemoryLimitError& error) {
+      EXPECT_NE(std::string(error.what()).find("ngram_range (1, 10000) would make about"),
+                std::string::npos)
+          << error.what();
+    }
+    // A short document gets every n-gram, as scikit-learn makes them: 3 + 2 + 1 of words;
+    // 17 − n + 1 of n = 1 .. 17 characters; in each word padded to 7 characters, 7 − n + 1 of
+    // n = 1 .. 7.
+    const std::size_t expected = analyzer == khabar::Analyzer::word        ? 6
+                                 : analyzer == khabar::Analyzer::character ? 153
+                                                                           : 3 * 28;
+    EXPECT_EQ(tokenizer.tokenize("سوريا روسيا تركيا").size(), expected);
+  }
+  TokenizerOptions options;
+  options.ngram_max = 10000;
+  khabar::VectorizerOptions counts = khabar::VectorizerOptions::counts();
+  counts.tokenizer = options;
+  khabar::TfidfVectorizer vectorizer(counts);
+  try {
+    vectorizer.fit({"قصير", words});
+    ADD_FAILURE() << "no error";
+  } catch (const khabar::MemoryLimitError& error) {
+    EXPECT_EQ(std::string(error.what()).rfind("document 1: ngram_range (1, 10000)", 0), 0u)
+        << error.what();
+  }
+}
+
+TEST(BadInput, CopiesOfOneTextGiveTheFirstMaxPairs) {
+  // 2,000 copies: 1,999,000 pairs; asked for 5,000, the first 5,000 in (first, second) order.
+  khabar::NearDuplicates index;
+  const std::vector<TextView> docs(2000, TextView("بوتين يستقبل الاسد في سوتشي"));
+  index.add(docs, 2);
+  for (const std::size_t n_threads : {1, 2, 3}) {
+    bool truncated = false;
+    const auto pairs = index.pairs(n_threads, 5000, &truncated);
+    EXPECT_TRUE(truncated);
+    ASSERT_EQ(pairs.size(), 5000u);
+    // Document 0 has 1,999 partners, document 1 has 1,998: the 5,000th pair is (2, 1005).
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < 3; ++i)
+      for (std::size_t j = i + 1; j < 2000 && k < 5000; ++j, ++k) {
+        ASSERT_EQ(pairs[k].first, i) << k;
+        ASSERT_EQ(pairs[k].second, j) << k;
+      }
+    EXPECT_EQ(pairs.back().second, 1005u);
+  }
+  bool truncated = true;
+  EXPECT_EQ(index.pairs(2, 1999000, &truncated).size(), 1999000u);
+  EXPECT_FALSE(truncated);
 }
 
 }  // namespace

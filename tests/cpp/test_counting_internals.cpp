@@ -8,10 +8,12 @@
 #include <khabar/tokenizer.hpp>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "counting.hpp"
 #include "radix_sort.hpp"
 #include "sorted_counts.hpp"
 #include "utf.hpp"
@@ -224,6 +226,49 @@ TEST(Utf16TokenViews, OnlyForTheWordAnalyzer) {
   const khabar::Tokenizer tokenizer(options);
   khabar::Utf16TokenViews tokens;
   EXPECT_THROW(tokenizer.analyze("سوريا", tokens), khabar::InvalidOptionError);
+}
+
+// HashingVectorizer's use of the counting pass: each worker's term ids mapped to a value of
+// their UTF-8 form give back every document's counted terms, for words (counted as UTF-16)
+// and character n-grams (counted as UTF-8) and any number of threads.
+TEST(CountingPass, MapTermsGivesEachRowsTermsAsUtf8) {
+  const std::vector<khabar::TextView> docs = {"قال الرئيس بوتين: «سوريا» وسوريا سوريا", "",
+                                              "المحادثات في سوتشي سوريا", "روسيا روسيا"};
+  for (const auto analyzer : {khabar::Analyzer::word, khabar::Analyzer::character_wb}) {
+    khabar::TokenizerOptions options;
+    options.analyzer = analyzer;
+    if (analyzer != khabar::Analyzer::word) options.ngram_min = options.ngram_max = 3;
+    const khabar::Tokenizer tokenizer(options);
+    // The expected rows, counted from the tokenizer's own tokens; terms numbered by a map.
+    std::map<std::string, std::int64_t> number_of;
+    std::vector<std::map<std::int64_t, std::uint32_t>> expected;
+    for (const khabar::TextView doc : docs) {
+      expected.emplace_back();
+      for (const std::string& token : tokenizer.tokenize(doc)) {
+        const auto inserted = number_of.emplace(token, static_cast<std::int64_t>(number_of.size()));
+        ++expected.back()[inserted.first->second];
+      }
+    }
+    for (const std::size_t n_threads : {1, 3}) {
+      khabar::detail::CountingPass pass(tokenizer, nullptr, n_threads, /*keep_rows=*/true);
+      pass.add(docs);
+      const auto numbers = pass.map_terms([&](std::string_view term) {
+        const auto found = number_of.find(std::string(term));
+        return found == number_of.end() ? std::int64_t{-1} : found->second;
+      });
+      std::vector<std::map<std::int64_t, std::uint32_t>> rows;
+      for (const khabar::detail::Block& block : pass.blocks()) {
+        std::uint32_t begin = 0;
+        for (const std::uint32_t end : block.row_ends) {
+          rows.emplace_back();
+          for (std::uint32_t k = begin; k < end; ++k)
+            rows.back()[numbers[block.worker][block.ids[k]]] += block.count(k);
+          begin = end;
+        }
+      }
+      EXPECT_EQ(rows, expected) << static_cast<int>(analyzer) << " n_threads=" << n_threads;
+    }
+  }
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 #include <khabar/hashing.hpp>
 
 #include <cmath>
+#include <map>
+#include <string>
+#include <variant>
 
 namespace {
 
@@ -35,6 +38,52 @@ TEST(HashingVectorizer, ColumnsSignsAndNorm) {
   options.norm = khabar::Norm::l2;
   const auto normalized = khabar::HashingVectorizer(options).transform(docs);
   EXPECT_NEAR(std::get<std::vector<double>>(normalized.data)[0], -2.0 / std::sqrt(5.0), 1e-15);
+}
+
+// Every row against the definition, token by token: column |h| mod n_features and sign of h
+// for each token of the tokenizer, summed, for words and character n-grams, across the blocks
+// of rows the counting pass makes (64 documents each) and for any number of threads.
+TEST(HashingVectorizer, RowsAreTheSumsOfTheTokensHashes) {
+  std::vector<std::string> texts;
+  const char* words[] = {"سوريا", "روسيا", "بوتين", "الرئيس", "سوتشي", "المحادثات", "2017", "قال"};
+  for (std::size_t d = 0; d < 150; ++d) {
+    std::string text;
+    for (std::size_t w = 0; w < d % 23; ++w) text += std::string(words[(d * 7 + w * w) % 8]) + " ";
+    texts.push_back(text);
+  }
+  const std::vector<khabar::TextView> docs(texts.begin(), texts.end());
+  for (const auto analyzer : {khabar::Analyzer::word, khabar::Analyzer::character}) {
+    khabar::HashingOptions options;
+    options.tokenizer.analyzer = analyzer;
+    if (analyzer != khabar::Analyzer::word) options.tokenizer.ngram_max = 2;
+    options.n_features = 7;  // few columns: tokens collide and their signs cancel
+    options.norm = khabar::Norm::none;
+    const khabar::Tokenizer tokenizer(options.tokenizer);
+    std::vector<std::map<std::int32_t, double>> expected;
+    for (const khabar::TextView doc : docs) {
+      expected.emplace_back();
+      for (const std::string& token : tokenizer.tokenize(doc)) {
+        const std::int64_t h = khabar::murmurhash3_32(token);
+        expected.back()[static_cast<std::int32_t>((h < 0 ? -h : h) % 7)] += h < 0 ? -1.0 : 1.0;
+      }
+    }
+    for (const std::size_t n_threads : {1, 2, 5}) {
+      const auto m = khabar::HashingVectorizer(options).transform(docs, n_threads);
+      const auto& values = std::get<std::vector<double>>(m.data);
+      const auto row_pointers = m.row_pointers();
+      ASSERT_EQ(row_pointers.size(), docs.size() + 1);
+      for (std::size_t d = 0; d < docs.size(); ++d) {
+        std::map<std::int32_t, double> row;
+        for (auto k = row_pointers[d]; k < row_pointers[d + 1]; ++k) {
+          if (k > row_pointers[d]) {
+            ASSERT_LT(m.indices[k - 1], m.indices[k]);
+          }
+          row[m.indices[k]] = values[k];
+        }
+        EXPECT_EQ(row, expected[d]) << "document " << d << " n_threads=" << n_threads;
+      }
+    }
+  }
 }
 
 }  // namespace

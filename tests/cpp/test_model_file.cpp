@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -621,6 +622,36 @@ TEST(ModelFile, DeclaredLengthsAreCheckedAgainstTheFileSizeBeforeReadingIt) {
   write(bytes, bytes.size());
   EXPECT_EQ(khabar::load_model(path).vectorizer.n_features(), 3u);
   std::remove(path.c_str());
+}
+
+TEST(DocumentFrequencies, DocumentTotalsThatOverflowThrowAndChangeNothing) {
+  khabar::DocumentFrequencies counts;
+  counts.add_documents(INT64_MAX);
+  EXPECT_THROW(counts.add_documents(1), std::overflow_error);
+  EXPECT_EQ(counts.n_documents(), static_cast<std::size_t>(INT64_MAX));
+  khabar::DocumentFrequencies one;
+  one.add_documents(1);
+  EXPECT_THROW(counts.merge(one), std::overflow_error);
+  EXPECT_EQ(counts.n_documents(), static_cast<std::size_t>(INT64_MAX));
+  EXPECT_THROW(counts.add("سوريا", -1, 0), std::invalid_argument);
+  EXPECT_THROW(counts.add("سوريا", 1, -1), std::invalid_argument);
+  EXPECT_EQ(counts.size(), 0u);
+}
+
+TEST(ModelFile, DocumentLimitsADoubleDoesNotHoldExactlyAreRefused) {
+  for (const double value : {1e300, 9007199254740994.0, 2.5}) {
+    khabar::VectorizerOptions options;
+    options.max_df = {value, false};
+    try {
+      options.validate();
+      ADD_FAILURE() << value;
+    } catch (const khabar::InvalidParameterError& error) {
+      EXPECT_EQ(error.parameter(), "max_df");
+    }
+  }
+  khabar::VectorizerOptions options;
+  options.max_df = {khabar::kMaxDocumentLimit, false};
+  EXPECT_NO_THROW(options.validate());
 }
 
 }  // namespace

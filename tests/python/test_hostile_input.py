@@ -284,3 +284,124 @@ def test_combining_mark_texts_take_linear_time(text):
         timeout=240,
     )
     assert out == f"returned (1, (0, {len(eval(text))}), 1)", out
+
+
+def test_near_duplicates_of_100_000_copies_stop_at_max_pairs():
+    # 100,000 copies of one text are 4,999,950,000 pairs (120 GB as C++ pairs): before, pairs()
+    # filled half the machine's memory before its MemoryError (in this child: bad_alloc). Now the
+    # search stops after max_pairs, the first pairs in (i, j) order, with a warning.
+    n, max_pairs = 100_000, 2_000_000
+    # The max_pairs-th pair in (i, j) order: document i has partners i + 1 .. n - 1.
+    i, before = 0, 0
+    while before + (n - 1 - i) < max_pairs:
+        before += n - 1 - i
+        i += 1
+    last = (i, i + max_pairs - before)
+    out = run_child(
+        f"""
+        import warnings
+        from khabar.near_duplicates import TruncatedPairsWarning
+        nd = khabar.NearDuplicates(n_threads=2).fit(["بوتين يستقبل الاسد في سوتشي"] * {n})
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            pairs = nd.pairs(max_pairs={max_pairs})
+        few = nd.pairs(max_pairs=3)  # stops at once: the first three pairs
+        warned = [type(w.message).__name__ for w in caught]
+        return (
+            len(pairs), tuple(int(x) for x in pairs.iloc[-1][["i", "j"]]),
+            bool(pairs["i"].is_monotonic_increasing), bool((pairs["jaccard"] == 1.0).all()),
+            few[["i", "j"]].values.tolist(), warned, peak_rss_mb() < 700,
+        )
+    """,
+        timeout=300,
+        memory=2 * GIB,
+    )
+    assert out == (
+        f"returned ({max_pairs}, {last}, True, True, [[0, 1], [0, 2], [0, 3]], "
+        "['TruncatedPairsWarning'], True)"
+    ), out
+
+
+def test_near_duplicate_pairs_are_the_same_for_any_thread_count_when_truncated():
+    # Rounds of tasks stop at their share of the pairs still wanted; whatever the threads, the
+    # answer is the first max_pairs pairs of the full answer.
+    out = run_child(
+        """
+        import warnings
+        one, other = "بوتين يستقبل الاسد في سوتشي اليوم", "نص آخر عن روسيا وتركيا وسوريا"
+        texts = [one] * 300 + [other] * 200
+        texts = [texts[(k * 7) % 500] for k in range(500)]  # interleaved
+        full = khabar.NearDuplicates(n_threads=1).fit(texts).pairs()
+        results = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for n_threads in (1, 2, 3):
+                for max_pairs in (1, 1000, 40_000, len(full) - 1):
+                    got = khabar.NearDuplicates(n_threads=n_threads).fit(texts).pairs(max_pairs)
+                    results.append(got.equals(full.iloc[:max_pairs].reset_index(drop=True)))
+        return len(full), all(results)
+    """,
+        timeout=300,
+    )
+    # 300 copies and 200 copies: C(300, 2) + C(200, 2) pairs.
+    assert out == f"returned ({300 * 299 // 2 + 200 * 199 // 2}, True)", out
+
+
+def test_absurd_ngram_ranges_are_refused_before_allocating():
+    # ngram_range (1, 10_000) on 20,000 words: 2·10⁸ n-grams of up to 10,000 words (about 10¹³
+    # bytes); before, fit allocated until bad_alloc (or the time limit). Now a MemoryError at
+    # once, naming the document and what it would need. Short documents are unchanged.
+    out = run_child(
+        """
+        words = " ".join(f"كلمة{k}" for k in range(20_000))
+        outcomes = []
+        for make in (
+            lambda: khabar.CountVectorizer(ngram_range=(1, 10_000)).fit(["قصير", words]),
+            lambda: khabar.HashingVectorizer(ngram_range=(2, 2**40)).transform([words]),
+            lambda: khabar.Tokenizer(ngram_range=(1, 10_000)).tokenize(words),
+            lambda: khabar.CountVectorizer(analyzer="char", ngram_range=(1, 10_000)).fit([words]),
+            lambda: khabar.CountVectorizer(analyzer="char_wb", ngram_range=(1, 10_000)).fit(
+                [words.replace(" ", "")]
+            ),
+        ):
+            start = time.perf_counter()
+            try:
+                make()
+                outcomes.append("no error")
+            except MemoryError as error:
+                fast = time.perf_counter() - start < 5
+                outcomes.append((str(error).split(" would make")[0], fast))
+        return outcomes, peak_rss_mb() < 500
+    """,
+        timeout=120,
+        memory=2 * GIB,
+    )
+    assert out == (
+        "returned (["
+        "('document 1: ngram_range (1, 10000)', True), "
+        "('document 0: ngram_range (2, 1099511627776)', True), "
+        "('document 0: ngram_range (1, 10000)', True), "
+        "('document 0: ngram_range (1, 10000)', True), "
+        "('document 0: ngram_range (1, 10000)', True)], True)"
+    ), out
+
+
+def test_wide_ngram_ranges_on_short_documents_are_as_in_scikit_learn():
+    import khabar
+    from sklearn.feature_extraction.text import CountVectorizer as SkCounts
+
+    docs = [" ".join(f"كلمة{k % 37}" for k in range(60)), "سوريا روسيا تركيا"]
+    tokenizer = khabar.Tokenizer()
+    theirs = SkCounts(analyzer=lambda d: _word_ngrams(tokenizer.tokenize(d), 1, 10_000)).fit(docs)
+    ours = khabar.CountVectorizer(ngram_range=(1, 10_000)).fit(docs)
+    assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+    assert (ours.transform(docs) != theirs.transform(docs)).nnz == 0
+
+
+def _word_ngrams(tokens, low, high):
+    # scikit-learn's _word_ngrams, written out: every n-gram of n = low .. high tokens.
+    return [
+        " ".join(tokens[i : i + n])
+        for n in range(low, high + 1)
+        for i in range(len(tokens) - n + 1)
+    ]

@@ -211,3 +211,37 @@ def test_a_reversed_ngram_range_is_a_plain_value_error_as_in_scikit_learn():
     with pytest.raises(ValueError, match="ngram_range") as ours:
         khabar.CountVectorizer(ngram_range=(2, 1)).fit(DOCS)
     assert not isinstance(ours.value, InvalidParameterError)
+
+
+# Numbers no option can hold (issue 15): before, 10**30 as max_df failed pybind11's cast to
+# long long with a RuntimeError naming no parameter, and 2**60 was kept as a double and cast
+# back to long long when the options were read.
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("max_df", 10**30, r"must be a whole number of documents <= 2\*\*53 .*got 10{30}"),
+        (
+            "min_df",
+            2**60,
+            r"must be a whole number of documents <= 2\*\*53 .*got 1152921504606846976",
+        ),
+        (
+            "min_df",
+            2**53 + 1,
+            r"must be a whole number of documents <= 2\*\*53 .*got 9007199254740993",
+        ),
+        ("max_df", -(10**30), r"must be a float in the range \[0.0, 1.0\] or an int in the range"),
+        ("max_features", 2**64, "must be an int <= 18446744073709551615, got 18446744073709551616"),
+        ("min_length", 10**30, "must be an int <= 18446744073709551615, got 10{30}"),
+    ],
+)
+def test_numbers_out_of_every_range_name_the_parameter(name, value, message):
+    # scikit-learn's own validation (which names the estimator) answers the negative one first.
+    pattern = rf"The '{name}' parameter (of TfidfVectorizer )?{message}"
+    with pytest.raises(InvalidParameterError, match=pattern):
+        khabar.TfidfVectorizer(**{name: value}).fit(DOCS)
+
+
+def test_the_largest_document_count_is_kept_exactly():
+    params = khabar.TfidfVectorizer(min_df=1, max_df=2**53)._core_options().to_dict()
+    assert params["max_df"] == 2**53 and isinstance(params["max_df"], int)

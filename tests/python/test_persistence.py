@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import signal
 import struct
 import subprocess
@@ -641,3 +642,58 @@ def test_merging_counts_that_overflow_raises_and_changes_nothing():
     c.add("سوريا", 2**62 - 1, 2**62 - 1)
     c.add("سوريا", 2**62, 2**62)
     assert khabar.DocumentFrequencies(c).to_dict()["سوريا"] == (2**63 - 1, 2**63 - 1)
+
+
+def test_document_limits_no_int_can_hold_are_refused_by_name(small):
+    # A forged max_df of 1e300 documents (valid checksum) passed validation, and reading the
+    # loaded options cast it to long long: undefined behaviour, in practice a negative max_df.
+    # Whether the file carries the Python parameters or was written by C++ without them, the
+    # option is refused naming it.
+    header, parameters, rest = sections(small)
+    for value, shown in ((1e300, "1e+300"), (2.0**63, "9.223372036854776e+18"), (2.5, "2.5")):
+        for written_by in ("Python", "C++"):
+            document = json.loads(parameters)
+            document["options"]["max_df"] = {"value": value, "proportion": False}
+            if written_by == "C++":  # no saved parameters
+                document["annotations"] = {}
+            forged = assemble(header, json.dumps(document).encode(), rest)
+            message = (
+                r"invalid model file: The 'max_df' parameter must be a whole number of "
+                r"documents <= 2\*\*53 \(9007199254740992\) when it is not a proportion, got "
+            )
+            with pytest.raises(ValueError, match=message + re.escape(shown)):
+                khabar.TfidfVectorizer.from_bytes(forged)
+    # The largest whole number a double holds exactly is a valid number of documents.
+    document = json.loads(parameters)
+    document["options"]["max_df"] = {"value": 2**53, "proportion": False}
+    document["annotations"] = {}
+    loaded = khabar.TfidfVectorizer.from_bytes(
+        assemble(header, json.dumps(document).encode(), rest)
+    )
+    assert loaded.max_df == 2**53 and isinstance(loaded.max_df, int)
+
+
+def test_document_totals_that_overflow_raise_and_change_nothing():
+    # Before, add_documents added unchecked: 2**63 - 1 documents and one more made -2**63 as
+    # int64, which Python read as 2**63; a further 2**63 wrapped to 0 documents.
+    counts = _core.DocumentFrequencies()
+    counts.add_documents(2**63 - 1)
+    with pytest.raises(OverflowError, match=r"9223372036854775807 \+ 1 documents overflow"):
+        counts.add_documents(1)
+    assert counts.n_documents == 2**63 - 1
+    other = _core.DocumentFrequencies()
+    other.add_documents(1)
+    with pytest.raises(OverflowError, match="the number of documents overflows"):
+        khabar.DocumentFrequencies(counts).merge(khabar.DocumentFrequencies(other))
+    assert counts.n_documents == 2**63 - 1
+    # Negative counts would wrap every later sum: refused, naming the term.
+    with pytest.raises(ValueError, match="the counts of 'سوريا' must be >= 0, got -1 documents"):
+        counts.add("سوريا", -1, 0)
+    assert len(counts) == 0
+    # A forged file declaring 2**63 documents (valid checksum) is refused as a model file error.
+    empty = _core.DocumentFrequencies().to_bytes()
+    body = empty[:16] + struct.pack("<Q", 2**63) + empty[24:-8]
+    with pytest.raises(
+        ValueError, match="invalid document frequencies: 9223372036854775808 documents overflow"
+    ):
+        _core.DocumentFrequencies.from_bytes(body + struct.pack("<Q", fnv1a(body)))

@@ -29,10 +29,16 @@ class DocumentFrequencies {
   /// Index of `term` for the accessors above, or TermIndex::kAbsent.
   std::int64_t find(std::string_view term) const noexcept { return terms_.find(term); }
 
+  /// The most documents (and occurrences of a term) counted: the signed 64-bit range the
+  /// frequencies are kept in. Going beyond it throws std::overflow_error (Python:
+  /// OverflowError) and changes nothing.
+  static constexpr std::uint64_t kMaxCount = INT64_MAX;
+
   /// Records that `term` occurs in `documents` more documents, `count` times in all; returns
-  /// the term's index.
+  /// the term's index. Negative numbers throw std::invalid_argument.
   std::size_t add(std::string_view term, std::int64_t documents, std::int64_t count);
-  void add_documents(std::size_t n) noexcept { n_documents_ += n; }
+  /// Records `n` more documents.
+  void add_documents(std::size_t n);
   /// Makes room for `terms` distinct terms in all.
   void reserve(std::size_t terms);
   /// Adds everything `other` counted.

@@ -15,6 +15,9 @@ namespace khabar {
 /// the signatures (4 bytes a permutation a document) cost more than they can bring.
 constexpr std::size_t kMaxNumPerm = 4096;
 
+/// The most pairs NearDuplicates::pairs returns unless asked for more: 240 MB as C++ pairs.
+constexpr std::size_t kDefaultMaxPairs = 10'000'000;
+
 struct NearDuplicateOptions {
   TokenizerOptions tokenizer{};
   double threshold = 0.8;        ///< Jaccard similarity of shingle sets that counts as a duplicate
@@ -97,8 +100,14 @@ class NearDuplicates {
     return &signatures_[d * options_.num_perm];
   }
 
-  /// All pairs with Jaccard ≥ threshold among the candidates, sorted by (first, second).
-  std::vector<DuplicatePair> pairs(std::size_t n_threads = 0) const;
+  /// The pairs with Jaccard ≥ threshold among the candidates, sorted by (first, second): all
+  /// of them, or the first `max_pairs` in that order, `*truncated` (when given) saying whether
+  /// there are more. n copies of one text make n(n − 1)/2 pairs (5·10⁹ for 100,000): the search
+  /// stops after max_pairs, holding about twice that many while it runs. MemoryLimitError when
+  /// more pairs than half of the machine's memory holds are asked for and exist.
+  std::vector<DuplicatePair> pairs(std::size_t n_threads = 0,
+                                   std::size_t max_pairs = kDefaultMaxPairs,
+                                   bool* truncated = nullptr) const;
   /// Documents near-duplicating `text` (Jaccard ≥ threshold), most similar first.
   std::vector<DuplicatePair> query(TextView text) const;
 

@@ -11,8 +11,10 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "khabar/errors.hpp"
@@ -32,6 +34,20 @@ class InvalidParameterError : public InvalidOptionError {
  private:
   std::string parameter_;
 };
+
+/// Whether T is an options struct (one with a validate(), and a describe()): a member of that
+/// type is a nested group of options (HashingOptions::tokenizer), which the model file writes
+/// as a nested JSON object and the Python module as a nested options class.
+template <class T, class = void>
+struct IsOptions : std::false_type {};
+template <class T>
+struct IsOptions<T, std::void_t<decltype(&T::validate)>> : std::true_type {};
+
+/// Whether T is a std::optional: an option that may be None in Python, null in JSON.
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
 
 /// The names of an option's enum values: specialized next to each enum as
 /// `static constexpr std::array<std::pair<Enum, const char*>, N> values`. A null name is the

@@ -15,8 +15,12 @@
 
 namespace khabar {
 
-/// min_df / max_df as scikit-learn takes them: an absolute number of documents (a Python int),
-/// or a proportion of the documents fitted (a Python float).
+/// The largest absolute min_df / max_df: 2^53, the last of the whole numbers a double holds
+/// exactly (no corpus comes near it; larger ints are refused, not rounded).
+constexpr double kMaxDocumentLimit = 9007199254740992.0;
+
+/// min_df / max_df as scikit-learn takes them: an absolute number of documents (a Python int,
+/// at most kMaxDocumentLimit), or a proportion of the documents fitted (a Python float).
 struct DocumentLimit {
   double value = 1.0;
   bool proportion = false;

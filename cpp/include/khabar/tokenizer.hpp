@@ -159,6 +159,14 @@ struct InternedDocuments {
   std::vector<std::vector<std::uint32_t>> ids;  ///< per document: its tokens' ids, in order
 };
 
+/// The most memory the n-grams of one document may take (about 256 MiB): an ngram_range that
+/// is valid but absurd for a document's length — (1, 10000) makes N·10⁴ n-grams of up to 10⁴
+/// words from N words — throws MemoryLimitError (Python: MemoryError) before any is made,
+/// instead of allocating without bound. Checking costs one pass over the words; ranges that
+/// fit, however wide, are unchanged (n-grams longer than the document are none, as in
+/// scikit-learn).
+inline constexpr std::size_t kMaxDocumentNgramBytes = std::size_t{1} << 28;
+
 /// Arabic-aware tokenizer: Normalizer → UAX #29 words as ICU's word BreakIterator gives them
 /// (found by khabar's own scanner where it decides, by ICU elsewhere: cpp/src/word_breaks.hpp)
 /// → stopwords → stemmer → min_length → n-grams. Immutable after construction and safe to
@@ -215,6 +223,11 @@ class Tokenizer {
   // UTF-16 ranges when `units` is given).
   void select_words(std::u16string_view normalized,
                     std::vector<std::pair<std::int32_t, std::int32_t>>* units) const;
+  // MemoryLimitError when the n-grams of these words (or characters) would take more than
+  // kMaxDocumentNgramBytes.
+  void check_ngram_budget(const std::vector<std::u16string_view>& words) const;
+  void check_character_ngram_budget(const std::vector<std::size_t>& byte_of_code_point,
+                                    const std::u32string& code_points) const;
   // analyze() with the native token_pattern: the normalized text as UTF-8, lowercased as
   // Python's str.lower(), tokens found as re.findall does, then stopwords, min_length and
   // n-grams as for the ICU words.
