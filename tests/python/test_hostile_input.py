@@ -183,7 +183,9 @@ def test_huge_dense_cosine_is_refused_with_what_it_needs():
 def test_hashed_features_cost_no_memory_per_column():
     out = run_child(
         """
-        X = khabar.HashingVectorizer(n_features=2**31 - 1).transform(["سوريا روسيا", "روسيا"])
+        # The largest n_features scikit-learn allows (its interval is [1, 2**31 - 1)).
+        hashing = khabar.HashingVectorizer(n_features=2**31 - 2)
+        X = hashing.transform(["سوريا روسيا", "روسيا"])
         s = khabar.cosine_similarity(X)
         indices, scores = khabar.top_k_similar(X, k=1)
         return round(float(s[0, 1]), 12), indices.ravel().tolist(), peak_rss_mb() < 800
