@@ -87,8 +87,8 @@ void check_csr(const std::uint8_t* data, std::size_t size) {
   std::int64_t cols = static_cast<std::int64_t>(input.in_range(0, 24));
   const std::size_t k = input.in_range(1, 40);
   const double threshold = 0.25 * static_cast<double>(input.in_range(0, 4)) - 0.25;
-  const bool wide = mode & 1;                  // int64 buffers, narrowed by narrow_csr_indices
-  const bool nnz_from_indptr = !(mode & 2);    // the declared nnz is indptr's last value
+  const bool wide = mode & 1;                // int64 buffers, narrowed by narrow_csr_indices
+  const bool nnz_from_indptr = !(mode & 2);  // the declared nnz is indptr's last value
   if (wide && (mode & 4)) cols += std::int64_t{1} << 31;  // too many columns for int32 indices
 
   IndexReader reader(input.rest());
@@ -124,8 +124,7 @@ void check_csr(const std::uint8_t* data, std::size_t size) {
       return;
     }
     for (std::size_t i = 0; i < indptr.size(); ++i) KHABAR_FUZZ_CHECK(indptr32[i] == indptr[i]);
-    for (std::size_t i = 0; i < indices.size(); ++i)
-      KHABAR_FUZZ_CHECK(indices32[i] == indices[i]);
+    for (std::size_t i = 0; i < indices.size(); ++i) KHABAR_FUZZ_CHECK(indices32[i] == indices[i]);
   } else {
     // As SciPy's int32 arrays: values beyond int32 cannot be given, so this input is not one.
     for (auto v : indptr)
@@ -162,8 +161,8 @@ void check_csr(const std::uint8_t* data, std::size_t size) {
   KHABAR_FUZZ_CHECK(cosine.rows() == rows && cosine.cols() == rows);
   for (std::int64_t i = 0; i < rows; ++i)
     for (std::int64_t j = 0; j < rows; ++j)
-      KHABAR_FUZZ_CHECK(std::abs(cosine(i, j) -
-                                 brute_force_cosine(indptr, indices, values, cols, i, j)) < 1e-12);
+      KHABAR_FUZZ_CHECK(
+          std::abs(cosine(i, j) - brute_force_cosine(indptr, indices, values, cols, i, j)) < 1e-12);
 
   const bool exclude_self = mode & 8;
   const Neighbours top = top_k_similar(x, x, k, threshold, exclude_self, 1 + (mode >> 7));

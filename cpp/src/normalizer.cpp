@@ -275,7 +275,8 @@ void Normalizer::canonically_decomposed(std::u16string_view chunk, std::u16strin
   auto flush = [&] {
     std::stable_sort(marks.begin(), marks.end(),
                      [](const auto& x, const auto& y) { return x.first < y.first; });
-    for (const auto& mark : marks) append_code_point(ordered, static_cast<std::uint32_t>(mark.second));
+    for (const auto& mark : marks)
+      append_code_point(ordered, static_cast<std::uint32_t>(mark.second));
     marks.clear();
   };
   for (int32_t i = 0; i < m;) {
@@ -333,9 +334,9 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
     }
     const icu::UnicodeString chunk(false, text.data() + pos, chunk_end - pos);
     if (chunk_end - pos > kLongCombiningSequence) {
-      canonically_decomposed(text.substr(static_cast<std::size_t>(pos),
-                                         static_cast<std::size_t>(chunk_end - pos)),
-                             decomposed);
+      canonically_decomposed(
+          text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(chunk_end - pos)),
+          decomposed);
       const icu::UnicodeString ordered(false, decomposed.data(),
                                        static_cast<int32_t>(decomposed.size()));
       nfkc_->normalize(ordered, chunk_out, status);
@@ -365,8 +366,8 @@ void Normalizer::apply_character_map(std::u16string_view text, std::u16string& o
   // the source range of the units produced last: all those sharing the last end. That group is
   // extended once, when the next unit is written (or at the end), not at every drop: a run of
   // k tatweels after a k-mark chunk would otherwise take k² steps.
-  std::size_t group_begin = 0;       // first unit of the trailing group of equal ends
-  int32_t extended = -1;             // its end once a dropped character extended it, or -1
+  std::size_t group_begin = 0;  // first unit of the trailing group of equal ends
+  int32_t extended = -1;        // its end once a dropped character extended it, or -1
   auto extend_group = [&] {
     if (extended < 0) return;
     std::fill(map->end.begin() + static_cast<std::ptrdiff_t>(group_begin), map->end.end(),

@@ -7,8 +7,8 @@
 #include <type_traits>
 
 #include "fnv1a.hpp"
-#include "khabar/errors.hpp"
 #include "interruption_state.hpp"
+#include "khabar/errors.hpp"
 #include "khabar/term_index.hpp"
 
 namespace khabar {
@@ -73,7 +73,8 @@ std::vector<Passage> shared_passages(std::string_view a, std::string_view b, std
                      static_cast<std::uint32_t>(j)});
   }
   auto key = [](const Gram& g) { return std::tie(g.hash, g.before, g.position); };
-  std::sort(grams.begin(), grams.end(), [&](const Gram& p, const Gram& q) { return key(p) < key(q); });
+  std::sort(grams.begin(), grams.end(),
+            [&](const Gram& p, const Gram& q) { return key(p) < key(q); });
 
   // Runs are reported in order of i, then j, and at most max_passages of them: each run costs
   // its length to extend, so the bound keeps the work linear in the texts (plus max_passages
@@ -82,8 +83,8 @@ std::vector<Passage> shared_passages(std::string_view a, std::string_view b, std
   for (std::size_t i = 0; i + min_words <= x.size() && passages.size() <= max_passages; ++i) {
     interruption.step();
     const std::uint64_t hash = gram_hash(&x[i], min_words);
-    const auto by_hash = std::equal_range(
-        grams.begin(), grams.end(), hash, [](const auto& p, const auto& q) {
+    const auto by_hash =
+        std::equal_range(grams.begin(), grams.end(), hash, [](const auto& p, const auto& q) {
           if constexpr (std::is_same_v<std::decay_t<decltype(p)>, Gram>)
             return p.hash < q;
           else
@@ -105,13 +106,13 @@ std::vector<Passage> shared_passages(std::string_view a, std::string_view b, std
     for (const std::size_t j : starts) {
       interruption.step();
       const std::size_t span = std::min(x.size() - i, y.size() - j);
-      const std::size_t length = static_cast<std::size_t>(
-          std::mismatch(x.begin() + static_cast<std::ptrdiff_t>(i),
-                        x.begin() + static_cast<std::ptrdiff_t>(i + span),
-                        y.begin() + static_cast<std::ptrdiff_t>(j))
-              .first -
-          (x.begin() + static_cast<std::ptrdiff_t>(i)));
-      interruption.step(length / 16);  // comparisons are far cheaper than the other steps
+      const std::size_t length =
+          static_cast<std::size_t>(std::mismatch(x.begin() + static_cast<std::ptrdiff_t>(i),
+                                                 x.begin() + static_cast<std::ptrdiff_t>(i + span),
+                                                 y.begin() + static_cast<std::ptrdiff_t>(j))
+                                       .first -
+                                   (x.begin() + static_cast<std::ptrdiff_t>(i)));
+      interruption.step(length / 16);    // comparisons are far cheaper than the other steps
       if (length < min_words) continue;  // a hash collision, not a match
       if (passages.size() == max_passages) {
         if (truncated) *truncated = true;

@@ -40,8 +40,7 @@ class TermPostings {
           std::lower_bound(used_columns_.begin(), used_columns_.end(), y.innerIndexPtr()[k]) -
           used_columns_.begin());
     const SparseRowsView renumbered(y.rows(), static_cast<Eigen::Index>(used_columns_.size()),
-                                    y.nonZeros(), y.outerIndexPtr(), compact.data(),
-                                    y.valuePtr());
+                                    y.nonZeros(), y.outerIndexPtr(), compact.data(), y.valuePtr());
     by_term_ = renumbered;
     compact_ = true;
   }
@@ -194,8 +193,8 @@ void check_sparse_rows(const SparseRowsView& m, std::string_view name) {
     for (std::int32_t k = indptr[r]; k < indptr[r + 1]; ++k)
       if (indices[k] < 0 || indices[k] >= m.cols())
         malformed(name, "column index " + std::to_string(indices[k]) + " at position " +
-                            std::to_string(k) + " (row " + std::to_string(r) +
-                            ") is outside [0, " + std::to_string(m.cols()) + ")");
+                            std::to_string(k) + " (row " + std::to_string(r) + ") is outside [0, " +
+                            std::to_string(m.cols()) + ")");
 }
 
 NarrowedIndices narrow_csr_indices(std::int64_t cols, const std::int64_t* indptr,
@@ -229,8 +228,7 @@ DenseRows cosine_similarity(const SparseRowsView& x, const SparseRowsView& y,
   check_columns(x, y);
   const double bytes = static_cast<double>(x.rows()) * static_cast<double>(y.rows()) *
                        static_cast<double>(sizeof(double));
-  const double limit =
-      kDenseLimitFraction * static_cast<double>(detail::physical_memory_bytes());
+  const double limit = kDenseLimitFraction * static_cast<double>(detail::physical_memory_bytes());
   if (limit > 0 && bytes > limit)
     throw MemoryLimitError("cosine_similarity of " + std::to_string(x.rows()) + " x " +
                            std::to_string(y.rows()) + " rows needs " + gigabytes(bytes) +

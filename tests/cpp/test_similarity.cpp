@@ -106,14 +106,14 @@ TEST_P(MalformedCsrTest, IsRefusedWithoutReadingOutside) {
 
 INSTANTIATE_TEST_SUITE_P(
     Similarity, MalformedCsrTest,
-    ::testing::Values(
-        MalformedCsr{"column index = cols", 2, 3, 2, {0, 1, 2}, {0, 3}},
-        MalformedCsr{"column index far beyond cols", 2, 3, 2, {0, 1, 2}, {0, 1 << 30}},
-        MalformedCsr{"negative column index", 2, 3, 2, {0, 1, 2}, {-7, 1}},
-        MalformedCsr{"decreasing indptr", 3, 3, 4, {0, 3, 1, 4}, {0, 1, 2, 0}},
-        MalformedCsr{"indptr beyond nnz", 2, 3, 2, {0, 1, 1 << 30}, {0, 1}},
-        MalformedCsr{"indptr not starting at 0", 2, 3, 2, {1, 1, 2}, {0, 1}},
-        MalformedCsr{"indptr ending before nnz", 2, 3, 3, {0, 1, 2}, {0, 1, 2}}));
+    ::testing::Values(MalformedCsr{"column index = cols", 2, 3, 2, {0, 1, 2}, {0, 3}},
+                      MalformedCsr{
+                          "column index far beyond cols", 2, 3, 2, {0, 1, 2}, {0, 1 << 30}},
+                      MalformedCsr{"negative column index", 2, 3, 2, {0, 1, 2}, {-7, 1}},
+                      MalformedCsr{"decreasing indptr", 3, 3, 4, {0, 3, 1, 4}, {0, 1, 2, 0}},
+                      MalformedCsr{"indptr beyond nnz", 2, 3, 2, {0, 1, 1 << 30}, {0, 1}},
+                      MalformedCsr{"indptr not starting at 0", 2, 3, 2, {1, 1, 2}, {0, 1}},
+                      MalformedCsr{"indptr ending before nnz", 2, 3, 3, {0, 1, 2}, {0, 1, 2}}));
 
 TEST(Similarity, WellFormedCsrWithUnsortedColumnsIsAccepted) {
   // SciPy's full check does not require sorted indices; scores are those of the sorted matrix.
@@ -133,9 +133,9 @@ TEST(Similarity, Int64IndicesThatWouldWrapAreRefused) {
   const std::vector<std::int64_t> fine{0, 1};
   EXPECT_THROW(khabar::narrow_csr_indices(3, wrapping_indptr.data(), 3, fine.data(), 2, "X"),
                khabar::InvalidMatrixError);
-  EXPECT_THROW(khabar::narrow_csr_indices(std::int64_t{1} << 31, indptr.data(), 3, fine.data(), 2,
-                                          "X"),
-               khabar::InvalidMatrixError);
+  EXPECT_THROW(
+      khabar::narrow_csr_indices(std::int64_t{1} << 31, indptr.data(), 3, fine.data(), 2, "X"),
+      khabar::InvalidMatrixError);
   const auto narrowed = khabar::narrow_csr_indices(3, indptr.data(), 3, fine.data(), 2, "X");
   EXPECT_EQ(narrowed.indptr, (std::vector<std::int32_t>{0, 1, 2}));
   EXPECT_EQ(narrowed.indices, (std::vector<std::int32_t>{0, 1}));
@@ -295,7 +295,9 @@ TEST(NearDuplicates, IdenticalDocumentsGiveEveryPairOnceInOrder) {
   // Every identical pair shares every band's bucket: each must be listed once, sorted.
   std::vector<khabar::TextView> docs;
   const std::string copy = "بوتين يستقبل الاسد في سوتشي اليوم";
-  for (int i = 0; i < 300; ++i) docs.emplace_back(i == 7 ? std::string_view("نص اخر مختلف تماما عن غيره") : std::string_view(copy));
+  for (int i = 0; i < 300; ++i)
+    docs.emplace_back(i == 7 ? std::string_view("نص اخر مختلف تماما عن غيره")
+                             : std::string_view(copy));
   khabar::NearDuplicates index;
   index.add(docs, 2);
   const auto pairs = index.pairs(2);
