@@ -65,8 +65,9 @@ def analyze(
     max_bytes: int | None = None,
     quiet: bool = False,
     min_words: int = 8,
+    max_pairs: int | None = None,
 ) -> None:
-    from khabar.report import Stages, build_report
+    from khabar.report import DEFAULT_MAX_PAIRS, Stages, build_report
 
     stages = Stages(quiet=quiet)
     with stages(f"reading {displayable(str(path))}") as note:
@@ -74,7 +75,11 @@ def analyze(
         note.append(f"{len(corpus):,} articles")
     out = out or Path("khabar-report.html")
     page, summary = build_report(
-        corpus, source=displayable(str(path)), min_words=min_words, stages=stages
+        corpus,
+        source=displayable(str(path)),
+        min_words=min_words,
+        stages=stages,
+        max_pairs=DEFAULT_MAX_PAIRS if max_pairs is None else max_pairs,
     )
     with stages(f"writing {displayable(str(out))}") as note:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -84,11 +89,16 @@ def analyze(
     if summary["most_similar"] is not None:
         a, b, score = summary["most_similar"]
         findings.append(f"most similar: {a} and {b} (cosine {score:.2f})")
-    findings.append(f"{summary['near_duplicates']:,} near-duplicate pairs")
+    findings.append(
+        f"{summary['near_duplicates']:,} near-duplicate pairs"
+        + (" (incomplete: see the report)" if summary["pairs_truncated"] else "")
+    )
     findings.append(
         f"{summary['shared_passages']:,} shared passages of {min_words}+ words"
         + (f" (longest {summary['longest_passage']})" if summary["shared_passages"] else "")
     )
+    if summary["pairs_truncated"]:
+        _say(summary["pairs_truncated"])
     left_out = summary["skipped"]
     if left_out:
         findings.append(f"{left_out:,} files or lines skipped")
@@ -164,6 +174,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="shortest shared passage reported, in words (default 8)",
     )
     a.add_argument(
+        "--max-pairs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="keep at most N candidate pairs of similar articles, the first in article order "
+        "(default 10,000,000; the report says when more exist)",
+    )
+    a.add_argument(
         "-q",
         "--quiet",
         action="store_true",
@@ -179,7 +197,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "analyze":
         if args.min_words < 1:
             parser.error("--min-words must be at least 1")
-        analyze(args.path, args.out, args.format, args.max_bytes, args.quiet, args.min_words)
+        if args.max_pairs is not None and args.max_pairs < 1:
+            parser.error("--max-pairs must be at least 1")
+        analyze(
+            args.path,
+            args.out,
+            args.format,
+            args.max_bytes,
+            args.quiet,
+            args.min_words,
+            args.max_pairs,
+        )
     else:
         if args.k < 1:
             parser.error("-k must be at least 1")

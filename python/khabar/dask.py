@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import pickle
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 try:
+    import dask
     import dask.array as da
     import dask.bag as db
     import dask.dataframe as dd
@@ -45,7 +47,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("khabar.dask needs Dask: pip install 'khabar[dask]'") from error
 
 from khabar import _core
-from khabar.near_duplicates import NearDuplicates
+from khabar.near_duplicates import NearDuplicates, TruncatedPairsWarning
 from khabar.similarity import top_k_similar as _local_top_k
 from khabar.vectorizers import (
     CountVectorizer,
@@ -508,10 +510,12 @@ def _verify(
     starts: list[int],
     threshold: float,
     n_threads: int,
+    max_pairs: int,
     *pieces: tuple,
-) -> pd.DataFrame:
-    """Exact Jaccard of the candidates whose a is in this partition; the pairs reaching the
-    threshold as (i, j, jaccard) in global document numbers, sorted."""
+) -> tuple[pd.DataFrame, int]:
+    """Exact Jaccard of the candidates whose a is in this partition: the first max_pairs of the
+    pairs reaching the threshold, as (i, j, jaccard) in global document numbers, sorted, and
+    how many pairs reach it."""
     a = np.concatenate([p[0] for p in pieces])
     b = np.concatenate([p[1] for p in pieces])
     hashes = np.concatenate([p[2] for p in pieces])
@@ -529,8 +533,21 @@ def _verify(
     bases = np.asarray(starts, dtype=np.int64)
     i = bases[partition] + local[kept]
     j = bases[b[kept] >> _SHIFT] + (b[kept] & ((np.int64(1) << _SHIFT) - 1))
-    order = np.lexsort((j, i))
-    return pd.DataFrame({"i": i[order], "j": j[order], "jaccard": jaccard[kept][order]})
+    # This partition's pairs come after those of the partitions before it in (i, j) order, so
+    # it can give at most max_pairs of the first max_pairs; the rest are only counted.
+    order = np.lexsort((j, i))[:max_pairs]
+    found = pd.DataFrame({"i": i[order], "j": j[order], "jaccard": jaccard[kept][order]})
+    return found, int(kept.sum())
+
+
+def _first_pairs(found: pd.DataFrame, before: int, max_pairs: int) -> pd.DataFrame:
+    """A partition's share of the first max_pairs pairs, given how many come before it."""
+    return found.head(max(0, max_pairs - before))
+
+
+def _check_max_pairs(max_pairs: int) -> None:
+    if isinstance(max_pairs, bool) or not isinstance(max_pairs, int) or max_pairs < 1:
+        raise ValueError(f"max_pairs must be an int >= 1, got {max_pairs!r}")
 
 
 def near_duplicates(
@@ -544,10 +561,20 @@ def near_duplicates(
     stopwords: Any = None,
     stemmer: str | None = None,
     n_threads: int = 1,
-) -> dd.DataFrame:
+    max_pairs: int = 10_000_000,
+    compute: bool = False,
+) -> dd.DataFrame | pd.DataFrame:
     """The near-duplicate pairs of a Dask collection, as a lazy ``dask.dataframe`` with columns
     (i, j, jaccard), i < j, sorted by (i, j) across partitions: the pairs of
-    ``khabar.NearDuplicates(...).fit(all documents).pairs()``, exactly.
+    ``khabar.NearDuplicates(...).fit(all documents).pairs(max_pairs)``, exactly.
+
+    At most ``max_pairs`` pairs, the first in (i, j) order, as the local ``pairs`` keeps: each
+    partition keeps its share of them in the graph, so computing the frame never brings more
+    than ``max_pairs`` pairs to the caller (n copies of one text are n(n − 1)/2 pairs). A lazy
+    frame cannot warn that pairs were left out (a warning raised in a task stays on the worker
+    under ``distributed``, dask/dask#9393): ``compute=True`` returns the pandas DataFrame and
+    warns with :class:`khabar.near_duplicates.TruncatedPairsWarning` when more pairs exist,
+    as the local ``pairs`` does.
 
     1. MinHash signatures and shingle sets are computed on the workers, partition by partition
        (the permutations depend only on ``seed``, so partitions combine).
@@ -567,6 +594,7 @@ def near_duplicates(
     [[0, 2]]
     """
     _check_threads(n_threads)
+    _check_max_pairs(max_pairs)
     params = {
         "threshold": threshold,
         "num_perm": num_perm,
@@ -611,10 +639,22 @@ def near_duplicates(
     ]
     by_first = [delayed(_split_with_sets, pure=True, nout=n)(w, n) for w in with_sets]
     verified = [
-        delayed(_verify, pure=True)(
-            shingles[p], p, starts, float(threshold), n_threads, *[s[p] for s in by_first]
+        delayed(_verify, pure=True, nout=2)(
+            shingles[p],
+            p,
+            starts,
+            float(threshold),
+            n_threads,
+            max_pairs,
+            *[s[p] for s in by_first],
         )
         for p in range(n)
+    ]
+    counts = [found for _, found in verified]
+    before = delayed(_starts, pure=True)(*counts)
+    kept = [
+        delayed(_first_pairs, pure=True)(pairs, before[p], max_pairs)
+        for p, (pairs, _) in enumerate(verified)
     ]
     meta = pd.DataFrame(
         {
@@ -623,7 +663,18 @@ def near_duplicates(
             "jaccard": pd.Series(dtype=np.float64),
         }
     )
-    return dd.from_delayed(verified, meta=meta, verify_meta=False)
+    frame = dd.from_delayed(kept, meta=meta, verify_meta=False)
+    if not compute:
+        return frame
+    pairs, total = dask.compute(frame, delayed(sum, pure=True)(counts))
+    if total > max_pairs:
+        warnings.warn(
+            f"{total} near-duplicate pairs; the first {max_pairs} are returned "
+            "(raise max_pairs for more, or remove exact copies first)",
+            TruncatedPairsWarning,
+            stacklevel=2,
+        )
+    return pairs.reset_index(drop=True)
 
 
 # --- stories ---------------------------------------------------------------------------------

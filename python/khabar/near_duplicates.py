@@ -101,11 +101,7 @@ class NearDuplicates:
         At most ``max_pairs``, the first in (i, j) order, with a :class:`TruncatedPairsWarning`
         when more exist: n copies of one text are n(n − 1)/2 pairs (5·10⁹ for 100,000), so the
         search stops there, holding about twice ``max_pairs`` pairs while it runs."""
-        import pandas as pd
-
-        if isinstance(max_pairs, bool) or not isinstance(max_pairs, int) or max_pairs < 1:
-            raise ValueError(f"max_pairs must be an int >= 1, got {max_pairs!r}")
-        first, second, jaccard, truncated = self._fitted().pairs(self.n_threads, max_pairs)
+        pairs, truncated = self._pairs(max_pairs)
         if truncated:
             warnings.warn(
                 f"more than {max_pairs} near-duplicate pairs; the first {max_pairs} are returned "
@@ -113,7 +109,17 @@ class NearDuplicates:
                 TruncatedPairsWarning,
                 stacklevel=2,
             )
-        return pd.DataFrame({"i": first, "j": second, "jaccard": jaccard})
+        return pairs
+
+    def _pairs(self, max_pairs: int) -> tuple[Any, bool]:
+        """pairs(max_pairs) without the warning, and whether more pairs exist (the report
+        says so on the page)."""
+        import pandas as pd
+
+        if isinstance(max_pairs, bool) or not isinstance(max_pairs, int) or max_pairs < 1:
+            raise ValueError(f"max_pairs must be an int >= 1, got {max_pairs!r}")
+        first, second, jaccard, truncated = self._fitted().pairs(self.n_threads, max_pairs)
+        return pd.DataFrame({"i": first, "j": second, "jaccard": jaccard}), bool(truncated)
 
     def query(self, doc: Text) -> Any:
         """Documents near-duplicating ``doc``: DataFrame (doc, jaccard), most similar first."""

@@ -38,6 +38,9 @@ DUPLICATE_JACCARD = 0.5
 #: this Jaccard (two otherwise different articles sharing only a short quote can be missed).
 PASSAGE_CANDIDATE_JACCARD = 0.05
 ALL_PAIRS_ARTICLES = 500
+#: At most this many candidate pairs are kept (NearDuplicates.pairs' default): n copies of one
+#: article are n(n − 1)/2 pairs. The report says when there were more.
+DEFAULT_MAX_PAIRS = 10_000_000
 #: A metadata column groups the articles when it has between 2 and this many distinct values.
 MAX_GROUPS = 30
 #: Columns that identify or locate an article rather than group articles.
@@ -62,6 +65,7 @@ mark { background: #ffe27a; } .passage { display: flex; gap: 1em; margin-bottom:
                  text-align: right; line-height: 1.7; }
 .muted { color: #777; font-size: 0.9em; } img { max-width: 100%; height: auto; }
 a { color: #1d3b5e; text-decoration: none; }
+.truncated { background: #fff3cd; border: 1px solid #e0b000; padding: 0.5em 0.8em; }
 """
 
 
@@ -122,6 +126,9 @@ class Analysis:
     distinctive: Any = None
     heatmap: str = ""  # base64 PNG
     group_heatmap: str = ""
+    #: The candidate pairs were cut at max_pairs (NearDuplicates.pairs): more exist.
+    pairs_truncated: bool = False
+    max_pairs: int = DEFAULT_MAX_PAIRS
     stories: Any = None  # khabar.Stories
     story_copies: Any = None  # DataFrame of Stories.provenance for the largest stories
     timeline: str = ""  # base64 PNG
@@ -172,8 +179,10 @@ def analyze(
     min_words: int = 8,
     top: int = 10,
     stages: Stages | None = None,
+    max_pairs: int = DEFAULT_MAX_PAIRS,
 ) -> Analysis:
-    """Runs every stage of the report on ``corpus`` (progress on ``stages``)."""
+    """Runs every stage of the report on ``corpus`` (progress on ``stages``); at most
+    ``max_pairs`` candidate pairs of near-duplicates, the first in article order."""
     from khabar.plots import similarity_heatmap, to_png
 
     stages = stages or Stages(quiet=True)
@@ -218,6 +227,7 @@ def analyze(
         group=group,
         group_reason=reason,
         cross_pairs=cross_pairs,
+        max_pairs=max_pairs,
     )
     if group is not None:
         with stages(f"mean similarity between groups of {group!r}") as note:
@@ -228,12 +238,16 @@ def analyze(
         # near-duplicates are those at DUPLICATE_JACCARD or more, and beyond ALL_PAIRS_ARTICLES
         # all of them are the pairs compared for shared passages.
         index = NearDuplicates(threshold=PASSAGE_CANDIDATE_JACCARD, shingle_size=5)
-        candidates = index.fit(texts).pairs() if n > 1 else _no_pairs()
+        candidates, analysis.pairs_truncated = (
+            index.fit(texts)._pairs(max_pairs) if n > 1 else (_no_pairs(), False)
+        )
         duplicates = candidates[candidates.jaccard >= DUPLICATE_JACCARD]
         analysis.duplicates = duplicates.sort_values(
             ["jaccard", "i", "j"], ascending=[False, True, True]
         ).reset_index(drop=True)
         note.append(f"{len(duplicates):,} pairs, {len(candidates):,} candidate pairs")
+        if analysis.pairs_truncated:
+            note.append(f"more than {max_pairs:,} candidate pairs: the first kept")
     with stages(f"shared passages of {min_words}+ words") as note:
         pairs = None if n <= ALL_PAIRS_ARTICLES else candidates[["i", "j"]]
         analysis.passages = corpus.shared_passages(min_words=min_words, pairs=pairs)
@@ -453,8 +467,28 @@ def _similarity(a: Analysis) -> str:
     return "".join(parts)
 
 
+def truncation_notice(a: Analysis) -> str:
+    """What the page and the command line say when the candidate pairs were cut at max_pairs."""
+    return (
+        f"More than {a.max_pairs:,} pairs of articles share at least "
+        f"{PASSAGE_CANDIDATE_JACCARD:.0%} of their 5-word shingles (Jaccard ≥ "
+        f"{PASSAGE_CANDIDATE_JACCARD}); only the first {a.max_pairs:,}, in article order, were "
+        "kept, so near-duplicates"
+        + (" and shared passages" if len(a.corpus) > ALL_PAIRS_ARTICLES else "")
+        + " of the later articles are missing. For all of them, run khabar analyze again with "
+        "a larger --max-pairs (each pair kept costs about 60 bytes of memory), or remove exact "
+        "copies first."
+    )
+
+
+def _truncated(a: Analysis) -> str:
+    if not a.pairs_truncated:
+        return ""
+    return f"<p class='truncated'><b>Incomplete:</b> {_e(truncation_notice(a))}</p>"
+
+
 def _near_duplicates(a: Analysis) -> str:
-    parts = ["<h2>Near-duplicates</h2>"]
+    parts = ["<h2>Near-duplicates</h2>", _truncated(a)]
     if a.duplicates.empty:
         parts.append(
             "<p>No pair of articles shares half or more of its 5-word shingles "
@@ -485,6 +519,8 @@ def _shared_passages(a: Analysis) -> str:
         )
         + ".</p>"
     ]
+    if len(a.corpus) > ALL_PAIRS_ARTICLES:
+        parts.append(_truncated(a))
     if passages.empty:
         parts.append("<p>None.</p>")
         return "".join(parts)
@@ -717,6 +753,7 @@ def summary_of(a: Analysis) -> dict[str, Any]:
         "shared_passages": len(a.passages),
         "longest_passage": int(a.passages["n_words"].max()) if not a.passages.empty else 0,
         "near_duplicates": len(a.duplicates),
+        "pairs_truncated": truncation_notice(a) if a.pairs_truncated else None,
         "group": a.group,
         "skipped": len(corpus.skipped),
         "replaced": len(corpus.replaced),
@@ -730,10 +767,13 @@ def build_report(
     min_words: int = 8,
     top: int = 10,
     stages: Stages | None = None,
+    max_pairs: int = DEFAULT_MAX_PAIRS,
 ) -> tuple[str, dict[str, Any]]:
     """The report's HTML and a summary of its findings (for the command line)."""
     stages = stages or Stages(quiet=True)
-    analysis = analyze(corpus, source=source, min_words=min_words, top=top, stages=stages)
+    analysis = analyze(
+        corpus, source=source, min_words=min_words, top=top, stages=stages, max_pairs=max_pairs
+    )
     with stages("html"):
         page = render(analysis)
     return page, summary_of(analysis)

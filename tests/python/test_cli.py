@@ -66,7 +66,7 @@ def test_version_and_help_for_every_argument():
 
     assert run_khabar("--version").stdout.strip() == f"khabar {khabar.__version__}"
     parser_help = run_khabar("analyze", "--help").stdout
-    for option in ("--format", "--out", "--max-bytes", "--min-words", "--quiet", "path"):
+    for option in ("--format", "--out", "--max-bytes", "--min-words", "--max-pairs", "--quiet", "path"):
         assert option in parser_help
     # Every argument of every command has a help text.
     import argparse
@@ -209,3 +209,28 @@ def test_unreadable_input_is_a_clear_error(tmp_path):
     assert "Traceback" not in result.stderr
     result = run_khabar("analyze", path, "--max-bytes", "lots", check=False)
     assert result.returncode == 2 and "expected a positive size" in result.stderr
+
+
+def test_truncated_near_duplicate_pairs_are_said_on_the_page_and_the_command_line(tmp_path):
+    # Five copies of one article are 10 pairs; --max-pairs 3 keeps (0, 1), (0, 2), (0, 3).
+    text = " ".join(f"كلمة{i}" for i in range(40))
+    rows = [record(id=f"copy-{i}", title=f"نسخة {i}", text=text) for i in range(5)]
+    rows.append(record(id="other", title="آخر", text="روسيا وتركيا في سوتشي " * 5))
+    path = write_jsonl(tmp_path / "copies.jsonl", rows)
+    out = tmp_path / "report.html"
+    result = run_khabar("analyze", path, "--out", out, "--max-pairs", "3")
+    assert "3 near-duplicate pairs (incomplete: see the report)" in result.stdout
+    assert "More than 3 pairs of articles share at least 5% of their 5-word shingles" in (
+        result.stderr
+    )
+    assert "run khabar analyze again with a larger --max-pairs" in result.stderr
+    page = out.read_text(encoding="utf-8")
+    section = page.split("<h2>Near-duplicates</h2>")[1].split("<h2>")[0]
+    assert "<p class='truncated'><b>Incomplete:</b> More than 3 pairs" in section
+    assert "<p>3 pairs share half or more" in section
+    complete = run_khabar("analyze", path, "--out", tmp_path / "all.html", "--max-pairs", "10")
+    assert "10 near-duplicate pairs;" in complete.stdout and "incomplete" not in complete.stdout
+    assert "Incomplete:" not in (tmp_path / "all.html").read_text(encoding="utf-8")
+    assert "--max-pairs" not in complete.stderr
+    bad = run_khabar("analyze", path, "--max-pairs", "0", check=False)
+    assert bad.returncode == 2 and "--max-pairs must be at least 1" in bad.stderr

@@ -9,6 +9,7 @@ Single-document Extractive Summarization", Arabian J. Sci. Eng. 46(8), 2021
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -223,6 +224,48 @@ def test_near_duplicates_across_partitions(client, texts):
     planted = {(i, 202 + i) for i in range(20)}
     assert planted <= set(zip(pairs.i, pairs.j, strict=True))
 
+
+def _copies_and_others(texts):
+    """Nine copies of one article at known places among eleven texts of words of their own
+    (no shingle in common with any other), every copy pair at Jaccard 1: the pairs in (i, j)
+    order are the 2-combinations of the copies' places."""
+    places = [0, 1, 4, 7, 8, 11, 13, 17, 19]
+    collection = [
+        texts[0] if i in places else " ".join(f"خبر{i}س{w}" for w in range(40)) for i in range(20)
+    ]
+    return collection, list(itertools.combinations(places, 2))
+
+
+@pytest.mark.parametrize("max_pairs", [1, 17, 36, 100])
+def test_near_duplicates_keep_the_first_max_pairs_as_local_pairs(client, texts, max_pairs):
+    collection, copy_pairs = _copies_and_others(texts)
+    assert len(copy_pairs) == 36
+    docs = db.from_sequence(collection, npartitions=4)
+    lazy = khabar.dask.near_duplicates(docs, max_pairs=max_pairs)
+    # No partition hands over more than its share of the first max_pairs.
+    assert sum(lazy.map_partitions(len).compute()) == min(max_pairs, 36)
+    if max_pairs < 36:
+        with pytest.warns(
+            khabar.near_duplicates.TruncatedPairsWarning,
+            match=f"^36 near-duplicate pairs; the first {max_pairs} are returned",
+        ):
+            got = khabar.dask.near_duplicates(docs, max_pairs=max_pairs, compute=True)
+        with pytest.warns(khabar.near_duplicates.TruncatedPairsWarning):
+            expected = khabar.NearDuplicates().fit(collection).pairs(max_pairs=max_pairs)
+    else:
+        got = khabar.dask.near_duplicates(docs, max_pairs=max_pairs, compute=True)
+        expected = khabar.NearDuplicates().fit(collection).pairs(max_pairs=max_pairs)
+    assert list(zip(got.i, got.j, strict=True)) == copy_pairs[:max_pairs]
+    assert (got.jaccard == 1.0).all()
+    pd.testing.assert_frame_equal(got, expected)
+    pd.testing.assert_frame_equal(lazy.compute().reset_index(drop=True), expected)
+
+
+@pytest.mark.parametrize("max_pairs", [0, -1, True, 2.5, "10"])
+def test_near_duplicates_refuse_a_max_pairs_that_is_not_a_positive_int(max_pairs):
+    docs = db.from_sequence(["نص"], npartitions=1)
+    with pytest.raises(ValueError, match=r"^max_pairs must be an int >= 1, got "):
+        khabar.dask.near_duplicates(docs, max_pairs=max_pairs)
 
 def _finished_counts(dask_scheduler) -> list[tuple[str, str]]:
     return [

@@ -149,3 +149,47 @@ def test_a_large_report_never_builds_the_articles_by_articles_matrix(monkeypatch
     monkeypatch.setattr(khabar.Corpus, "nearest", refuse)  # one call per article
     page, summary = report.build_report(articles(report.HEATMAP_ARTICLES + 1, sources=["أ", "ب"]))
     assert summary["articles"] == 41 and "<h3>Most similar pairs</h3>" in page
+
+
+def test_truncated_candidate_pairs_are_said_and_the_first_are_kept():
+    # Six copies of one article (at 0, 2, 3, 5, 6, 8) among synthetic others: 15 copy pairs,
+    # the first four in article order (0, 2), (0, 3), (0, 5), (0, 6).
+    copy = " ".join(f"كلمة{i}" for i in range(40))
+    rows = [
+        {"id": f"doc-{i}", "text": copy if i in (0, 2, 3, 5, 6, 8) else f"خبر{i} " * 3 + "آخر"}
+        for i in range(10)
+    ]
+    corpus = khabar.Corpus.from_records(rows)
+    analysis = report.analyze(corpus, max_pairs=4)
+    assert analysis.pairs_truncated
+    assert sorted(zip(analysis.duplicates.i, analysis.duplicates.j)) == [
+        (0, 2),
+        (0, 3),
+        (0, 5),
+        (0, 6),
+    ]
+    page = report.render(analysis)
+    notice = (
+        "<p class='truncated'><b>Incomplete:</b> More than 4 pairs of articles share at least "
+        "5% of their 5-word shingles (Jaccard ≥ 0.05); only the first 4, in article order, were "
+        "kept, so near-duplicates of the later articles are missing."
+    )
+    assert notice in page.split("<h2>Near-duplicates</h2>")[1].split("<h2>")[0]
+    assert report.summary_of(analysis)["pairs_truncated"].startswith("More than 4 pairs")
+
+    complete = report.analyze(corpus, max_pairs=15)
+    assert not complete.pairs_truncated and len(complete.duplicates) == 15
+    assert "Incomplete:" not in report.render(complete)
+    assert report.summary_of(complete)["pairs_truncated"] is None
+
+
+def test_beyond_all_pairs_articles_the_passages_say_they_are_incomplete(monkeypatch):
+    monkeypatch.setattr(report, "ALL_PAIRS_ARTICLES", 3)
+    copy = " ".join(f"كلمة{i}" for i in range(40))
+    corpus = khabar.Corpus.from_records([{"id": str(i), "text": copy} for i in range(5)])
+    analysis = report.analyze(corpus, max_pairs=2)
+    page = report.render(analysis)
+    passages = page.split("<h2>Shared passages</h2>")[1].split("<h2>")[0]
+    assert "near-duplicates and shared passages of the later articles are missing" in passages
+    # Only the pairs kept were compared for passages: (0, 1) and (0, 2).
+    assert sorted(set(zip(analysis.passages.i, analysis.passages.j))) == [(0, 1), (0, 2)]
