@@ -66,7 +66,15 @@ def test_version_and_help_for_every_argument():
 
     assert run_khabar("--version").stdout.strip() == f"khabar {khabar.__version__}"
     parser_help = run_khabar("analyze", "--help").stdout
-    for option in ("--format", "--out", "--max-bytes", "--min-words", "--max-pairs", "--quiet", "path"):
+    for option in (
+        "--format",
+        "--out",
+        "--max-bytes",
+        "--min-words",
+        "--max-pairs",
+        "--quiet",
+        "path",
+    ):
         assert option in parser_help
     # Every argument of every command has a help text.
     import argparse

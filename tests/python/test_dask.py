@@ -267,6 +267,7 @@ def test_near_duplicates_refuse_a_max_pairs_that_is_not_a_positive_int(max_pairs
     with pytest.raises(ValueError, match=r"^max_pairs must be an int >= 1, got "):
         khabar.dask.near_duplicates(docs, max_pairs=max_pairs)
 
+
 def _finished_counts(dask_scheduler) -> list[tuple[str, str]]:
     return [
         (str(ts.key), ws.address)

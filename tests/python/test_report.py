@@ -162,7 +162,7 @@ def test_truncated_candidate_pairs_are_said_and_the_first_are_kept():
     corpus = khabar.Corpus.from_records(rows)
     analysis = report.analyze(corpus, max_pairs=4)
     assert analysis.pairs_truncated
-    assert sorted(zip(analysis.duplicates.i, analysis.duplicates.j)) == [
+    assert sorted(zip(analysis.duplicates.i, analysis.duplicates.j, strict=True)) == [
         (0, 2),
         (0, 3),
         (0, 5),
@@ -192,4 +192,7 @@ def test_beyond_all_pairs_articles_the_passages_say_they_are_incomplete(monkeypa
     passages = page.split("<h2>Shared passages</h2>")[1].split("<h2>")[0]
     assert "near-duplicates and shared passages of the later articles are missing" in passages
     # Only the pairs kept were compared for passages: (0, 1) and (0, 2).
-    assert sorted(set(zip(analysis.passages.i, analysis.passages.j))) == [(0, 1), (0, 2)]
+    assert sorted(set(zip(analysis.passages.i, analysis.passages.j, strict=True))) == [
+        (0, 1),
+        (0, 2),
+    ]
