@@ -666,7 +666,9 @@ def near_duplicates(
     frame = dd.from_delayed(kept, meta=meta, verify_meta=False)
     if not compute:
         return frame
-    pairs, total = dask.compute(frame, delayed(sum, pure=True)(counts))
+    # The partitions as Delayed, not the frame: dask.compute warns when given both kinds.
+    parts, total = dask.compute(kept, delayed(sum, pure=True)(counts))
+    pairs = pd.concat(parts, ignore_index=True)
     if total > max_pairs:
         warnings.warn(
             f"{total} near-duplicate pairs; the first {max_pairs} are returned "
@@ -674,7 +676,7 @@ def near_duplicates(
             TruncatedPairsWarning,
             stacklevel=2,
         )
-    return pairs.reset_index(drop=True)
+    return pairs
 
 
 # --- stories ---------------------------------------------------------------------------------
