@@ -116,31 +116,21 @@ bool Normalizer::map_if_nfkc_inert(std::string_view utf8, std::u16string& out) c
   // only supplementary characters (4 bytes) take 2.
   out.resize(utf8.size());
   char16_t* dest = out.data();
-  const std::uint32_t* table = bmp_table_.data();
   std::int32_t written = 0;
   for (std::int32_t i = 0; i < length;) {
     std::uint32_t entry;
-    const std::uint32_t lead = bytes[i];
-    // ASCII and 2-byte sequences (Arabic, Latin accents) without a branch between them: news
-    // text alternates the two every few characters. Longer and ill-formed ones take U8_NEXT.
-    const std::uint32_t next = i + 1 < length ? bytes[i + 1] : 0;
-    const bool two_bytes = lead >= 0xC2 && lead <= 0xDF && (next & 0xC0) == 0x80;
-    if (lead < 0x80 || two_bytes) {
-      const std::uint32_t c = two_bytes ? ((lead & 0x1F) << 6) | (next & 0x3F) : lead;
-      i += 1 + static_cast<std::int32_t>(two_bytes);
-      entry = table[c];
+    if (bytes[i] < 0x80) {
+      entry = bmp_table_[bytes[i++]];
     } else {
       const std::int32_t start = i;
       UChar32 c;
       U8_NEXT(bytes, i, length, c);
       if (c < 0) detail::throw_invalid_utf8(utf8, static_cast<std::size_t>(start));
-      entry = c <= 0xFFFF ? table[static_cast<std::size_t>(c)]
+      entry = c <= 0xFFFF ? bmp_table_[static_cast<std::size_t>(c)]
                           : table_entry(static_cast<std::uint32_t>(c));
     }
-    if (entry & (kNeedsNfkc | kDrop | kDropAttached)) {
-      if (entry & kNeedsNfkc) return false;
-      continue;
-    }
+    if (entry & kNeedsNfkc) return false;
+    if (entry & (kDrop | kDropAttached)) continue;
     U16_APPEND_UNSAFE(dest, written, static_cast<UChar32>(entry));
   }
   out.resize(static_cast<std::size_t>(written));
@@ -150,25 +140,17 @@ bool Normalizer::map_if_nfkc_inert(std::string_view utf8, std::u16string& out) c
 bool Normalizer::map_if_nfkc_inert(std::u16string_view utf16, std::u16string& out) const {
   out.resize(utf16.size());
   char16_t* dest = out.data();
-  const std::uint32_t* table = bmp_table_.data();
   std::int32_t written = 0;
   const auto length = static_cast<std::int32_t>(utf16.size());
-  const char16_t* units = utf16.data();
   for (std::int32_t i = 0; i < length;) {
-    std::uint32_t entry;
-    if (!U16_IS_SURROGATE(units[i])) {
-      entry = table[units[i++]];
-    } else {
-      const std::int32_t start = i;
-      UChar32 c;
-      U16_NEXT(units, i, length, c);
-      if (U_IS_SURROGATE(c)) detail::throw_lone_surrogate(static_cast<std::size_t>(start));
-      entry = table_entry(static_cast<std::uint32_t>(c));
-    }
-    if (entry & (kNeedsNfkc | kDrop | kDropAttached)) {
-      if (entry & kNeedsNfkc) return false;
-      continue;
-    }
+    const std::int32_t start = i;
+    UChar32 c;
+    U16_NEXT(utf16.data(), i, length, c);
+    if (U_IS_SURROGATE(c)) detail::throw_lone_surrogate(static_cast<std::size_t>(start));
+    const std::uint32_t entry = c <= 0xFFFF ? bmp_table_[static_cast<std::size_t>(c)]
+                                            : table_entry(static_cast<std::uint32_t>(c));
+    if (entry & kNeedsNfkc) return false;
+    if (entry & (kDrop | kDropAttached)) continue;
     U16_APPEND_UNSAFE(dest, written, static_cast<UChar32>(entry));
   }
   out.resize(static_cast<std::size_t>(written));
