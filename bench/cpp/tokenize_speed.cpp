@@ -3,7 +3,7 @@
 // share, with the word-break scanner (cpp/src/word_breaks.hpp) and with ICU alone. For profiling
 // (`perf record`) and for the speed notes in docs/speed.md; the best of ROUNDS rounds. When both
 // run, the tokens, vocabulary and matrices of the two must be bit-identical (exit status 1
-// otherwise).
+// otherwise). Each way also prints a digest (FNV-1a) of them, to compare builds.
 //
 //   khabar_tokenize_speed ARTICLES_JSONL [ROUNDS] [scanner|icu]
 #include <unicode/brkiter.h>
@@ -20,8 +20,11 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
+#include "fnv1a.hpp"
 #include "word_breaks.hpp"
 
 namespace {
@@ -35,6 +38,30 @@ double best_seconds(int rounds, const std::function<void()>& run) {
         best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return best;
+}
+
+template <class Vector>
+std::uint64_t digest_of(const Vector& values, std::uint64_t hash) {
+  return khabar::detail::fnv1a(
+      std::string_view(reinterpret_cast<const char*>(values.data()),
+                       values.size() * sizeof(typename Vector::value_type)),
+      hash);
+}
+
+// Token ids, vocabulary and matrices, as bytes: equal digests mean bit-identical results.
+std::uint64_t digest_of(const std::vector<std::vector<std::uint32_t>>& ids,
+                        const std::vector<std::string>& vocabulary,
+                        const std::vector<khabar::CsrMatrix>& matrices) {
+  std::uint64_t hash = khabar::detail::kFnv1aOffset;
+  for (const auto& document : ids) hash = digest_of(document, khabar::detail::fnv1a_step(hash, 1));
+  for (const auto& term : vocabulary) hash = khabar::detail::fnv1a(term, hash ^ term.size());
+  for (const auto& matrix : matrices) {
+    hash = khabar::detail::fnv1a_step(hash, matrix.rows * 31 + matrix.cols);
+    std::visit([&](const auto& v) { hash = digest_of(v, hash); }, matrix.indptr);
+    hash = digest_of(matrix.indices, hash);
+    std::visit([&](const auto& v) { hash = digest_of(v, hash); }, matrix.data);
+  }
+  return hash;
 }
 
 }  // namespace
@@ -126,6 +153,9 @@ int main(int argc, char** argv) {
       vocabulary_of.back().emplace_back(vectorizer.feature(column));
     matrices_of.push_back({std::move(fitted), std::move(transformed)});
     std::printf("transform, %-9s     %7.1f MB/s\n", how, megabytes / transform);
+    std::printf("digest of tokens, vocabulary and matrices, %s: %016llx\n", how,
+                static_cast<unsigned long long>(
+                    digest_of(ids_of.back(), vocabulary_of.back(), matrices_of.back())));
   }
   if (ids_of.size() == 2) {
     auto same = [](const khabar::CsrMatrix& a, const khabar::CsrMatrix& b) {

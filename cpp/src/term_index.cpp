@@ -11,13 +11,86 @@
 
 namespace khabar {
 
-std::uint64_t TermIndex::hash_of(std::string_view term) noexcept {
-  return std::hash<std::string_view>{}(term);
+namespace {
+
+// wyhash's constants and its 64-bit fold of a 128-bit product (Wang Yi, wyhash final version 4):
+// every input bit reaches the low bits the table is indexed by, in two multiplications.
+constexpr std::uint64_t kMix0 = 0xa0761d6478bd642full;
+constexpr std::uint64_t kMix1 = 0xe7037ed1a0b428dbull;
+constexpr std::uint64_t kMix2 = 0x8ebc6af09c88c6e3ull;
+
+std::uint64_t folded_product(std::uint64_t a, std::uint64_t b) noexcept {
+#ifdef __SIZEOF_INT128__
+  __extension__ typedef unsigned __int128 Wide;  // __extension__: -Wpedantic accepts it
+  const Wide product = static_cast<Wide>(a) * b;
+  return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+#else
+  const std::uint64_t a_low = a & 0xFFFFFFFFu, a_high = a >> 32;
+  const std::uint64_t b_low = b & 0xFFFFFFFFu, b_high = b >> 32;
+  const std::uint64_t low_low = a_low * b_low, high_low = a_high * b_low;
+  const std::uint64_t low_high = a_low * b_high, high_high = a_high * b_high;
+  const std::uint64_t cross = (low_low >> 32) + (high_low & 0xFFFFFFFFu) + low_high;
+  const std::uint64_t high = high_high + (high_low >> 32) + (cross >> 32);
+  const std::uint64_t low = a * b;
+  return low ^ high;
+#endif
 }
 
+std::uint64_t load64(const char* bytes) noexcept {
+  std::uint64_t value;
+  std::memcpy(&value, bytes, sizeof value);
+  return value;
+}
+
+std::uint32_t load32(const char* bytes) noexcept {
+  std::uint32_t value;
+  std::memcpy(&value, bytes, sizeof value);
+  return value;
+}
+
+// The first 16 bytes of `term`, zero-padded, as memcpy would give them, with fixed-size loads
+// (overlapping ones for lengths between) instead of a call for each token.
+void load_head(std::string_view term, std::uint64_t head[2]) noexcept {
+  const char* bytes = term.data();
+  const std::size_t size = term.size();
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (size >= 16) {
+    head[0] = load64(bytes);
+    head[1] = load64(bytes + 8);
+  } else if (size > 8) {
+    head[0] = load64(bytes);
+    head[1] = load64(bytes + size - 8) >> (8 * (16 - size));
+  } else if (size >= 4) {
+    head[0] = static_cast<std::uint64_t>(load32(bytes)) |
+              static_cast<std::uint64_t>(load32(bytes + size - 4)) << (8 * (size - 4));
+    head[1] = 0;
+  } else {
+    head[0] = 0;
+    for (std::size_t i = 0; i < size; ++i)
+      head[0] |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+    head[1] = 0;
+  }
+#else
+  head[0] = head[1] = 0;
+  std::memcpy(head, bytes, std::min<std::size_t>(size, 16));
+#endif
+}
+
+}  // namespace
+
+std::uint64_t TermIndex::hash_of(std::string_view term) noexcept { return key_of(term).hash; }
+
+// Terms of up to 16 bytes (most words, in UTF-8 or UTF-16) are hashed from the head the slot
+// keeps anyway; longer ones by std::hash. The hash only places terms in the table: ids, and so
+// every result, are the same for any hash.
 TermIndex::Key TermIndex::key_of(std::string_view term) noexcept {
-  Key key{term, hash_of(term), {0, 0}};
-  std::memcpy(key.head, term.data(), std::min(term.size(), kInlineBytes));
+  Key key{term, 0, {0, 0}};
+  load_head(term, key.head);
+  const auto size = static_cast<std::uint64_t>(term.size());
+  key.hash = term.size() <= kInlineBytes
+                 ? folded_product(folded_product(key.head[0] ^ kMix0, key.head[1] ^ kMix1) ^ kMix2,
+                                  size ^ kMix0)
+                 : std::hash<std::string_view>{}(term);
   return key;
 }
 

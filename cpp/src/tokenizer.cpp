@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -330,9 +331,11 @@ void Tokenizer::analyze(TextView text, Utf16TokenViews& tokens) const {
   if (options_.ngram_max < 2 || count < 2) return;
   // The n-grams are joined first and viewed after, so that no view outlives a reallocation.
   std::vector<std::size_t> ends;
+  detail::InterruptionPoller interruption;
   for (std::size_t n = std::max<std::size_t>(2, options_.ngram_min);
        n <= options_.ngram_max && n <= count; ++n) {
     for (std::size_t i = 0; i + n <= count; ++i) {
+      interruption.step(n);
       for (std::size_t k = i; k < i + n; ++k) {
         if (k > i) tokens.joined_.push_back(u' ');
         tokens.joined_.append(words[k]);
@@ -579,8 +582,9 @@ std::vector<Token> Tokenizer::tokenize_with_spans(std::string_view text) const {
   return out;
 }
 
+template <class Tokens>
 void Tokenizer::analyze_document(const std::vector<TextView>& docs, std::size_t index,
-                                 TokenList& tokens) const {
+                                 Tokens& tokens) const {
   try {
     analyze(docs[index], tokens);
   } catch (const InvalidTextError& error) {
@@ -601,22 +605,64 @@ std::vector<TokenList> Tokenizer::analyze_many(const std::vector<TextView>& docs
   return out;
 }
 
+namespace {
+
+// The same terms, numbered alike, keyed on UTF-8 instead of the bytes of their UTF-16 code
+// units: each distinct word is encoded once, not once per occurrence.
+TermIndex utf8_vocabulary(const TermIndex& utf16_terms) {
+  std::string arena;
+  std::vector<std::size_t> ends;
+  ends.reserve(utf16_terms.size());
+  std::u16string units;
+  for (std::size_t id = 0; id < utf16_terms.size(); ++id) {
+    const std::string_view key = utf16_terms.term(id);
+    units.resize(key.size() / sizeof(char16_t));
+    std::memcpy(units.data(), key.data(), key.size());
+    detail::append_utf8(units, arena);
+    ends.push_back(arena.size());
+  }
+  TermIndex out;
+  // Distinct UTF-16 words have distinct UTF-8 forms: nothing repeats.
+  if (out.assign_distinct(std::move(arena), std::move(ends)) != TermIndex::kAbsent)
+    throw std::logic_error("two UTF-16 words with one UTF-8 form");
+  return out;
+}
+
+}  // namespace
+
 InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
                                          std::size_t n_threads) const {
   std::vector<TermIndex> vocabularies(detail::resolve_thread_count(n_threads, SIZE_MAX));
   std::vector<std::uint32_t> vocabulary_of(docs.size());
   InternedDocuments out;
   out.ids.resize(docs.size());
+  // The ICU words are interned as the UTF-16 views the tokenizer makes them in, as the
+  // counting pass counts them; the other analyzers' tokens as UTF-8.
+  const bool utf16_words =
+      options_.analyzer == Analyzer::word && options_.token_pattern.empty();
   detail::parallel_for(docs.size(), n_threads, 16,
                        [&](std::size_t worker, std::size_t begin, std::size_t end) {
                          TokenList tokens;
+                         Utf16TokenViews words;
                          for (std::size_t d = begin; d < end; ++d) {
-                           analyze_document(docs, d, tokens);
-                           out.ids[d].reserve(tokens.size());
-                           vocabularies[worker].insert_all(tokens, out.ids[d]);
+                           if (utf16_words) {
+                             analyze_document(docs, d, words);
+                             out.ids[d].reserve(words.size());
+                             vocabularies[worker].insert_all(words, out.ids[d]);
+                           } else {
+                             analyze_document(docs, d, tokens);
+                             out.ids[d].reserve(tokens.size());
+                             vocabularies[worker].insert_all(tokens, out.ids[d]);
+                           }
                            vocabulary_of[d] = static_cast<std::uint32_t>(worker);
                          }
                        });
+  if (utf16_words)
+    detail::parallel_for(vocabularies.size(), n_threads, 1,
+                         [&](std::size_t, std::size_t begin, std::size_t end) {
+                           for (std::size_t w = begin; w < end; ++w)
+                             vocabularies[w] = utf8_vocabulary(vocabularies[w]);
+                         });
   // Merge into the first worker's vocabulary, then renumber the other workers' documents.
   out.vocabulary = std::move(vocabularies[0]);
   std::vector<std::vector<std::uint32_t>> renumber(vocabularies.size());

@@ -232,9 +232,11 @@ class Tokenizer {
   // Python's str.lower(), tokens found as re.findall does, then stopwords, min_length and
   // n-grams as for the ICU words.
   void analyze_with_pattern(TextView text, TokenList& tokens) const;
-  // analyze() of docs[index], attributing an InvalidTextError to document `index`.
+  // analyze() of docs[index], attributing an InvalidTextError to document `index`. Tokens:
+  // TokenList or Utf16TokenViews.
+  template <class Tokens>
   void analyze_document(const std::vector<TextView>& docs, std::size_t index,
-                        TokenList& tokens) const;
+                        Tokens& tokens) const;
 
   TokenizerOptions options_;
   Normalizer normalizer_;
