@@ -638,8 +638,7 @@ InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
   out.ids.resize(docs.size());
   // The ICU words are interned as the UTF-16 views the tokenizer makes them in, as the
   // counting pass counts them; the other analyzers' tokens as UTF-8.
-  const bool utf16_words =
-      options_.analyzer == Analyzer::word && options_.token_pattern.empty();
+  const bool utf16_words = options_.analyzer == Analyzer::word && options_.token_pattern.empty();
   detail::parallel_for(docs.size(), n_threads, 16,
                        [&](std::size_t worker, std::size_t begin, std::size_t end) {
                          TokenList tokens;

@@ -235,8 +235,7 @@ class Tokenizer {
   // analyze() of docs[index], attributing an InvalidTextError to document `index`. Tokens:
   // TokenList or Utf16TokenViews.
   template <class Tokens>
-  void analyze_document(const std::vector<TextView>& docs, std::size_t index,
-                        Tokens& tokens) const;
+  void analyze_document(const std::vector<TextView>& docs, std::size_t index, Tokens& tokens) const;
 
   TokenizerOptions options_;
   Normalizer normalizer_;
