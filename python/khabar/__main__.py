@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from khabar.corpus import Corpus, displayable
+from khabar.near_duplicates import DEFAULT_MAX_PAIRS
 
 #: Articles larger than this are left out (and listed) unless --max-bytes says otherwise: a news
 #: article is a few KB, and a multi-GB file by mistake must not cost the whole report.
@@ -65,9 +66,9 @@ def analyze(
     max_bytes: int | None = None,
     quiet: bool = False,
     min_words: int = 8,
-    max_pairs: int | None = None,
+    max_pairs: int = DEFAULT_MAX_PAIRS,
 ) -> None:
-    from khabar.report import DEFAULT_MAX_PAIRS, Stages, build_report
+    from khabar.report import Stages, build_report
 
     stages = Stages(quiet=quiet)
     with stages(f"reading {displayable(str(path))}") as note:
@@ -79,7 +80,7 @@ def analyze(
         source=displayable(str(path)),
         min_words=min_words,
         stages=stages,
-        max_pairs=DEFAULT_MAX_PAIRS if max_pairs is None else max_pairs,
+        max_pairs=max_pairs,
     )
     with stages(f"writing {displayable(str(out))}") as note:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -176,10 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     a.add_argument(
         "--max-pairs",
         type=int,
-        default=None,
+        default=DEFAULT_MAX_PAIRS,
         metavar="N",
         help="keep at most N candidate pairs of similar articles, the first in article order "
-        "(default 10,000,000; the report says when more exist)",
+        f"(default {DEFAULT_MAX_PAIRS:,}; the report says when more exist)",
     )
     a.add_argument(
         "-q",
@@ -197,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "analyze":
         if args.min_words < 1:
             parser.error("--min-words must be at least 1")
-        if args.max_pairs is not None and args.max_pairs < 1:
+        if args.max_pairs < 1:
             parser.error("--max-pairs must be at least 1")
         analyze(
             args.path,

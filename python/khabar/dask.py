@@ -47,7 +47,12 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("khabar.dask needs Dask: pip install 'khabar[dask]'") from error
 
 from khabar import _core
-from khabar.near_duplicates import NearDuplicates, TruncatedPairsWarning
+from khabar.near_duplicates import (
+    DEFAULT_MAX_PAIRS,
+    NearDuplicates,
+    TruncatedPairsWarning,
+    check_max_pairs,
+)
 from khabar.similarity import top_k_similar as _local_top_k
 from khabar.vectorizers import (
     CountVectorizer,
@@ -545,11 +550,6 @@ def _first_pairs(found: pd.DataFrame, before: int, max_pairs: int) -> pd.DataFra
     return found.head(max(0, max_pairs - before))
 
 
-def _check_max_pairs(max_pairs: int) -> None:
-    if isinstance(max_pairs, bool) or not isinstance(max_pairs, int) or max_pairs < 1:
-        raise ValueError(f"max_pairs must be an int >= 1, got {max_pairs!r}")
-
-
 def near_duplicates(
     docs: Documents,
     threshold: float = 0.8,
@@ -561,7 +561,7 @@ def near_duplicates(
     stopwords: Any = None,
     stemmer: str | None = None,
     n_threads: int = 1,
-    max_pairs: int = 10_000_000,
+    max_pairs: int = DEFAULT_MAX_PAIRS,
     compute: bool = False,
 ) -> dd.DataFrame | pd.DataFrame:
     """The near-duplicate pairs of a Dask collection, as a lazy ``dask.dataframe`` with columns
@@ -594,7 +594,7 @@ def near_duplicates(
     [[0, 2]]
     """
     _check_threads(n_threads)
-    _check_max_pairs(max_pairs)
+    check_max_pairs(max_pairs)
     params = {
         "threshold": threshold,
         "num_perm": num_perm,

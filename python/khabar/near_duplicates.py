@@ -12,9 +12,19 @@ from khabar import _core, _options
 from khabar._batching import check_documents, document_chunks
 from khabar.tokenizer import Text
 
+#: Pairs kept by default (``NearDuplicates.pairs``, ``khabar.dask.near_duplicates``, the report):
+#: n copies of one text are n(n − 1)/2 pairs.
+DEFAULT_MAX_PAIRS = 10_000_000
+
 
 class TruncatedPairsWarning(UserWarning):
     """NearDuplicates.pairs found more pairs than ``max_pairs`` and returned the first ones."""
+
+
+def check_max_pairs(max_pairs: Any) -> None:
+    """``max_pairs`` must be an int >= 1 (a bool is not one)."""
+    if isinstance(max_pairs, bool) or not isinstance(max_pairs, int) or max_pairs < 1:
+        raise ValueError(f"max_pairs must be an int >= 1, got {max_pairs!r}")
 
 
 class NearDuplicates:
@@ -95,7 +105,7 @@ class NearDuplicates:
         """The MinHash signatures, one uint32 row of num_perm values per document."""
         return self._fitted().signatures()
 
-    def pairs(self, max_pairs: int = 10_000_000) -> Any:
+    def pairs(self, max_pairs: int = DEFAULT_MAX_PAIRS) -> Any:
         """Pairs of documents with Jaccard ≥ threshold: DataFrame (i, j, jaccard), i < j, sorted.
 
         At most ``max_pairs``, the first in (i, j) order, with a :class:`TruncatedPairsWarning`
@@ -116,8 +126,7 @@ class NearDuplicates:
         says so on the page)."""
         import pandas as pd
 
-        if isinstance(max_pairs, bool) or not isinstance(max_pairs, int) or max_pairs < 1:
-            raise ValueError(f"max_pairs must be an int >= 1, got {max_pairs!r}")
+        check_max_pairs(max_pairs)
         first, second, jaccard, truncated = self._fitted().pairs(self.n_threads, max_pairs)
         return pd.DataFrame({"i": first, "j": second, "jaccard": jaccard}), bool(truncated)
 

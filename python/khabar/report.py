@@ -26,7 +26,7 @@ import numpy as np
 
 from khabar import __version__
 from khabar.corpus import Corpus, displayable
-from khabar.near_duplicates import NearDuplicates
+from khabar.near_duplicates import DEFAULT_MAX_PAIRS, NearDuplicates
 from khabar.tokenizer import Tokenizer
 
 #: Up to this many articles the report draws the article × article similarity heatmap; beyond,
@@ -38,9 +38,6 @@ DUPLICATE_JACCARD = 0.5
 #: this Jaccard (two otherwise different articles sharing only a short quote can be missed).
 PASSAGE_CANDIDATE_JACCARD = 0.05
 ALL_PAIRS_ARTICLES = 500
-#: At most this many candidate pairs are kept (NearDuplicates.pairs' default): n copies of one
-#: article are n(n − 1)/2 pairs. The report says when there were more.
-DEFAULT_MAX_PAIRS = 10_000_000
 #: A metadata column groups the articles when it has between 2 and this many distinct values.
 MAX_GROUPS = 30
 #: Columns that identify or locate an article rather than group articles.
