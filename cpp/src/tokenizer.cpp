@@ -643,16 +643,16 @@ InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
                        [&](std::size_t worker, std::size_t begin, std::size_t end) {
                          TokenList tokens;
                          Utf16TokenViews words;
+                         auto intern = [&](std::size_t d, auto& analyzed) {
+                           analyze_document(docs, d, analyzed);
+                           out.ids[d].reserve(analyzed.size());
+                           vocabularies[worker].insert_all(analyzed, out.ids[d]);
+                         };
                          for (std::size_t d = begin; d < end; ++d) {
-                           if (utf16_words) {
-                             analyze_document(docs, d, words);
-                             out.ids[d].reserve(words.size());
-                             vocabularies[worker].insert_all(words, out.ids[d]);
-                           } else {
-                             analyze_document(docs, d, tokens);
-                             out.ids[d].reserve(tokens.size());
-                             vocabularies[worker].insert_all(tokens, out.ids[d]);
-                           }
+                           if (utf16_words)
+                             intern(d, words);
+                           else
+                             intern(d, tokens);
                            vocabulary_of[d] = static_cast<std::uint32_t>(worker);
                          }
                        });
