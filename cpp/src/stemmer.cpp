@@ -37,7 +37,7 @@ bool ends_with(std::u16string_view word, std::u16string_view suffix) {
 constexpr char16_t kAlef = u'\u0627', kHamza = u'\u0621', kBeh = u'\u0628', kTeh = u'\u062A',
                    kSeen = u'\u0633', kFeh = u'\u0641', kKaf = u'\u0643', kLam = u'\u0644',
                    kMeem = u'\u0645', kNoon = u'\u0646', kHeh = u'\u0647', kWaw = u'\u0648',
-                   kYeh = u'\u064A', kTehMarbuta = u'\u0629';
+                   kYeh = u'\u064A', kYehHamza = u'\u0626', kTehMarbuta = u'\u0629';
 constexpr std::u16string_view kArticle = u"ال";
 
 // Thresholds of the lexicon checks, tuned on the even documents of the UD Arabic-PADT dev split
@@ -49,6 +49,7 @@ constexpr std::uint64_t kMinimumEvidence = 3;
 constexpr double kAffixRatio = 0.3;
 constexpr double kFeminineRatio = 0.3;
 constexpr double kRootLetterRatio = 1.0;
+constexpr double kPluralRatio = 0.5;
 constexpr std::size_t kMaximumWordUnits = 60;  // longer "words" (URLs, runs) are left alone
 
 constexpr std::array<std::u16string_view, 11> kPronounSuffixes = {
@@ -342,15 +343,74 @@ std::u16string_view KhabarStemmer::name_behind_clitics(std::u16string_view word)
   return {};
 }
 
+// The singular of `w` read as a broken plural of a common pattern, as a view into the lexicon,
+// or nothing. The singular must be in the lexicon with the article (a noun, not a verb or a
+// particle of the same letters) and supported at least as well as the plural.
+std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w) const {
+  std::array<Spelling, 3> candidates;
+  std::size_t n = 0;
+  auto add = [&](std::initializer_list<char16_t> letters) {
+    for (char16_t letter : letters) candidates[n] << letter;
+    ++n;
+  };
+  // An imperfect verb (يقول تقوم نزور) has the shape of فعول: not read as a plural.
+  const bool imperfect_shape = w[0] == kYeh || w[0] == kTeh || w[0] == kNoon;
+  if (w.size() == 5 && w[0] == kAlef && w[3] == kAlef) {  // أفعال → فعل; أموال → مال
+    add({w[1], w[2], w[4]});
+    if (w[2] == kWaw || w[2] == kYeh) add({w[1], kAlef, w[4]});
+  } else if (w.size() == 4 && w[2] == kWaw && !imperfect_shape) {  // فعول → فعل; حدود → حد
+    add({w[0], w[1], w[3]});
+    if (w[1] == w[3]) add({w[0], w[1]});
+  } else if (w.size() == 5 && w[3] == kAlef && w[4] == kHamza) {  // فعلاء → فعيل
+    add({w[0], w[1], kYeh, w[2]});
+  } else if (w.size() == 5 && w[0] == kMeem && w[2] == kAlef) {  // مفاعل → مفعل, مفعلة
+    add({kMeem, w[1], w[3], w[4]});
+    add({kMeem, w[1], w[3], w[4], kHeh});
+  } else if (w.size() == 6 && w[0] == kMeem && w[2] == kAlef && w[4] == kYeh) {  // مفاعيل → مفعول
+    add({kMeem, w[1], w[3], kWaw, w[5]});
+  } else if (w.size() == 5 && w[2] == kAlef && w[3] == kYehHamza) {  // فعائل → فعيلة, فعيل, فعالة
+    add({w[0], w[1], kYeh, w[4], kHeh});
+    add({w[0], w[1], kYeh, w[4]});
+    add({w[0], w[1], kAlef, w[4], kHeh});
+  } else if (w.size() == 5 && w[2] == kAlef && w[3] == kYeh && w[4] == kAlef) {  // فعايا → فعية
+    add({w[0], w[1], kYeh, kHeh});
+  } else if (w.size() == 5 && w[1] == kWaw && w[2] == kAlef) {  // فواعل → فاعلة, فاعل
+    add({w[0], kAlef, w[3], w[4], kHeh});
+    add({w[0], kAlef, w[3], w[4]});
+  } else if (w.size() == 5 && w[0] == kAlef && w[4] == kHeh) {  // أفعلة → فعال
+    add({w[1], w[2], kAlef, w[3]});
+  } else if (w.size() == 4 && w[2] == kAlef && w[0] != kYeh) {  // فعال → فعل, فعيل
+    add({w[0], w[1], w[3]});
+    add({w[0], w[1], kYeh, w[3]});
+  }
+  std::u16string_view singular;
+  std::uint64_t best = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::u16string_view candidate = candidates[i].view();
+    if (count((Spelling() << kArticle << candidate).view()) < kMinimumEvidence) continue;
+    const std::uint64_t support = evidence(candidate);
+    if (support > best) {
+      best = support;
+      singular = candidate;
+    }
+  }
+  if (singular.empty() || !accepts(singular, w, kPluralRatio)) return {};
+  return stored(singular);
+}
+
 std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   if (w.size() <= 2 || w.size() > kMaximumWordUnits) return w;
   if (const std::u16string_view name = name_behind_clitics(w); !name.empty()) return name;
 
-  // Proclitics: a conjunction, then a preposition or the article.
-  if ((w[0] == kWaw || w[0] == kFeh) && w.size() >= 4 && accepts(w.substr(1), w, kAffixRatio))
+  // Proclitics: a conjunction, then a preposition or the article; none is cut from a word the
+  // lexicon has with the article (الوضع: وضع is a word, not و + ضع).
+  const bool definite_word = count((Spelling() << kArticle << w).view()) >= kMinimumEvidence;
+  if (!definite_word && (w[0] == kWaw || w[0] == kFeh) && w.size() >= 4 &&
+      accepts(w.substr(1), w, kAffixRatio))
     w.remove_prefix(1);
-  bool preposition = false;
+  bool preposition = definite_word;
   for (char16_t letter : {kBeh, kLam, kKaf}) {
+    if (preposition) break;
     if (w[0] != letter) continue;
     if (starts_with(w.substr(1), kArticle) && w.size() >= 5) {
       w.remove_prefix(3);
@@ -414,28 +474,9 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
       evidence(w.substr(1)) >= std::max<std::uint64_t>(kMinimumEvidence, evidence(w)))
     return w.substr(1);
 
-  // Broken plurals of the commonest patterns, back to the singular when that is more common.
-  std::array<std::u16string_view, 2> singulars{};
-  Spelling first, second;
-  // An imperfect verb (يقول تقوم نزور) has the shape of فعول: not read as a plural.
-  const bool imperfect_shape = w[0] == kYeh || w[0] == kTeh || w[0] == kNoon;
-  if (w.size() == 5 && w[0] == kAlef && w[3] == kAlef) {  // أفعال → فعل
-    singulars[0] = (first << w[1] << w[2] << w[4]).view();
-  } else if (w.size() == 4 && w[2] == kWaw && !imperfect_shape) {  // فعول → فعل
-    singulars[0] = (first << w[0] << w[1] << w[3]).view();
-  } else if (w.size() == 5 && w[3] == kAlef && w[4] == kHamza) {  // فعلاء → فعيل
-    singulars[0] = (first << w[0] << w[1] << kYeh << w[2]).view();
-  } else if (w.size() == 5 && w[0] == kMeem && w[2] == kAlef) {  // مفاعل → مفعل, مفعلة
-    singulars[0] = (first << kMeem << w[1] << w[3] << w[4]).view();
-    singulars[1] = (second << kMeem << w[1] << w[3] << w[4] << kHeh).view();
-  } else if (w.size() == 4 && w[2] == kAlef && w[0] != kYeh) {  // فعال → فعل
-    singulars[0] = (first << w[0] << w[1] << w[3]).view();
-  }
-  std::u16string_view singular;
-  for (std::u16string_view candidate : singulars) {
-    if (!candidate.empty() && evidence(candidate) > evidence(singular)) singular = candidate;
-  }
-  if (!singular.empty() && accepts(singular, w, kRootLetterRatio)) return stored(singular);
+  // Broken plurals, back to a singular that the lexicon has with the article (a noun).
+  if (const std::u16string_view singular = broken_plural_singular(w); !singular.empty())
+    return singular;
 
   // An imperfect prefix; a hollow verb's middle و/ي is the alef of its past (يقول → قال).
   if (w.size() >= 4 && (w[0] == kYeh || w[0] == kTeh || w[0] == kNoon || w[0] == kAlef)) {
