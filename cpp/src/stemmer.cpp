@@ -37,7 +37,7 @@ bool ends_with(std::u16string_view word, std::u16string_view suffix) {
 constexpr char16_t kAlef = u'\u0627', kHamza = u'\u0621', kBeh = u'\u0628', kTeh = u'\u062A',
                    kSeen = u'\u0633', kFeh = u'\u0641', kKaf = u'\u0643', kLam = u'\u0644',
                    kMeem = u'\u0645', kNoon = u'\u0646', kHeh = u'\u0647', kWaw = u'\u0648',
-                   kYeh = u'\u064A', kYehHamza = u'\u0626', kTehMarbuta = u'\u0629';
+                   kYeh = u'\u064A', kYehHamza = u'\u0626', kWawHamza = u'\u0624', kTehMarbuta = u'\u0629';
 constexpr std::u16string_view kArticle = u"ال";
 
 // Thresholds of the lexicon checks, tuned on the even documents of the UD Arabic-PADT dev split
@@ -381,7 +381,7 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w)
     add({w[1], w[2], kAlef, w[3]});
   } else if (w.size() == 4 && w[2] == kAlef && w[0] != kYeh) {  // فعال → فعل, فعيل
     add({w[0], w[1], w[3]});
-    add({w[0], w[1], kYeh, w[3]});
+    if (w[3] != kHeh) add({w[0], w[1], kYeh, w[3]});
   }
   std::u16string_view singular;
   std::uint64_t best = 0;
@@ -396,6 +396,58 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w)
   }
   if (singular.empty() || !accepts(singular, w, kPluralRatio)) return {};
   return stored(singular);
+}
+
+// The past (3rd person masculine singular, PADT's verb lemma) of `w` read as an imperfect
+// (prefix ي ت ن ا), as a view into the lexicon, or nothing. Candidates: the word without the
+// prefix (يكتب → كتب); with alef for the prefix, the forms IV, VII, VIII and X (يعلن → اعلن,
+// يعتبر → اعتبر); a hollow verb's middle و/ي read as alef (يقول → قال, يكن → كان); an
+// assimilated verb's lost و (يصل → وصل); the hamza seat ؤ of a hamzated first radical (يؤكد →
+// اكد); a defective verb's final و read as alef (يدعو → دعا); a doubled verb's two letters (يتم
+// → تم). The best supported candidate is taken when it is at least as common as the word.
+std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w) const {
+  if (w.size() < 3 || !(w[0] == kYeh || w[0] == kTeh || w[0] == kNoon || w[0] == kAlef))
+    return {};
+  // A noun the lexicon has with the article (النقل) is not read as a verb.
+  if (count((Spelling() << kArticle << w).view()) >= kMinimumEvidence) return {};
+  const std::u16string_view rest = w.substr(1);
+  std::array<Spelling, 4> candidates;
+  std::size_t n = 0;
+  auto add = [&](std::u16string_view piece, std::initializer_list<char16_t> after = {}) {
+    candidates[n] << piece;
+    for (char16_t letter : after) candidates[n] << letter;
+    ++n;
+  };
+  if (rest.size() == 2) {
+    if (w[0] == kAlef) return {};  // امن is not ا + من
+    add(rest);
+    add(rest.substr(0, 1), {kAlef, rest[1]});
+    add(u"\u0648", {rest[0], rest[1]});
+  } else {
+    add(rest);
+    if (w[0] != kAlef) {
+      if (rest[0] == kWawHamza)
+        add(u"\u0627", {}), candidates[n - 1] << rest.substr(1);
+      else
+        add(u"\u0627", {}), candidates[n - 1] << rest;
+    }
+    if (rest.size() == 3 && (rest[1] == kWaw || rest[1] == kYeh))
+      add(rest.substr(0, 1), {kAlef, rest[2]});
+    else if (rest.size() == 3 && rest[2] == kWaw)
+      add(rest.substr(0, 2), {kAlef});
+  }
+  std::u16string_view past;
+  std::uint64_t best = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::u16string_view candidate = candidates[i].view();
+    const std::uint64_t support = is_name(candidate) ? 0 : evidence(candidate);
+    if (support > best) {
+      best = support;
+      past = candidate;
+    }
+  }
+  if (past.empty() || !accepts(past, w, kRootLetterRatio)) return {};
+  return stored(past);
 }
 
 std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
@@ -469,24 +521,12 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
       (w[1] == kYeh || w[1] == kTeh || w[1] == kNoon || w[1] == kAlef) &&
       accepts(w.substr(1), w, kAffixRatio))
     w.remove_prefix(1);
-  // A doubled verb's imperfect (يتم → تم) is the only cut that may leave two letters.
-  if (w.size() == 3 && (w[0] == kYeh || w[0] == kTeh || w[0] == kNoon) &&
-      evidence(w.substr(1)) >= std::max<std::uint64_t>(kMinimumEvidence, evidence(w)))
-    return w.substr(1);
-
   // Broken plurals, back to a singular that the lexicon has with the article (a noun).
   if (const std::u16string_view singular = broken_plural_singular(w); !singular.empty())
     return singular;
 
-  // An imperfect prefix; a hollow verb's middle و/ي is the alef of its past (يقول → قال).
-  if (w.size() >= 4 && (w[0] == kYeh || w[0] == kTeh || w[0] == kNoon || w[0] == kAlef)) {
-    std::u16string_view best = w.substr(1);
-    if (best.size() == 3 && (best[1] == kWaw || best[1] == kYeh)) {
-      const std::u16string_view past = stored((Spelling() << best[0] << kAlef << best[2]).view());
-      if (!past.empty() && evidence(past) > evidence(best)) best = past;
-    }
-    if (accepts(best, w, kRootLetterRatio)) w = best;
-  }
+  // An imperfect verb, back to its past as PADT lemmatizes it.
+  if (const std::u16string_view past = imperfect_past(w); !past.empty()) return past;
   return w;
 }
 

@@ -149,6 +149,7 @@ class KhabarStemmer {
   std::u16string_view analyze(std::u16string_view word) const;
   std::u16string_view name_behind_clitics(std::u16string_view word) const;
   std::u16string_view broken_plural_singular(std::u16string_view word) const;
+  std::u16string_view imperfect_past(std::u16string_view word) const;
   std::uint64_t count(std::u16string_view word) const;
   std::uint64_t evidence(std::u16string_view word) const;
   std::u16string_view stored(std::u16string_view word) const;
