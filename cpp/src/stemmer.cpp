@@ -50,6 +50,8 @@ constexpr double kAffixRatio = 0.3;
 constexpr double kFeminineRatio = 0.3;
 constexpr double kRootLetterRatio = 1.0;
 constexpr double kPluralRatio = 0.5;
+constexpr double kConjunctionRatio = 0.1;
+constexpr double kConjunctionBeforeAlefRatio = 0.03;
 constexpr std::size_t kMaximumWordUnits = 60;  // longer "words" (URLs, runs) are left alone
 
 constexpr std::array<std::u16string_view, 11> kPronounSuffixes = {
@@ -457,8 +459,10 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   // Proclitics: a conjunction, then a preposition or the article; none is cut from a word the
   // lexicon has with the article (الوضع: وضع is a word, not و + ضع).
   const bool definite_word = count((Spelling() << kArticle << w).view()) >= kMinimumEvidence;
+  // و/ف may be cut from a form far more common than the word without it: news writes واضاف
+  // more often than اضاف, and a verb of form IV (و + افعل) more often still.
   if (!definite_word && (w[0] == kWaw || w[0] == kFeh) && w.size() >= 4 &&
-      accepts(w.substr(1), w, kAffixRatio))
+      accepts(w.substr(1), w, w[1] == kAlef ? kConjunctionBeforeAlefRatio : kConjunctionRatio))
     w.remove_prefix(1);
   bool preposition = definite_word;
   for (char16_t letter : {kBeh, kLam, kKaf}) {
@@ -494,12 +498,18 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
       break;
     }
   }
-  // One inflection: sound plurals, duals, past-tense endings; ات and ت may stand for ة.
+  // One inflection: sound plurals, duals, past-tense endings; ات may stand for ة (a final ت is
+  // the past tense's: اضافت is اضاف, not اضافة).
   for (std::u16string_view ending : kInflectionSuffixes) {
     if (w.size() < ending.size() + 3 || !ends_with(w, ending)) continue;
     std::u16string_view best = w.substr(0, w.size() - ending.size());
-    if (ending == u"ات" || ending == u"ت") {
+    if (ending == u"ات") {
       const std::u16string_view feminine = stored((Spelling() << best << kHeh).view());
+      if (!feminine.empty() && evidence(feminine) > evidence(best)) best = feminine;
+    }
+    // وات after a stem of two letters is the plural of a noun in ة (سنوات → سنة).
+    if (ending == u"ات" && best.size() == 3 && best.back() == kWaw) {
+      const std::u16string_view feminine = stored((Spelling() << best.substr(0, 2) << kHeh).view());
       if (!feminine.empty() && evidence(feminine) > evidence(best)) best = feminine;
     }
     if (accepts(best, w, kAffixRatio)) {
@@ -507,7 +517,10 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
       break;
     }
   }
+  // The feminine ة, back to a masculine the lexicon has with the article (كبيرة → كبير; not
+  // اضافة → اضاف, a verb).
   if (w.size() >= 4 && is_heh_or_teh_marbuta(w.back()) &&
+      count((Spelling() << kArticle << w.substr(0, w.size() - 1)).view()) >= kMinimumEvidence &&
       accepts(w.substr(0, w.size() - 1), w, kFeminineRatio))
     w.remove_suffix(1);
   // The alef of the accusative ending (عاما → عام).
