@@ -472,7 +472,8 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
       w.remove_prefix(3);
       preposition = true;
     } else if (letter == kLam && w.size() >= 4 && w[1] == kLam) {
-      w.remove_prefix(2);
+      // لل is ل + ال, and ل + ال + a word of initial ل (للجنة is ل + اللجنة).
+      w.remove_prefix(w.size() >= 5 && evidence(w.substr(1)) > evidence(w.substr(2)) ? 1 : 2);
       preposition = true;
     } else if (w.size() >= 4 && accepts(w.substr(1), w, kAffixRatio)) {
       w.remove_prefix(1);
@@ -480,8 +481,9 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
     }
     break;
   }
+  // The article; ال + ت of a word never seen without it is form VIII's (التزم, التزام).
   if (!preposition && starts_with(w, kArticle) && w.size() >= 4 &&
-      evidence(w.substr(2)) >= kMinimumEvidence)
+      evidence(w.substr(2)) >= kMinimumEvidence && (w[2] != kTeh || count(w.substr(2)) > 0))
     w.remove_prefix(2);
 
   // One pronoun suffix; a feminine noun spells its ة as ت before it (حكومته → حكومة).
