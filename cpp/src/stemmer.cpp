@@ -502,6 +502,9 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   }
   // One inflection: sound plurals, duals, past-tense endings; ات may stand for ة (a final ت is
   // the past tense's: اضافت is اضاف, not اضافة).
+  // A word with a sound plural or ة is not also a broken plural (محاكمات is not محاكم), nor a
+  // verb when the ending was a noun's (التحديات is not تحدى → حد).
+  bool inflected = false, noun_ending = false;
   for (std::u16string_view ending : kInflectionSuffixes) {
     if (w.size() < ending.size() + 3 || !ends_with(w, ending)) continue;
     std::u16string_view best = w.substr(0, w.size() - ending.size());
@@ -516,6 +519,8 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
     }
     if (accepts(best, w, kAffixRatio)) {
       w = best;
+      inflected = true;
+      noun_ending = ending == u"ات";
       break;
     }
   }
@@ -523,24 +528,30 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   // اضافة → اضاف, a verb).
   if (w.size() >= 4 && is_heh_or_teh_marbuta(w.back()) &&
       count((Spelling() << kArticle << w.substr(0, w.size() - 1)).view()) >= kMinimumEvidence &&
-      accepts(w.substr(0, w.size() - 1), w, kFeminineRatio))
+      accepts(w.substr(0, w.size() - 1), w, kFeminineRatio)) {
     w.remove_suffix(1);
+    inflected = noun_ending = true;
+  }
   // The alef of the accusative ending (عاما → عام).
   if (w.size() >= 4 && w.back() == kAlef && accepts(w.substr(0, w.size() - 1), w, kAffixRatio))
     w.remove_suffix(1);
   // The nisba ي (مصري → مصر) only where the noun is at least as common as the adjective.
-  if (w.size() >= 4 && w.back() == kYeh && accepts(w.substr(0, w.size() - 1), w, kRootLetterRatio))
+  if (w.size() >= 4 && w.back() == kYeh && accepts(w.substr(0, w.size() - 1), w, kRootLetterRatio)) {
     w.remove_suffix(1);
+    inflected = noun_ending = true;
+  }
   // The future prefix س before an imperfect (سيكون → يكون).
   if (w.size() >= 4 && w[0] == kSeen &&
       (w[1] == kYeh || w[1] == kTeh || w[1] == kNoon || w[1] == kAlef) &&
       accepts(w.substr(1), w, kAffixRatio))
     w.remove_prefix(1);
   // Broken plurals, back to a singular that the lexicon has with the article (a noun).
-  if (const std::u16string_view singular = broken_plural_singular(w); !singular.empty())
-    return singular;
-
+  if (!inflected) {
+    if (const std::u16string_view singular = broken_plural_singular(w); !singular.empty())
+      return singular;
+  }
   // An imperfect verb, back to its past as PADT lemmatizes it.
+  if (noun_ending) return w;
   if (const std::u16string_view past = imperfect_past(w); !past.empty()) return past;
   return w;
 }
