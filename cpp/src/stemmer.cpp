@@ -408,8 +408,7 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w)
 // اكد); a defective verb's final و read as alef (يدعو → دعا); a doubled verb's two letters (يتم
 // → تم). The best supported candidate is taken when it is at least as common as the word.
 std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w) const {
-  if (w.size() < 3 || !(w[0] == kYeh || w[0] == kTeh || w[0] == kNoon || w[0] == kAlef))
-    return {};
+  if (w.size() < 3 || !(w[0] == kYeh || w[0] == kTeh || w[0] == kNoon)) return {};
   // A noun the lexicon has with the article (النقل) is not read as a verb.
   if (count((Spelling() << kArticle << w).view()) >= kMinimumEvidence) return {};
   const std::u16string_view rest = w.substr(1);
