@@ -412,6 +412,8 @@ std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w) const {
   // A noun the lexicon has with the article (النقل) is not read as a verb.
   if (count((Spelling() << kArticle << w).view()) >= kMinimumEvidence) return {};
   const std::u16string_view rest = w.substr(1);
+  // تفعيل is a verbal noun (تسليم, تعليم), not an imperfect.
+  if (rest.size() == 4 && rest[2] == kYeh) return {};
   std::array<Spelling, 4> candidates;
   std::size_t n = 0;
   auto add = [&](std::u16string_view piece, std::initializer_list<char16_t> after = {}) {
