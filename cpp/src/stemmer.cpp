@@ -54,8 +54,8 @@ constexpr double kConjunctionRatio = 0.1;
 constexpr double kConjunctionBeforeAlefRatio = 0.03;
 constexpr std::size_t kMaximumWordUnits = 60;  // longer "words" (URLs, runs) are left alone
 
-constexpr std::array<std::u16string_view, 11> kPronounSuffixes = {
-    u"هما", u"كما", u"هم", u"هن", u"كم", u"كن", u"ها", u"نا", u"ني", u"ه", u"ك"};
+constexpr std::array<std::u16string_view, 10> kPronounSuffixes = {
+    u"هما", u"كما", u"هم", u"هن", u"كم", u"ها", u"نا", u"ني", u"ه", u"ك"};
 constexpr std::array<std::u16string_view, 6> kInflectionSuffixes = {u"ات", u"ون", u"ين",
                                                                     u"ان", u"وا", u"ت"};
 
