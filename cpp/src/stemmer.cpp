@@ -365,11 +365,17 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w)
     if (w[1] == w[3]) add({w[0], w[1]});
   } else if (w.size() == 5 && w[3] == kAlef && w[4] == kHamza) {  // فعلاء → فعيل
     add({w[0], w[1], kYeh, w[2]});
+    if (w[0] == kAlef) {  // أفعاء → فعو, افع (اعضاء → عضو, اسماء → اسم)
+      add({w[1], w[2], kWaw});
+      add({kAlef, w[1], w[2]});
+    }
   } else if (w.size() == 5 && w[0] == kMeem && w[2] == kAlef) {  // مفاعل → مفعل, مفعلة
     add({kMeem, w[1], w[3], w[4]});
     add({kMeem, w[1], w[3], w[4], kHeh});
   } else if (w.size() == 6 && w[0] == kMeem && w[2] == kAlef && w[4] == kYeh) {  // مفاعيل → مفعول
     add({kMeem, w[1], w[3], kWaw, w[5]});
+  } else if (w.size() == 6 && w[1] == kWaw && w[2] == kAlef && w[4] == kYeh) {  // فواعيل → فاعول
+    add({w[0], kAlef, w[3], kWaw, w[5]});
   } else if (w.size() == 5 && w[2] == kAlef && w[3] == kYehHamza) {  // فعائل → فعيلة, فعيل, فعالة
     add({w[0], w[1], kYeh, w[4], kHeh});
     add({w[0], w[1], kYeh, w[4]});
@@ -381,6 +387,8 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w)
     add({w[0], kAlef, w[3], w[4]});
   } else if (w.size() == 5 && w[0] == kAlef && w[4] == kHeh) {  // أفعلة → فعال
     add({w[1], w[2], kAlef, w[3]});
+  } else if (w.size() == 4 && w[2] == kAlef && w[3] == kHeh) {  // فعاة → فاعي (قضاة → قاضي)
+    add({w[0], kAlef, w[1], kYeh});
   } else if (w.size() == 4 && w[2] == kAlef && w[0] != kYeh) {  // فعال → فعل, فعيل
     add({w[0], w[1], w[3]});
     if (w[3] != kHeh) add({w[0], w[1], kYeh, w[3]});
