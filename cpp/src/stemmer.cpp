@@ -545,7 +545,10 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   if (w.size() >= 4 && w.back() == kAlef && accepts(w.substr(0, w.size() - 1), w, kAffixRatio))
     w.remove_suffix(1);
   // The nisba ي (مصري → مصر) only where the noun is at least as common as the adjective.
-  if (w.size() >= 4 && w.back() == kYeh && accepts(w.substr(0, w.size() - 1), w, kRootLetterRatio)) {
+  // The same ي ends the feminine فعلى of an elative افعل (اخرى → اخر, اولى → اول).
+  const bool elative = w.size() == 4 && w[0] == kAlef;
+  if (w.size() >= 4 && w.back() == kYeh &&
+      accepts(w.substr(0, w.size() - 1), w, elative ? kAffixRatio : kRootLetterRatio)) {
     w.remove_suffix(1);
     inflected = noun_ending = true;
   }
