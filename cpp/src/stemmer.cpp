@@ -514,6 +514,13 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   // A word with a sound plural or ة is not also a broken plural (محاكمات is not محاكم), nor a
   // verb when the ending was a noun's (التحديات is not تحدى → حد).
   bool inflected = false, noun_ending = false;
+  // The past ت after two letters: a doubled or hollow verb (تمت → تم, كنت → كان).
+  if (w.size() == 3 && w[2] == kTeh && w[1] != kAlef && w[1] != kWaw && w[1] != kYeh) {
+    const std::u16string_view doubled = w.substr(0, 2);
+    const std::u16string_view hollow = stored((Spelling() << w[0] << kAlef << w[1]).view());
+    const std::u16string_view past = evidence(hollow) > evidence(doubled) ? hollow : doubled;
+    if (evidence(past) >= std::max<std::uint64_t>(kMinimumEvidence, evidence(w))) return stored(past);
+  }
   for (std::u16string_view ending : kInflectionSuffixes) {
     if (w.size() < ending.size() + 3 || !ends_with(w, ending)) continue;
     std::u16string_view best = w.substr(0, w.size() - ending.size());
