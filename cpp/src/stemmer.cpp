@@ -45,11 +45,12 @@ constexpr std::u16string_view kArticle = u"ال";
 // what remains is at least kMinimumEvidence and at least `ratio` times that of the word before
 // the cut: a clitic or suffix may be cut from a more common form (كتابه → كتاب), a letter that
 // may be a root letter only when the shorter word is at least as common (فعول → فعل).
-constexpr std::uint64_t kMinimumEvidence = 3;
+constexpr std::uint64_t kMinimumEvidence = 2;
 constexpr double kAffixRatio = 0.3;
 constexpr double kFeminineRatio = 0.3;
 constexpr double kRootLetterRatio = 1.0;
 constexpr double kPluralRatio = 0.5;
+constexpr double kNisbaRatio = 0.9;
 constexpr double kConjunctionRatio = 0.1;
 constexpr double kConjunctionBeforeAlefRatio = 0.03;
 constexpr std::size_t kMaximumWordUnits = 60;  // longer "words" (URLs, runs) are left alone
@@ -555,7 +556,7 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   // The same ي ends the feminine فعلى of an elative افعل (اخرى → اخر, اولى → اول).
   const bool elative = w.size() == 4 && w[0] == kAlef;
   if (w.size() >= 4 && w.back() == kYeh &&
-      accepts(w.substr(0, w.size() - 1), w, elative ? kAffixRatio : kRootLetterRatio)) {
+      accepts(w.substr(0, w.size() - 1), w, elative ? kAffixRatio : kNisbaRatio)) {
     w.remove_suffix(1);
     inflected = noun_ending = true;
   }
