@@ -273,11 +273,22 @@ KhabarStemmer::KhabarStemmer(const std::vector<std::string>& names,
       ++name_count_;
     }
   }
+  std::vector<std::pair<std::u16string_view, std::uint32_t>> definite;
   for (const LexiconEntry& word : lexicon) {
     detail::WordTable::Entry* entry = entry_of(word.word);
     if (!entry) continue;
     lexicon_size_ += entry->count == 0;
     entry->count += word.count;
+    const std::u16string_view form = entry->word_view();
+    if (form.size() >= 4 && form.substr(0, 2) == kArticle)
+      definite.emplace_back(form.substr(2), word.count);
+  }
+  // The count of ال + X is kept on X's entry (added when X is not a word of its own).
+  for (const auto& [bare, n] : definite) {
+    const detail::WordTable::Entry* known = words_.find(bare);
+    detail::WordTable::Entry& entry =
+        known ? const_cast<detail::WordTable::Entry&>(*known) : words_.insert(bare);
+    entry.definite += n;
   }
   // Every known word is stemmed once, here: stem() is then one look-up for them.
   words_.for_each([&](std::u16string_view word, detail::WordTable::Entry& entry) {
@@ -293,18 +304,23 @@ std::uint64_t KhabarStemmer::count(std::u16string_view word) const {
 // How much the lexicon supports `word` being a word: its count alone and with the article
 // (news nouns are mostly definite, so the bare form alone undercounts them).
 std::uint64_t KhabarStemmer::evidence(std::u16string_view word) const {
-  if (word.empty()) return 0;
-  return count(word) + count((Spelling() << kArticle << word).view());
+  const detail::WordTable::Entry* entry = words_.find(word);
+  return entry ? std::uint64_t{entry->count} + entry->definite : 0;
 }
 
-// `word` as a view into the lexicon, for a candidate assembled on the stack: accepted
-// candidates have evidence, so the word or its definite form is a lexicon key.
+// How often the lexicon has `word` with the article: kept on the entry of `word` itself, so
+// that a candidate stem is one look-up and never assembled with the article.
+std::uint64_t KhabarStemmer::definite_count(std::u16string_view word) const {
+  const detail::WordTable::Entry* entry = words_.find(word);
+  return entry ? entry->definite : 0;
+}
+
+// `word` as a view into the stemmer's storage, for a candidate assembled on the stack:
+// accepted candidates have evidence, so they are keys of the table (a word of the lexicon, or
+// the form without the article of one).
 std::u16string_view KhabarStemmer::stored(std::u16string_view word) const {
-  if (const detail::WordTable::Entry* entry = words_.find(word); entry && entry->count)
-    return entry->word_view();
-  const detail::WordTable::Entry* definite = words_.find((Spelling() << kArticle << word).view());
-  return definite && definite->count ? definite->word_view().substr(kArticle.size())
-                                     : std::u16string_view();
+  const detail::WordTable::Entry* entry = words_.find(word);
+  return entry && (entry->count || entry->definite) ? entry->word_view() : std::u16string_view();
 }
 
 bool KhabarStemmer::accepts(std::u16string_view candidate, std::u16string_view current,
@@ -398,7 +414,7 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w)
   std::uint64_t best = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::u16string_view candidate = candidates[i].view();
-    if (count((Spelling() << kArticle << candidate).view()) < kMinimumEvidence) continue;
+    if (definite_count(candidate) < kMinimumEvidence) continue;
     const std::uint64_t support = evidence(candidate);
     if (support > best) {
       best = support;
@@ -419,7 +435,7 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w)
 std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w) const {
   if (w.size() < 3 || !(w[0] == kYeh || w[0] == kTeh || w[0] == kNoon)) return {};
   // A noun the lexicon has with the article (النقل) is not read as a verb.
-  if (count((Spelling() << kArticle << w).view()) >= kMinimumEvidence) return {};
+  if (definite_count(w) >= kMinimumEvidence) return {};
   const std::u16string_view rest = w.substr(1);
   // تفعيل is a verbal noun (تسليم, تعليم), not an imperfect.
   if (rest.size() == 4 && rest[2] == kYeh) return {};
@@ -468,7 +484,7 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
 
   // Proclitics: a conjunction, then a preposition or the article; none is cut from a word the
   // lexicon has with the article (الوضع: وضع is a word, not و + ضع).
-  const bool definite_word = count((Spelling() << kArticle << w).view()) >= kMinimumEvidence;
+  const bool definite_word = definite_count(w) >= kMinimumEvidence;
   // و/ف may be cut from a form far more common than the word without it: news writes واضاف
   // more often than اضاف, and a verb of form IV (و + افعل) more often still.
   if (!definite_word && (w[0] == kWaw || w[0] == kFeh) && w.size() >= 4 &&
@@ -544,7 +560,7 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   // The feminine ة, back to a masculine the lexicon has with the article (كبيرة → كبير; not
   // اضافة → اضاف, a verb).
   if (w.size() >= 4 && is_heh_or_teh_marbuta(w.back()) &&
-      count((Spelling() << kArticle << w.substr(0, w.size() - 1)).view()) >= kMinimumEvidence &&
+      definite_count(w.substr(0, w.size() - 1)) >= kMinimumEvidence &&
       accepts(w.substr(0, w.size() - 1), w, kFeminineRatio)) {
     w.remove_suffix(1);
     inflected = noun_ending = true;

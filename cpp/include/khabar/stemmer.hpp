@@ -23,6 +23,7 @@ class WordTable {
     const char16_t* stem = nullptr;  ///< null until a stem is set
     std::uint32_t stem_size = 0;
     std::uint32_t count = 0;
+    std::uint32_t definite = 0;  ///< the lexicon count of the word with the article
     bool name = false;
     std::u16string_view word_view() const noexcept { return {word, word_size}; }
     std::u16string_view stem_view() const noexcept { return {stem, stem_size}; }
@@ -152,6 +153,7 @@ class KhabarStemmer {
   std::u16string_view imperfect_past(std::u16string_view word) const;
   std::uint64_t count(std::u16string_view word) const;
   std::uint64_t evidence(std::u16string_view word) const;
+  std::uint64_t definite_count(std::u16string_view word) const;
   std::u16string_view stored(std::u16string_view word) const;
   bool accepts(std::u16string_view candidate, std::u16string_view current, double ratio) const;
 
