@@ -166,6 +166,10 @@ WordTable::Entry& WordTable::insert(std::u16string_view word) {
     Slot& slot = slots_[i];
     if (slot.hash == hash && slot.entry.word_view() == word) return slot.entry;
   }
+  if (!filter_.empty()) {
+    const std::size_t bit = (hash >> 40) & (kFilterBits - 1);
+    filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+  }
   slots_[i].hash = hash;
   std::copy_n(word.data(), std::min(word.size(), kUnitsInSlot), slots_[i].head.data());
   slots_[i].entry.word = word.data();
@@ -174,9 +178,18 @@ WordTable::Entry& WordTable::insert(std::u16string_view word) {
   return slots_[i].entry;
 }
 
+void WordTable::freeze() {
+  filter_.assign(kFilterBits / 64, 0);
+  for (const Slot& slot : slots_) {
+    if (!slot.entry.word) continue;
+    const std::size_t bit = (slot.hash >> 40) & (kFilterBits - 1);
+    filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+  }
+}
+
 const WordTable::Entry* WordTable::find(std::u16string_view word,
                                         std::uint64_t hash) const noexcept {
-  if (slots_.empty()) return nullptr;
+  if (slots_.empty() || !maybe_has(hash)) return nullptr;
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = hash & mask; slots_[i].entry.word; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
@@ -290,6 +303,7 @@ KhabarStemmer::KhabarStemmer(const std::vector<std::string>& names,
         known ? const_cast<detail::WordTable::Entry&>(*known) : words_.insert(bare);
     entry.definite += n;
   }
+  words_.freeze();
   // Every known word is stemmed once, here: stem() is then one look-up for them.
   words_.for_each([&](std::u16string_view word, detail::WordTable::Entry& entry) {
     entry.set_stem(analyze(word));

@@ -38,6 +38,9 @@ class WordTable {
     return word.empty() ? nullptr : find(word, hash_of(word));
   }
   std::size_t size() const noexcept { return size_; }
+  /// Adds a bit filter of the words' hashes, small enough to stay in cache, which find() asks
+  /// first: most words looked up are not in the table.
+  void freeze();
   /// Calls f(word, entry) for every word, in no particular order.
   template <typename F>
   void for_each(F&& f) {
@@ -55,6 +58,12 @@ class WordTable {
     Entry entry;
   };
   void grow();
+  static constexpr std::size_t kFilterBits = std::size_t{1} << 21;
+  bool maybe_has(std::uint64_t hash) const noexcept {
+    const std::size_t bit = (hash >> 40) & (kFilterBits - 1);
+    return filter_.empty() || (filter_[bit / 64] >> (bit % 64) & 1);
+  }
+  std::vector<std::uint64_t> filter_;
   std::vector<Slot> slots_;
   std::size_t size_ = 0;
 };
