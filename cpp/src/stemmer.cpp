@@ -130,8 +130,9 @@ std::uint64_t WordTable::hash_of(std::u16string_view word) noexcept {
     hash = (hash ^ chunk) * 0xff51afd7ed558ccdULL;
     hash ^= hash >> 32;
   }
-  std::uint64_t tail = 0;
-  std::memcpy(&tail, word.data() + i, (word.size() - i) * sizeof(char16_t));
+  std::uint64_t tail = 0;  // the last units, as a memcpy would load them (not a library call)
+  for (std::size_t k = 0; i + k < word.size(); ++k)
+    tail |= std::uint64_t{word[i + k]} << (16 * k);
   hash = (hash ^ tail) * 0xff51afd7ed558ccdULL;
   hash ^= hash >> 29;
   hash *= 0xbf58476d1ce4e5b9ULL;
