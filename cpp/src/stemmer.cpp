@@ -307,7 +307,7 @@ KhabarStemmer::KhabarStemmer(const std::vector<std::string>& names,
   words_.freeze();
   // Every known word is stemmed once, here: stem() is then one look-up for them.
   words_.for_each([&](std::u16string_view word, detail::WordTable::Entry& entry) {
-    entry.set_stem(analyze(word));
+    entry.set_stem(entry.name ? word : analyze(word));
   });
 }
 
@@ -345,13 +345,13 @@ bool KhabarStemmer::accepts(std::u16string_view candidate, std::u16string_view c
          static_cast<double>(support) >= ratio * static_cast<double>(evidence(current));
 }
 
-// The name that `word` is, possibly behind و/ف, ب/ل/ك and the article: the name as listed.
+// The name behind و/ف, ب/ل/ك and the article in `word` (which is not itself a name): the name
+// as listed.
 std::u16string_view KhabarStemmer::name_behind_clitics(std::u16string_view word) const {
   auto name = [this](std::u16string_view candidate) -> std::u16string_view {
     const detail::WordTable::Entry* entry = words_.find(candidate);
     return entry && entry->name ? entry->word_view() : std::u16string_view();
   };
-  if (const std::u16string_view found = name(word); !found.empty()) return found;
   for (std::u16string_view conjunction : {u"", u"و", u"ف"}) {
     if (!starts_with(word, conjunction)) continue;
     const std::u16string_view after_conjunction = word.substr(conjunction.size());
