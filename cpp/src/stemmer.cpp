@@ -586,8 +586,11 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   // The nisba ي (مصري → مصر) only where the noun is at least as common as the adjective.
   // The same ي ends the feminine فعلى of an elative افعل (اخرى → اخر, اولى → اول).
   const bool elative = w.size() == 4 && w[0] == kAlef;
+  // Not when the noun is more common with ة (دولي is of دولة, not of its plural دول).
   if (w.size() >= 4 && w.back() == kYeh &&
-      accepts(w.substr(0, w.size() - 1), w, elative ? kAffixRatio : kNisbaRatio)) {
+      accepts(w.substr(0, w.size() - 1), w, elative ? kAffixRatio : kNisbaRatio) &&
+      evidence((Spelling() << w.substr(0, w.size() - 1) << kHeh).view()) <=
+          evidence(w.substr(0, w.size() - 1))) {
     w.remove_suffix(1);
     inflected = noun_ending = true;
   }
