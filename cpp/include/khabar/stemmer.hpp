@@ -58,7 +58,7 @@ class WordTable {
     Entry entry;
   };
   void grow();
-  static constexpr std::size_t kFilterBits = std::size_t{1} << 21;
+  static constexpr std::size_t kFilterBits = std::size_t{1} << 20;
   bool maybe_has(std::uint64_t hash) const noexcept {
     const std::size_t bit = (hash >> 40) & (kFilterBits - 1);
     return filter_.empty() || (filter_[bit / 64] >> (bit % 64) & 1);
