@@ -389,7 +389,10 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w)
   };
   // An imperfect verb (يقول تقوم نزور) has the shape of فعول: not read as a plural.
   const bool imperfect_shape = w[0] == kYeh || w[0] == kTeh || w[0] == kNoon;
-  if (w.size() == 5 && w[0] == kAlef && w[3] == kAlef) {  // أفعال → فعل; أموال → مال
+  if (w.size() == 5 && w[0] == kAlef && w[3] == kAlef && w[4] == kHamza) {  // أفعاء → فعو, افع
+    add({w[1], w[2], kWaw});  // اعضاء → عضو
+    add({kAlef, w[1], w[2]});  // اسماء → اسم
+  } else if (w.size() == 5 && w[0] == kAlef && w[3] == kAlef) {  // أفعال → فعل; أموال → مال
     add({w[1], w[2], w[4]});
     if (w[2] == kWaw || w[2] == kYeh) add({w[1], kAlef, w[4]});
   } else if (w.size() == 4 && w[2] == kWaw && !imperfect_shape) {  // فعول → فعل; حدود → حد
@@ -397,10 +400,6 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w)
     if (w[1] == w[3]) add({w[0], w[1]});
   } else if (w.size() == 5 && w[3] == kAlef && w[4] == kHamza) {  // فعلاء → فعيل
     add({w[0], w[1], kYeh, w[2]});
-    if (w[0] == kAlef) {  // أفعاء → فعو, افع (اعضاء → عضو, اسماء → اسم)
-      add({w[1], w[2], kWaw});
-      add({kAlef, w[1], w[2]});
-    }
   } else if (w.size() == 5 && w[0] == kMeem && w[2] == kAlef) {  // مفاعل → مفعل, مفعلة
     add({kMeem, w[1], w[3], w[4]});
     add({kMeem, w[1], w[3], w[4], kHeh});
