@@ -241,6 +241,22 @@ TEST(KhabarStemmer, BuiltInLexiconChecks) {
   EXPECT_EQ(stemmer.stem(std::string("وقال")), "قال");
   EXPECT_EQ(stemmer.stem(std::string("يقول")), "قال");
   EXPECT_EQ(stemmer.stem(std::string("سيكون")), "كان");
+  // The rules on the real lexicon, one word each.
+  EXPECT_EQ(stemmer.stem(std::string("يعلن")), "اعلن");     // imperfect → form IV past
+  EXPECT_EQ(stemmer.stem(std::string("يؤكد")), "اكد");      // hamzated first radical
+  EXPECT_EQ(stemmer.stem(std::string("يصل")), "وصل");       // assimilated verb
+  EXPECT_EQ(stemmer.stem(std::string("تمت")), "تم");        // past ت after a doubled verb
+  EXPECT_EQ(stemmer.stem(std::string("واضاف")), "اضاف");    // و before a form IV verb
+  EXPECT_EQ(stemmer.stem(std::string("وضع")), "وضع");       // الوضع: no و cut
+  EXPECT_EQ(stemmer.stem(std::string("للجنه")), "لجنه");    // ل + اللجنه
+  EXPECT_EQ(stemmer.stem(std::string("التزم")), "التزم");   // form VIII, not ال + تزم
+  EXPECT_EQ(stemmer.stem(std::string("سنوات")), "سنه");     // وات → ة
+  EXPECT_EQ(stemmer.stem(std::string("حدود")), "حد");       // broken plurals
+  EXPECT_EQ(stemmer.stem(std::string("قضايا")), "قضيه");
+  EXPECT_EQ(stemmer.stem(std::string("قوانين")), "قانون");
+  EXPECT_EQ(stemmer.stem(std::string("اعضاء")), "عضو");
+  EXPECT_EQ(stemmer.stem(std::string("اخري")), "اخر");      // feminine elative
+  EXPECT_EQ(stemmer.stem(std::string("دولي")), "دولي");     // not the nisba of the plural دول
 }
 
 TEST(KhabarStemmer, EmptyAndInvalid) {
