@@ -346,11 +346,14 @@ std::u16string_view KhabarStemmer::stored(std::u16string_view word) const {
   return entry && (entry->count || entry->definite) ? entry->word_view() : std::u16string_view();
 }
 
-bool KhabarStemmer::accepts(std::u16string_view candidate, std::u16string_view current,
-                            double ratio) const {
+// The evidence of `candidate` when it is enough to replace a word of evidence `current`, else 0.
+std::uint64_t KhabarStemmer::accepted(std::u16string_view candidate, std::uint64_t current,
+                                      double ratio) const {
   const std::uint64_t support = evidence(candidate);
   return support >= kMinimumEvidence &&
-         static_cast<double>(support) >= ratio * static_cast<double>(evidence(current));
+                 static_cast<double>(support) >= ratio * static_cast<double>(current)
+             ? support
+             : 0;
 }
 
 // The name behind و/ف, ب/ل/ك and the article in `word` (which is not itself a name): the name
@@ -388,7 +391,8 @@ std::u16string_view KhabarStemmer::name_behind_clitics(std::u16string_view word)
 // The singular of `w` read as a broken plural of a common pattern, as a view into the lexicon,
 // or nothing. The singular must be in the lexicon with the article (a noun, not a verb or a
 // particle of the same letters) and supported at least as well as the plural.
-std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w) const {
+std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w,
+                                                          std::uint64_t here) const {
   std::array<Spelling, 3> candidates;
   std::size_t n = 0;
   auto add = [&](std::initializer_list<char16_t> letters) {
@@ -443,7 +447,7 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w)
       singular = candidate;
     }
   }
-  if (singular.empty() || !accepts(singular, w, kPluralRatio)) return {};
+  if (singular.empty() || !accepted(singular, here, kPluralRatio)) return {};
   return stored(singular);
 }
 
@@ -454,7 +458,8 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w)
 // assimilated verb's lost و (يصل → وصل); the hamza seat ؤ of a hamzated first radical (يؤكد →
 // اكد); a defective verb's final و read as alef (يدعو → دعا); a doubled verb's two letters (يتم
 // → تم). The best supported candidate is taken when it is at least as common as the word.
-std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w) const {
+std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w,
+                                                  std::uint64_t here) const {
   if (w.size() < 3 || !(w[0] == kYeh || w[0] == kTeh || w[0] == kNoon)) return {};
   // A noun the lexicon has with the article (النقل) is not read as a verb.
   if (definite_count(w) >= kMinimumEvidence) return {};
@@ -496,43 +501,59 @@ std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w) const {
       past = candidate;
     }
   }
-  if (past.empty() || !accepts(past, w, kRootLetterRatio)) return {};
+  if (past.empty() || !accepted(past, here, kRootLetterRatio)) return {};
   return stored(past);
 }
 
 std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   if (w.size() <= 2 || w.size() > kMaximumWordUnits) return w;
   if (const std::u16string_view name = name_behind_clitics(w); !name.empty()) return name;
+  std::uint64_t here = evidence(w);  // the evidence of w, kept up to date with each cut
 
   // Proclitics: a conjunction, then a preposition or the article; none is cut from a word the
   // lexicon has with the article (الوضع: وضع is a word, not و + ضع).
   const bool definite_word = definite_count(w) >= kMinimumEvidence;
   // و/ف may be cut from a form far more common than the word without it: news writes واضاف
   // more often than اضاف, and a verb of form IV (و + افعل) more often still.
-  if (!definite_word && (w[0] == kWaw || w[0] == kFeh) && w.size() >= 4 &&
-      accepts(w.substr(1), w, w[1] == kAlef ? kConjunctionBeforeAlefRatio : kConjunctionRatio))
-    w.remove_prefix(1);
+  if (!definite_word && (w[0] == kWaw || w[0] == kFeh) && w.size() >= 4) {
+    if (const std::uint64_t e = accepted(
+            w.substr(1), here, w[1] == kAlef ? kConjunctionBeforeAlefRatio : kConjunctionRatio)) {
+      w.remove_prefix(1);
+      here = e;
+    }
+  }
   bool preposition = definite_word;
   for (char16_t letter : {kBeh, kLam, kKaf}) {
     if (preposition) break;
     if (w[0] != letter) continue;
     if (starts_with(w.substr(1), kArticle) && w.size() >= 5) {
       w.remove_prefix(3);
+      here = evidence(w);
       preposition = true;
     } else if (letter == kLam && w.size() >= 4 && w[1] == kLam) {
       // لل is ل + ال, and ل + ال + a word of initial ل (للجنة is ل + اللجنة).
-      w.remove_prefix(w.size() >= 5 && evidence(w.substr(1)) > evidence(w.substr(2)) ? 1 : 2);
+      const std::uint64_t own_lam = w.size() >= 5 ? evidence(w.substr(1)) : 0;
+      const std::uint64_t after = evidence(w.substr(2));
+      w.remove_prefix(own_lam > after ? 1 : 2);
+      here = std::max(own_lam, after);
       preposition = true;
-    } else if (w.size() >= 4 && accepts(w.substr(1), w, kAffixRatio)) {
-      w.remove_prefix(1);
-      preposition = true;
+    } else if (w.size() >= 4) {
+      if (const std::uint64_t e = accepted(w.substr(1), here, kAffixRatio)) {
+        w.remove_prefix(1);
+        here = e;
+        preposition = true;
+      }
     }
     break;
   }
   // The article; ال + ت of a word never seen without it is form VIII's (التزم, التزام).
-  if (!preposition && starts_with(w, kArticle) && w.size() >= 4 &&
-      evidence(w.substr(2)) >= kMinimumEvidence && (w[2] != kTeh || count(w.substr(2)) > 0))
-    w.remove_prefix(2);
+  if (!preposition && starts_with(w, kArticle) && w.size() >= 4) {
+    const std::uint64_t e = evidence(w.substr(2));
+    if (e >= kMinimumEvidence && (w[2] != kTeh || count(w.substr(2)) > 0)) {
+      w.remove_prefix(2);
+      here = e;
+    }
+  }
 
   // One pronoun suffix; a feminine noun spells its ة as ت before it (حكومته → حكومة).
   for (std::u16string_view pronoun : kPronounSuffixes) {
@@ -543,8 +564,9 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
           stored((Spelling() << best.substr(0, best.size() - 1) << kHeh).view());
       if (!feminine.empty() && evidence(feminine) > evidence(best)) best = feminine;
     }
-    if (accepts(best, w, kAffixRatio)) {
+    if (const std::uint64_t e = accepted(best, here, kAffixRatio)) {
       w = best;
+      here = e;
       break;
     }
   }
@@ -558,7 +580,7 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
     const std::u16string_view doubled = w.substr(0, 2);
     const std::u16string_view hollow = stored((Spelling() << w[0] << kAlef << w[1]).view());
     const std::u16string_view past = evidence(hollow) > evidence(doubled) ? hollow : doubled;
-    if (evidence(past) >= std::max<std::uint64_t>(kMinimumEvidence, evidence(w))) return stored(past);
+    if (evidence(past) >= std::max<std::uint64_t>(kMinimumEvidence, here)) return stored(past);
   }
   for (std::u16string_view ending : kInflectionSuffixes) {
     if (w.size() < ending.size() + 3 || !ends_with(w, ending)) continue;
@@ -572,8 +594,9 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
       const std::u16string_view feminine = stored((Spelling() << best.substr(0, 2) << kHeh).view());
       if (!feminine.empty() && evidence(feminine) > evidence(best)) best = feminine;
     }
-    if (accepts(best, w, kAffixRatio)) {
+    if (const std::uint64_t e = accepted(best, here, kAffixRatio)) {
       w = best;
+      here = e;
       inflected = true;
       noun_ending = ending == u"ات";
       break;
@@ -582,38 +605,49 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
   // The feminine ة, back to a masculine the lexicon has with the article (كبيرة → كبير; not
   // اضافة → اضاف, a verb).
   if (w.size() >= 4 && is_heh_or_teh_marbuta(w.back()) &&
-      definite_count(w.substr(0, w.size() - 1)) >= kMinimumEvidence &&
-      accepts(w.substr(0, w.size() - 1), w, kFeminineRatio)) {
-    w.remove_suffix(1);
-    inflected = noun_ending = true;
+      definite_count(w.substr(0, w.size() - 1)) >= kMinimumEvidence) {
+    if (const std::uint64_t e = accepted(w.substr(0, w.size() - 1), here, kFeminineRatio)) {
+      w.remove_suffix(1);
+      here = e;
+      inflected = noun_ending = true;
+    }
   }
   // The alef of the accusative ending (عاما → عام).
-  if (w.size() >= 4 && w.back() == kAlef && accepts(w.substr(0, w.size() - 1), w, kAffixRatio))
-    w.remove_suffix(1);
+  if (w.size() >= 4 && w.back() == kAlef) {
+    if (const std::uint64_t e = accepted(w.substr(0, w.size() - 1), here, kAffixRatio)) {
+      w.remove_suffix(1);
+      here = e;
+    }
+  }
   // The nisba ي (مصري → مصر) only where the noun is at least as common as the adjective.
   // The same ي ends the feminine فعلى of an elative افعل (اخرى → اخر, اولى → اول).
   const bool elative = w.size() == 4 && w[0] == kAlef;
   // Not when the noun is more common with ة (دولي is of دولة, not of its plural دول).
-  if (w.size() >= 4 && w.back() == kYeh &&
-      accepts(w.substr(0, w.size() - 1), w, elative ? kAffixRatio : kNisbaRatio) &&
-      evidence((Spelling() << w.substr(0, w.size() - 1) << kHeh).view()) <=
-          evidence(w.substr(0, w.size() - 1))) {
-    w.remove_suffix(1);
-    inflected = noun_ending = true;
+  if (w.size() >= 4 && w.back() == kYeh) {
+    const std::u16string_view noun = w.substr(0, w.size() - 1);
+    if (const std::uint64_t e = accepted(noun, here, elative ? kAffixRatio : kNisbaRatio);
+        e && evidence((Spelling() << noun << kHeh).view()) <= e) {
+      w = noun;
+      here = e;
+      inflected = noun_ending = true;
+    }
   }
   // The future prefix س before an imperfect (سيكون → يكون).
   if (w.size() >= 4 && w[0] == kSeen &&
-      (w[1] == kYeh || w[1] == kTeh || w[1] == kNoon || w[1] == kAlef) &&
-      accepts(w.substr(1), w, kAffixRatio))
-    w.remove_prefix(1);
+      (w[1] == kYeh || w[1] == kTeh || w[1] == kNoon || w[1] == kAlef)) {
+    if (const std::uint64_t e = accepted(w.substr(1), here, kAffixRatio)) {
+      w.remove_prefix(1);
+      here = e;
+    }
+  }
   // Broken plurals, back to a singular that the lexicon has with the article (a noun).
   if (!inflected) {
-    if (const std::u16string_view singular = broken_plural_singular(w); !singular.empty())
+    if (const std::u16string_view singular = broken_plural_singular(w, here); !singular.empty())
       return singular;
   }
   // An imperfect verb, back to its past as PADT lemmatizes it.
   if (noun_ending) return w;
-  if (const std::u16string_view past = imperfect_past(w); !past.empty()) return past;
+  if (const std::u16string_view past = imperfect_past(w, here); !past.empty()) return past;
   return w;
 }
 

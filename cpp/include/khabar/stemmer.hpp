@@ -158,13 +158,13 @@ class KhabarStemmer {
   std::u16string_view keep(std::u16string word);
   std::u16string_view analyze(std::u16string_view word) const;
   std::u16string_view name_behind_clitics(std::u16string_view word) const;
-  std::u16string_view broken_plural_singular(std::u16string_view word) const;
-  std::u16string_view imperfect_past(std::u16string_view word) const;
+  std::u16string_view broken_plural_singular(std::u16string_view word, std::uint64_t here) const;
+  std::u16string_view imperfect_past(std::u16string_view word, std::uint64_t here) const;
   std::uint64_t count(std::u16string_view word) const;
   std::uint64_t evidence(std::u16string_view word) const;
   std::uint64_t definite_count(std::u16string_view word) const;
   std::u16string_view stored(std::u16string_view word) const;
-  bool accepts(std::u16string_view candidate, std::u16string_view current, double ratio) const;
+  std::uint64_t accepted(std::u16string_view candidate, std::uint64_t current, double ratio) const;
 
   std::deque<std::u16string> storage_;  // a deque never moves its strings: views stay valid
   detail::WordTable words_;             // names and lexicon words, with their stems
