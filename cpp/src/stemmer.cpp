@@ -166,9 +166,8 @@ void WordTable::grow() {
   }
 }
 
-WordTable::Entry& WordTable::insert(std::u16string_view word) {
+WordTable::Entry& WordTable::insert(std::u16string_view word, std::uint64_t hash) {
   if ((size_ + 1) * 2 > slots_.size()) grow();  // at most half full: short probe runs
-  const std::uint64_t hash = hash_of(word);
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = hash & mask;
   for (; slots_[i].entry.word; i = (i + 1) & mask) {
@@ -315,7 +314,7 @@ KhabarStemmer::KhabarStemmer(const std::vector<std::string>& names,
   words_.freeze();
   // Every known word is stemmed once, here: stem() is then one look-up for them.
   words_.for_each([&](std::u16string_view word, detail::WordTable::Entry& entry) {
-    entry.set_stem(entry.name ? word : analyze(word));
+    entry.set_stem(entry.name ? word : analyze(word, std::uint64_t{entry.count} + entry.definite));
   });
 }
 
@@ -505,10 +504,10 @@ std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w,
   return stored(past);
 }
 
-std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
+std::u16string_view KhabarStemmer::analyze(std::u16string_view w, std::uint64_t here) const {
   if (w.size() <= 2 || w.size() > kMaximumWordUnits) return w;
   if (const std::u16string_view name = name_behind_clitics(w); !name.empty()) return name;
-  std::uint64_t here = evidence(w);  // the evidence of w, kept up to date with each cut
+  // `here`, the evidence of w, is kept up to date with each cut.
 
   // Proclitics: a conjunction, then a preposition or the article; none is cut from a word the
   // lexicon has with the article (الوضع: وضع is a word, not و + ضع).
@@ -654,7 +653,7 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w) const {
 std::u16string_view KhabarStemmer::stem(std::u16string_view word) const {
   if (word.size() <= 2) return word;
   const detail::WordTable::Entry* known = words_.find(word);
-  return known ? known->stem_view() : analyze(word);
+  return known ? known->stem_view() : analyze(word, 0);
 }
 
 std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& memory) const {
@@ -663,7 +662,7 @@ std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& me
   if (const detail::WordTable::Entry* known = words_.find(word, hash)) return known->stem_view();
   if (const detail::WordTable::Entry* known = memory.stems_.find(word, hash))
     return known->stem_view();
-  const std::u16string_view stem = analyze(word);
+  const std::u16string_view stem = analyze(word, 0);  // not in the table: no evidence
   if (memory.stems_.size() >= memory.capacity_) return stem;
   const std::u16string_view key = memory.words_.emplace_back(word);
   // A stem inside the word is re-pointed into the remembered copy; others are the stemmer's.
@@ -671,7 +670,7 @@ std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& me
       stem.data() >= word.data() && stem.data() + stem.size() <= word.data() + word.size();
   const std::u16string_view kept =
       inside ? key.substr(static_cast<std::size_t>(stem.data() - word.data()), stem.size()) : stem;
-  memory.stems_.insert(key).set_stem(kept);
+  memory.stems_.insert(key, hash).set_stem(kept);
   return kept;
 }
 

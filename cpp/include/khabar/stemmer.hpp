@@ -32,7 +32,9 @@ class WordTable {
 
   static std::uint64_t hash_of(std::u16string_view word) noexcept;
   /// The entry of `word`, added (empty) when it is not there yet.
-  Entry& insert(std::u16string_view word);
+  Entry& insert(std::u16string_view word) { return insert(word, hash_of(word)); }
+  /// The same, with the word's hash_of() already computed.
+  Entry& insert(std::u16string_view word, std::uint64_t hash);
   const Entry* find(std::u16string_view word, std::uint64_t hash) const noexcept;
   const Entry* find(std::u16string_view word) const noexcept {
     return word.empty() ? nullptr : find(word, hash_of(word));
@@ -156,7 +158,8 @@ class KhabarStemmer {
 
  private:
   std::u16string_view keep(std::u16string word);
-  std::u16string_view analyze(std::u16string_view word) const;
+  /// The stem of `word`, whose evidence (lexicon count alone and with the article) is `here`.
+  std::u16string_view analyze(std::u16string_view word, std::uint64_t here) const;
   std::u16string_view name_behind_clitics(std::u16string_view word) const;
   std::u16string_view broken_plural_singular(std::u16string_view word, std::uint64_t here) const;
   std::u16string_view imperfect_past(std::u16string_view word, std::uint64_t here) const;
