@@ -45,7 +45,8 @@ bool ends_with(std::u16string_view word, std::u16string_view suffix) {
 constexpr char16_t kAlef = u'\u0627', kHamza = u'\u0621', kBeh = u'\u0628', kTeh = u'\u062A',
                    kSeen = u'\u0633', kFeh = u'\u0641', kKaf = u'\u0643', kLam = u'\u0644',
                    kMeem = u'\u0645', kNoon = u'\u0646', kHeh = u'\u0647', kWaw = u'\u0648',
-                   kYeh = u'\u064A', kYehHamza = u'\u0626', kWawHamza = u'\u0624', kTehMarbuta = u'\u0629';
+                   kYeh = u'\u064A', kYehHamza = u'\u0626', kWawHamza = u'\u0624',
+                   kTehMarbuta = u'\u0629';
 constexpr std::u16string_view kArticle = u"ال";
 
 // Thresholds of the lexicon checks, tuned on the even documents of the UD Arabic-PADT dev split
@@ -139,8 +140,7 @@ std::uint64_t WordTable::hash_of(std::u16string_view word) noexcept {
     hash ^= hash >> 32;
   }
   std::uint64_t tail = 0;  // the last units, as a memcpy would load them (not a library call)
-  for (std::size_t k = 0; i + k < word.size(); ++k)
-    tail |= std::uint64_t{word[i + k]} << (16 * k);
+  for (std::size_t k = 0; i + k < word.size(); ++k) tail |= std::uint64_t{word[i + k]} << (16 * k);
   hash = (hash ^ tail) * 0xff51afd7ed558ccdULL;
   hash ^= hash >> 29;
   hash *= 0xbf58476d1ce4e5b9ULL;
@@ -401,8 +401,8 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w,
   // An imperfect verb (يقول تقوم نزور) has the shape of فعول: not read as a plural.
   const bool imperfect_shape = w[0] == kYeh || w[0] == kTeh || w[0] == kNoon;
   if (w.size() == 5 && w[0] == kAlef && w[3] == kAlef && w[4] == kHamza) {  // أفعاء → فعو, افع
-    add({w[1], w[2], kWaw});  // اعضاء → عضو
-    add({kAlef, w[1], w[2]});  // اسماء → اسم
+    add({w[1], w[2], kWaw});                                                // اعضاء → عضو
+    add({kAlef, w[1], w[2]});                                               // اسماء → اسم
   } else if (w.size() == 5 && w[0] == kAlef && w[3] == kAlef) {  // أفعال → فعل; أموال → مال
     add({w[1], w[2], w[4]});
     if (w[2] == kWaw || w[2] == kYeh) add({w[1], kAlef, w[4]});
@@ -435,19 +435,19 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w,
     add({w[0], w[1], w[3]});
     if (w[3] != kHeh) add({w[0], w[1], kYeh, w[3]});
   }
-  std::u16string_view singular;
+  const detail::WordTable::Entry* singular = nullptr;
   std::uint64_t best = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::u16string_view candidate = candidates[i].view();
-    if (definite_count(candidate) < kMinimumEvidence) continue;
-    const std::uint64_t support = evidence(candidate);
+    const detail::WordTable::Entry* entry = words_.find(candidates[i].view());
+    if (!entry || entry->definite < kMinimumEvidence) continue;
+    const std::uint64_t support = std::uint64_t{entry->count} + entry->definite;
     if (support > best) {
       best = support;
-      singular = candidate;
+      singular = entry;
     }
   }
-  if (singular.empty() || !accepted(singular, here, kPluralRatio)) return {};
-  return stored(singular);
+  if (!singular || static_cast<double>(best) < kPluralRatio * static_cast<double>(here)) return {};
+  return singular->word_view();
 }
 
 // The past (3rd person masculine singular, PADT's verb lemma) of `w` read as an imperfect
@@ -457,8 +457,7 @@ std::u16string_view KhabarStemmer::broken_plural_singular(std::u16string_view w,
 // assimilated verb's lost و (يصل → وصل); the hamza seat ؤ of a hamzated first radical (يؤكد →
 // اكد); a defective verb's final و read as alef (يدعو → دعا); a doubled verb's two letters (يتم
 // → تم). The best supported candidate is taken when it is at least as common as the word.
-std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w,
-                                                  std::uint64_t here) const {
+std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w, std::uint64_t here) const {
   if (w.size() < 3 || !(w[0] == kYeh || w[0] == kTeh || w[0] == kNoon)) return {};
   // A noun the lexicon has with the article (النقل) is not read as a verb.
   if (definite_count(w) >= kMinimumEvidence) return {};
@@ -473,35 +472,36 @@ std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w,
     ++n;
   };
   if (rest.size() == 2) {
-    if (w[0] == kAlef) return {};  // امن is not ا + من
-    add(rest);
-    add(rest.substr(0, 1), {kAlef, rest[1]});
-    add(u"\u0648", {rest[0], rest[1]});
+    add(rest);                                 // يتم → تم
+    add(rest.substr(0, 1), {kAlef, rest[1]});  // يكن → كان
+    add(u"\u0648", {rest[0], rest[1]});        // يصل → وصل
   } else {
     add(rest);
-    if (w[0] != kAlef) {
-      if (rest[0] == kWawHamza)
-        add(u"\u0627", {}), candidates[n - 1] << rest.substr(1);
-      else
-        add(u"\u0627", {}), candidates[n - 1] << rest;
-    }
+    if (rest[0] == kWawHamza)
+      add(u"\u0627", {}), candidates[n - 1] << rest.substr(1);  // يؤكد → اكد
+    else
+      add(u"\u0627", {}), candidates[n - 1] << rest;  // يعلن → اعلن
     if (rest.size() == 3 && (rest[1] == kWaw || rest[1] == kYeh))
-      add(rest.substr(0, 1), {kAlef, rest[2]});
+      add(rest.substr(0, 1), {kAlef, rest[2]});  // يقول → قال
     else if (rest.size() == 3 && rest[2] == kWaw)
-      add(rest.substr(0, 2), {kAlef});
+      add(rest.substr(0, 2), {kAlef});  // يدعو → دعا
   }
-  std::u16string_view past;
+  // One look-up per candidate; a name is never the past of a verb (نيران is not ايران).
+  const detail::WordTable::Entry* past = nullptr;
   std::uint64_t best = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::u16string_view candidate = candidates[i].view();
-    const std::uint64_t support = is_name(candidate) ? 0 : evidence(candidate);
+    const detail::WordTable::Entry* entry = words_.find(candidates[i].view());
+    const std::uint64_t support =
+        entry && !entry->name ? std::uint64_t{entry->count} + entry->definite : 0;
     if (support > best) {
       best = support;
-      past = candidate;
+      past = entry;
     }
   }
-  if (past.empty() || !accepted(past, here, kRootLetterRatio)) return {};
-  return stored(past);
+  if (!past || best < kMinimumEvidence ||
+      static_cast<double>(best) < kRootLetterRatio * static_cast<double>(here))
+    return {};
+  return past->word_view();
 }
 
 std::u16string_view KhabarStemmer::analyze(std::u16string_view w, std::uint64_t here) const {

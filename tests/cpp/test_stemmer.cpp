@@ -73,30 +73,100 @@ TEST(Light10, InvalidUtf8Throws) {
 // for the nisba ي, 0.5 x for broken plurals, 1.0 x for the imperfect prefix). A broken plural's
 // singular and the masculine of a word in ة must be in the lexicon with the article.
 const khabar::KhabarStemmer& hand_made_stemmer() {
-  static const khabar::KhabarStemmer stemmer(
-      {"روسيا", "لبنان", "السودان"},
-      {{"وزير", 100}, {"الوزير", 50}, {"زير", 1},     {"قال", 90},  {"وقال", 120}, {"لبن", 400},
-       {"كتاب", 50},  {"حكومه", 40},  {"مفاوضه", 30}, {"معلم", 20}, {"طرف", 30},   {"جديد", 50},
-       {"جديده", 40}, {"عام", 80},    {"مصر", 60},    {"مصري", 30}, {"عربي", 50},  {"عرب", 20},
-       {"يكون", 40},  {"كان", 100},   {"تم", 50},     {"عمل", 50},  {"اعمال", 20}, {"عقد", 40},
-       {"عقود", 20},  {"محكمه", 30},  {"رجل", 30},    {"رجال", 20}, {"بلاد", 60},  {"لاد", 2},
-       {"سودان", 500},
-       // the definite forms the broken plurals and ة need
-       {"العمل", 10}, {"العقد", 10}, {"المحكمه", 10}, {"الرجل", 10}, {"الجديد", 10},
-       // broken plurals
-       {"بند", 50}, {"حد", 50}, {"الحد", 20}, {"مال", 50}, {"المال", 30}, {"مشروع", 40},
-       {"المشروع", 20}, {"حريق", 20}, {"الحريق", 10}, {"قضيه", 30}, {"القضيه", 20},
-       {"عاصمه", 30}, {"العاصمه", 30}, {"سلاح", 20}, {"السلاح", 10}, {"كبير", 40},
-       {"الكبير", 10}, {"عضو", 30}, {"العضو", 10}, {"قانون", 30}, {"القانون", 20},
-       {"قاضي", 20}, {"القاضي", 20},
-       // verbs
-       {"اعلن", 50}, {"اعتبر", 40}, {"وصل", 40}, {"اكد", 60}, {"دعا", 30}, {"كتب", 30},
-       {"اكتب", 2}, {"نقل", 40}, {"النقل", 20}, {"تسليم", 20}, {"سليم", 30}, {"اعرب", 10},
-       {"تمكن", 20}, {"اضاف", 30}, {"اضافه", 60}, {"واضاف", 600}, {"التزم", 20},
-       // clitics on words the lexicon has with the article
-       {"وضع", 50}, {"الوضع", 40}, {"ضع", 10}, {"لجنه", 30}, {"اللجنه", 20}, {"جنه", 5},
-       // ات, the nisba ي and the elative
-       {"سنه", 50}, {"دول", 50}, {"دولي", 20}, {"دوله", 80}, {"اخر", 40}, {"اخري", 60}});
+  static const khabar::KhabarStemmer stemmer({"روسيا", "لبنان", "السودان"},
+                                             {{"وزير", 100},
+                                              {"الوزير", 50},
+                                              {"زير", 1},
+                                              {"قال", 90},
+                                              {"وقال", 120},
+                                              {"لبن", 400},
+                                              {"كتاب", 50},
+                                              {"حكومه", 40},
+                                              {"مفاوضه", 30},
+                                              {"معلم", 20},
+                                              {"طرف", 30},
+                                              {"جديد", 50},
+                                              {"جديده", 40},
+                                              {"عام", 80},
+                                              {"مصر", 60},
+                                              {"مصري", 30},
+                                              {"عربي", 50},
+                                              {"عرب", 20},
+                                              {"يكون", 40},
+                                              {"كان", 100},
+                                              {"تم", 50},
+                                              {"عمل", 50},
+                                              {"اعمال", 20},
+                                              {"عقد", 40},
+                                              {"عقود", 20},
+                                              {"محكمه", 30},
+                                              {"رجل", 30},
+                                              {"رجال", 20},
+                                              {"بلاد", 60},
+                                              {"لاد", 2},
+                                              {"سودان", 500},
+                                              // the definite forms the broken plurals and ة need
+                                              {"العمل", 10},
+                                              {"العقد", 10},
+                                              {"المحكمه", 10},
+                                              {"الرجل", 10},
+                                              {"الجديد", 10},
+                                              // broken plurals
+                                              {"بند", 50},
+                                              {"حد", 50},
+                                              {"الحد", 20},
+                                              {"مال", 50},
+                                              {"المال", 30},
+                                              {"مشروع", 40},
+                                              {"المشروع", 20},
+                                              {"حريق", 20},
+                                              {"الحريق", 10},
+                                              {"قضيه", 30},
+                                              {"القضيه", 20},
+                                              {"عاصمه", 30},
+                                              {"العاصمه", 30},
+                                              {"سلاح", 20},
+                                              {"السلاح", 10},
+                                              {"كبير", 40},
+                                              {"الكبير", 10},
+                                              {"عضو", 30},
+                                              {"العضو", 10},
+                                              {"قانون", 30},
+                                              {"القانون", 20},
+                                              {"قاضي", 20},
+                                              {"القاضي", 20},
+                                              // verbs
+                                              {"اعلن", 50},
+                                              {"اعتبر", 40},
+                                              {"وصل", 40},
+                                              {"اكد", 60},
+                                              {"دعا", 30},
+                                              {"كتب", 30},
+                                              {"اكتب", 2},
+                                              {"نقل", 40},
+                                              {"النقل", 20},
+                                              {"تسليم", 20},
+                                              {"سليم", 30},
+                                              {"اعرب", 10},
+                                              {"تمكن", 20},
+                                              {"اضاف", 30},
+                                              {"اضافه", 60},
+                                              {"واضاف", 600},
+                                              {"التزم", 20},
+                                              // clitics on words the lexicon has with the article
+                                              {"وضع", 50},
+                                              {"الوضع", 40},
+                                              {"ضع", 10},
+                                              {"لجنه", 30},
+                                              {"اللجنه", 20},
+                                              {"جنه", 5},
+                                              // ات, the nisba ي and the elative
+                                              {"سنه", 50},
+                                              {"دول", 50},
+                                              {"دولي", 20},
+                                              {"دوله", 80},
+                                              {"اخر", 40},
+                                              {"اخري", 60}});
   return stemmer;
 }
 
@@ -135,43 +205,43 @@ const Case kKhabarCases[] = {
     {"رجال", "رجل"},        // فعال → فعل
     {"يقول", "قال"},        // imperfect, not فعول: hollow و → ا
     // 3a. broken plurals go to a singular the lexicon has with the article
-    {"بنود", "بنود"},      // بند (50) is never seen as البند: not read as فعول
-    {"حدود", "حد"},        // فعول of a doubled root
-    {"اموال", "مال"},      // أفعال of a hollow root
-    {"مشاريع", "مشروع"},   // مفاعيل → مفعول
-    {"حرائق", "حريق"},     // فعائل → فعيل
-    {"قضايا", "قضيه"},     // فعايا → فعية
-    {"عواصم", "عاصمه"},    // فواعل → فاعلة
-    {"اسلحه", "سلاح"},     // أفعلة → فعال
-    {"كبار", "كبير"},      // فعال → فعيل
-    {"اعضاء", "عضو"},      // أفعاء → فعو
-    {"قوانين", "قانون"},   // فواعيل → فاعول
-    {"قضاه", "قاضي"},      // فعاة → فاعي
+    {"بنود", "بنود"},     // بند (50) is never seen as البند: not read as فعول
+    {"حدود", "حد"},       // فعول of a doubled root
+    {"اموال", "مال"},     // أفعال of a hollow root
+    {"مشاريع", "مشروع"},  // مفاعيل → مفعول
+    {"حرائق", "حريق"},    // فعائل → فعيل
+    {"قضايا", "قضيه"},    // فعايا → فعية
+    {"عواصم", "عاصمه"},   // فواعل → فاعلة
+    {"اسلحه", "سلاح"},    // أفعلة → فعال
+    {"كبار", "كبير"},     // فعال → فعيل
+    {"اعضاء", "عضو"},     // أفعاء → فعو
+    {"قوانين", "قانون"},  // فواعيل → فاعول
+    {"قضاه", "قاضي"},     // فعاة → فاعي
     // 3b. imperfect verbs go to the past, as PADT lemmatizes them
-    {"يعلن", "اعلن"},      // form IV: alef for the prefix (علن is unknown)
-    {"يعتبر", "اعتبر"},    // form VIII
-    {"يصل", "وصل"},        // the و an assimilated verb drops
-    {"يؤكد", "اكد"},       // the hamza seat of a hamzated first radical
-    {"يدعو", "دعا"},       // a defective verb's final و is alef
-    {"يكن", "كان"},        // a hollow verb's jussive: two letters left
-    {"يكتب", "كتب"},       // كتب (30) beats اكتب (2)
-    {"نقل", "نقل"},        // النقل is a noun: not ن + قل, not قال
-    {"تسليم", "تسليم"},    // تفعيل is a verbal noun: not ت + سليم
-    {"اعرب", "اعرب"},      // alef is not an imperfect prefix: not عرب
-    {"تمكن", "تمكن"},      // كن is not cut as a pronoun (تم is common)
-    {"تمت", "تم"},         // the past ت after a doubled verb
-    {"كنت", "كان"},        // ... and after a hollow one
-    {"اضافت", "اضاف"},     // a final ت is the past tense's, not ة (اضافه is commoner)
-    {"اضافات", "اضافه"},   // ات → ة (60 > 30), and ة stays: no الاضاف (اضاف is a verb)
-    {"واضاف", "اضاف"},     // و before an alef: 30 >= 0.03 x 600
-    {"التزم", "التزم"},    // ال + ت of a word never seen without it is form VIII's
+    {"يعلن", "اعلن"},     // form IV: alef for the prefix (علن is unknown)
+    {"يعتبر", "اعتبر"},   // form VIII
+    {"يصل", "وصل"},       // the و an assimilated verb drops
+    {"يؤكد", "اكد"},      // the hamza seat of a hamzated first radical
+    {"يدعو", "دعا"},      // a defective verb's final و is alef
+    {"يكن", "كان"},       // a hollow verb's jussive: two letters left
+    {"يكتب", "كتب"},      // كتب (30) beats اكتب (2)
+    {"نقل", "نقل"},       // النقل is a noun: not ن + قل, not قال
+    {"تسليم", "تسليم"},   // تفعيل is a verbal noun: not ت + سليم
+    {"اعرب", "اعرب"},     // alef is not an imperfect prefix: not عرب
+    {"تمكن", "تمكن"},     // كن is not cut as a pronoun (تم is common)
+    {"تمت", "تم"},        // the past ت after a doubled verb
+    {"كنت", "كان"},       // ... and after a hollow one
+    {"اضافت", "اضاف"},    // a final ت is the past tense's, not ة (اضافه is commoner)
+    {"اضافات", "اضافه"},  // ات → ة (60 > 30), and ة stays: no الاضاف (اضاف is a verb)
+    {"واضاف", "اضاف"},    // و before an alef: 30 >= 0.03 x 600
+    {"التزم", "التزم"},   // ال + ت of a word never seen without it is form VIII's
     // 3c. no clitic cut on a word the lexicon has with the article
-    {"وضع", "وضع"},        // الوضع (40): not و + ضع
-    {"للجنه", "لجنه"},     // ل + اللجنه, not لل + جنه
+    {"وضع", "وضع"},     // الوضع (40): not و + ضع
+    {"للجنه", "لجنه"},  // ل + اللجنه, not لل + جنه
     // 3d. ات, the nisba and the elative
-    {"سنوات", "سنه"},      // وات after two letters: the plural of سنة
-    {"دولي", "دولي"},      // دوله (80) is commoner than دول (50): not the nisba of دول
-    {"اخري", "اخر"},       // the feminine elative: 40 >= 0.3 x 60 (the nisba would need 0.8)
+    {"سنوات", "سنه"},  // وات after two letters: the plural of سنة
+    {"دولي", "دولي"},  // دوله (80) is commoner than دول (50): not the nisba of دول
+    {"اخري", "اخر"},   // the feminine elative: 40 >= 0.3 x 60 (the nisba would need 0.8)
     // 4. left alone
     {"بوتين", "بوتين"},  // unknown, and بوت unknown: nothing to check a cut against
     {"من", "من"},        // two letters
@@ -242,21 +312,21 @@ TEST(KhabarStemmer, BuiltInLexiconChecks) {
   EXPECT_EQ(stemmer.stem(std::string("يقول")), "قال");
   EXPECT_EQ(stemmer.stem(std::string("سيكون")), "كان");
   // The rules on the real lexicon, one word each.
-  EXPECT_EQ(stemmer.stem(std::string("يعلن")), "اعلن");     // imperfect → form IV past
-  EXPECT_EQ(stemmer.stem(std::string("يؤكد")), "اكد");      // hamzated first radical
-  EXPECT_EQ(stemmer.stem(std::string("يصل")), "وصل");       // assimilated verb
-  EXPECT_EQ(stemmer.stem(std::string("تمت")), "تم");        // past ت after a doubled verb
-  EXPECT_EQ(stemmer.stem(std::string("واضاف")), "اضاف");    // و before a form IV verb
-  EXPECT_EQ(stemmer.stem(std::string("وضع")), "وضع");       // الوضع: no و cut
-  EXPECT_EQ(stemmer.stem(std::string("للجنه")), "لجنه");    // ل + اللجنه
-  EXPECT_EQ(stemmer.stem(std::string("التزم")), "التزم");   // form VIII, not ال + تزم
-  EXPECT_EQ(stemmer.stem(std::string("سنوات")), "سنه");     // وات → ة
-  EXPECT_EQ(stemmer.stem(std::string("حدود")), "حد");       // broken plurals
+  EXPECT_EQ(stemmer.stem(std::string("يعلن")), "اعلن");    // imperfect → form IV past
+  EXPECT_EQ(stemmer.stem(std::string("يؤكد")), "اكد");     // hamzated first radical
+  EXPECT_EQ(stemmer.stem(std::string("يصل")), "وصل");      // assimilated verb
+  EXPECT_EQ(stemmer.stem(std::string("تمت")), "تم");       // past ت after a doubled verb
+  EXPECT_EQ(stemmer.stem(std::string("واضاف")), "اضاف");   // و before a form IV verb
+  EXPECT_EQ(stemmer.stem(std::string("وضع")), "وضع");      // الوضع: no و cut
+  EXPECT_EQ(stemmer.stem(std::string("للجنه")), "لجنه");   // ل + اللجنه
+  EXPECT_EQ(stemmer.stem(std::string("التزم")), "التزم");  // form VIII, not ال + تزم
+  EXPECT_EQ(stemmer.stem(std::string("سنوات")), "سنه");    // وات → ة
+  EXPECT_EQ(stemmer.stem(std::string("حدود")), "حد");      // broken plurals
   EXPECT_EQ(stemmer.stem(std::string("قضايا")), "قضيه");
   EXPECT_EQ(stemmer.stem(std::string("قوانين")), "قانون");
   EXPECT_EQ(stemmer.stem(std::string("اعضاء")), "عضو");
-  EXPECT_EQ(stemmer.stem(std::string("اخري")), "اخر");      // feminine elative
-  EXPECT_EQ(stemmer.stem(std::string("دولي")), "دولي");     // not the nisba of the plural دول
+  EXPECT_EQ(stemmer.stem(std::string("اخري")), "اخر");   // feminine elative
+  EXPECT_EQ(stemmer.stem(std::string("دولي")), "دولي");  // not the nisba of the plural دول
 }
 
 TEST(KhabarStemmer, EmptyAndInvalid) {
