@@ -312,6 +312,12 @@ KhabarStemmer::KhabarStemmer(const std::vector<std::string>& names,
     entry.definite += n;
   }
   words_.freeze();
+  name_filter_.assign(kNameFilterBits / 64, 0);
+  words_.for_each([&](std::u16string_view word, detail::WordTable::Entry& entry) {
+    if (!entry.name) return;
+    const std::size_t bit = detail::WordTable::hash_of(word) & (kNameFilterBits - 1);
+    name_filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+  });
   // Every known word is stemmed once, here: stem() is then one look-up for them.
   words_.for_each([&](std::u16string_view word, detail::WordTable::Entry& entry) {
     entry.set_stem(entry.name ? word : analyze(word, std::uint64_t{entry.count} + entry.definite));
@@ -359,7 +365,11 @@ std::uint64_t KhabarStemmer::accepted(std::u16string_view candidate, std::uint64
 // as listed.
 std::u16string_view KhabarStemmer::name_behind_clitics(std::u16string_view word) const {
   auto name = [this](std::u16string_view candidate) -> std::u16string_view {
-    const detail::WordTable::Entry* entry = words_.find(candidate);
+    if (candidate.empty()) return {};
+    const std::uint64_t hash = detail::WordTable::hash_of(candidate);
+    const std::size_t bit = hash & (kNameFilterBits - 1);
+    if (!(name_filter_[bit / 64] >> (bit % 64) & 1)) return {};  // most candidates: no name
+    const detail::WordTable::Entry* entry = words_.find(candidate, hash);
     return entry && entry->name ? entry->word_view() : std::u16string_view();
   };
   for (std::u16string_view conjunction : {u"", u"و", u"ف"}) {

@@ -171,6 +171,10 @@ class KhabarStemmer {
 
   std::deque<std::u16string> storage_;  // a deque never moves its strings: views stay valid
   detail::WordTable words_;             // names and lexicon words, with their stems
+  // A bit per name hash, a few kilobytes: the names behind clitics are sought in every unknown
+  // word, and nearly every candidate is ruled out here without touching the word table.
+  static constexpr std::size_t kNameFilterBits = std::size_t{1} << 16;
+  std::vector<std::uint64_t> name_filter_;
   std::size_t name_count_ = 0;
   std::size_t lexicon_size_ = 0;
 };
