@@ -195,6 +195,15 @@ void WordTable::freeze() {
   }
 }
 
+void WordTable::keep_stems_in_slots() {
+  for (Slot& slot : slots_) {
+    Entry& entry = slot.entry;
+    if (!entry.word || !entry.stem || entry.word_size > kUnitsInSlot) continue;
+    if (entry.stem >= entry.word && entry.stem + entry.stem_size <= entry.word + entry.word_size)
+      entry.stem = slot.head.data() + (entry.stem - entry.word);
+  }
+}
+
 const WordTable::Entry* WordTable::find(std::u16string_view word,
                                         std::uint64_t hash) const noexcept {
   if (slots_.empty() || !maybe_has(hash)) return nullptr;
@@ -322,6 +331,7 @@ KhabarStemmer::KhabarStemmer(const std::vector<std::string>& names,
   words_.for_each([&](std::u16string_view word, detail::WordTable::Entry& entry) {
     entry.set_stem(entry.name ? word : analyze(word, std::uint64_t{entry.count} + entry.definite));
   });
+  words_.keep_stems_in_slots();
 }
 
 std::uint64_t KhabarStemmer::count(std::u16string_view word) const {

@@ -43,6 +43,10 @@ class WordTable {
   /// Adds a bit filter of the words' hashes, small enough to stay in cache, which find() asks
   /// first: most words looked up are not in the table.
   void freeze();
+  /// Points each stem that lies inside a short word at the copy of that word in its slot, so
+  /// that a found word's stem is read from the line already read. Only for a table that gets
+  /// no more words (slots then never move).
+  void keep_stems_in_slots();
   /// Calls f(word, entry) for every word, in no particular order.
   template <typename F>
   void for_each(F&& f) {
@@ -54,7 +58,8 @@ class WordTable {
   // A word's first units are kept in its slot: most Arabic words fit, so finding one reads
   // one cache line and not the word's text elsewhere.
   static constexpr std::size_t kUnitsInSlot = 8;
-  struct Slot {
+  // One cache line each, aligned: a look-up that finds a short word reads one line.
+  struct alignas(64) Slot {
     std::uint64_t hash = 0;
     std::array<char16_t, kUnitsInSlot> head{};
     Entry entry;
@@ -111,16 +116,28 @@ struct LexiconEntry {
 ///
 /// 1. A known name (or a name behind the clitics و ف ب ل ك لل) stems to the name as listed:
 ///    لروسيا → روسيا, للسودان → السودان, لبنان stays لبنان.
-/// 2. Proclitics: the conjunction و/ف, then the preposition ب/ل/ك or the article (ال, لل).
-/// 3. Suffixes: one pronoun (هما كما هم هن كم كن ها نا ني ه ك; ت before it read as ة), then
-///    one of ات ون ين ان وا ت (ات and ت may give back ة), then ة, the accusative alef, the
-///    nisba ي, the future س and a broken-plural pattern (أفعال فعول فعلاء مفاعل فعال), then an
-///    imperfect prefix (with the hollow-verb alef: يقول → قال).
+/// 2. Proclitics: the conjunction و/ف, then the preposition ب/ل/ك or the article (ال, لل; لل
+///    before a word of initial ل: للجنة → لجنة) — none cut from a word the lexicon has with the
+///    article (وضع: الوضع), and ال + ت kept on a word never seen without it (التزم, form VIII).
+/// 3. Suffixes: one pronoun (هما كما هم هن كم ها نا ني ه ك; ت before it read as ة), then
+///    one of ات ون ين ان وا ت (ات may give back ة, وات after two letters too: سنوات → سنة; a
+///    final ت is the past tense's; after two letters a doubled or hollow verb: تمت → تم, كنت →
+///    كان), then ة (only back to a masculine the lexicon has with the article), the accusative
+///    alef, the nisba ي (not onto a noun more common with ة: دولي is not of دول; the feminine
+///    elative اخرى → اخر with a lower threshold) and the future س.
+/// 4. Broken plurals (not after a sound plural or ة), to a singular the lexicon has with the
+///    article: أفعال (أموال → مال), أفعاء, فعول (حدود → حد), فعلاء, مفاعل, مفاعيل, فواعيل,
+///    فعائل, فعايا, فواعل, أفعلة, فعاة (قضاة → قاضي), فعال (→ فعل, فعيل).
+/// 5. Imperfect verbs (prefix ي ت ن; not after a noun's ending, not a noun the lexicon has with
+///    the article, not تفعيل) to the past as PADT lemmatizes them: the best supported of the word
+///    without the prefix (يكتب → كتب), with alef for it (يعلن → اعلن, يعتبر → اعتبر, يؤكد →
+///    اكد), the hollow alef (يقول → قال, يكن → كان), the assimilated و (يصل → وصل), the
+///    defective alef (يدعو → دعا), never a name.
 /// Each cut is kept only when what remains is a word of the lexicon at least as common as the
 /// thresholds say relative to the word before the cut (evidence = count of the form alone plus
 /// with the article), so وزير stays وزير (زير is rare) while وقال becomes قال. Stems are at least
-/// three letters (two for the article). Expects text normalized with khabar's default flags,
-/// which is how its data is spelled.
+/// three letters (two for the article and the few verb rules above). Expects text normalized
+/// with khabar's default flags, which is how its data is spelled.
 ///
 /// The lexicon's words are stemmed once at construction, so stemming a known word is one hash
 /// look-up; a StemMemory given to stem() keeps the stems of the other words. Immutable after
