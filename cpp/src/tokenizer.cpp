@@ -542,8 +542,18 @@ void Tokenizer::select_words(std::u16string_view normalized,
   const KhabarStemmer* khabar_stemmer =
       options_.stemmer == Stemmer::khabar ? &KhabarStemmer::built_in() : nullptr;
   detail::InterruptionPoller interruption;  // one document may hold millions of words
-  for (const detail::WordSegment& segment : ws.word_segments) {
+  // The word table is megabytes: the look-up of a word a few ahead is started early.
+  constexpr std::size_t kPrefetchDistance = 4;
+  const std::size_t n_segments = ws.word_segments.size();
+  for (std::size_t i = 0; i < n_segments; ++i) {
+    const detail::WordSegment& segment = ws.word_segments[i];
     interruption.step();
+    if (khabar_stemmer && i + kPrefetchDistance < n_segments) {
+      const detail::WordSegment& ahead = ws.word_segments[i + kPrefetchDistance];
+      khabar_stemmer->prefetch(normalized.substr(static_cast<std::size_t>(ahead.begin),
+                                                 static_cast<std::size_t>(ahead.end - ahead.begin)),
+                               ws.stem_memory);
+    }
     const std::int32_t begin = segment.begin, end = segment.end;
     std::u16string_view word =
         normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));

@@ -40,6 +40,12 @@ class WordTable {
     return word.empty() ? nullptr : find(word, hash_of(word));
   }
   std::size_t size() const noexcept { return size_; }
+  /// False when the filter rules the word of this hash out (always true before freeze()).
+  bool may_contain(std::uint64_t hash) const noexcept { return maybe_has(hash); }
+  /// Asks the processor to fetch the slot where `hash` starts, for a find() soon after.
+  void prefetch(std::uint64_t hash) const noexcept {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+  }
   /// Adds a bit filter of the words' hashes, small enough to stay in cache, which find() asks
   /// first: most words looked up are not in the table.
   void freeze();
@@ -161,6 +167,17 @@ class KhabarStemmer {
   std::u16string_view stem(std::u16string_view word, StemMemory& memory) const;
   /// UTF-8 convenience form. Throws InvalidTextError on invalid UTF-8.
   std::string stem(std::string_view word) const;
+  /// Starts fetching what stem(word, memory) will read for `word` (the slot of the stemmer's
+  /// table, or of the memory's for a word the filter rules out), so that a caller going through
+  /// many words can hide the memory latency of a look-up behind the words before it.
+  void prefetch(std::u16string_view word, const StemMemory& memory) const noexcept {
+    if (word.size() <= 2) return;
+    const std::uint64_t hash = detail::WordTable::hash_of(word);
+    if (words_.may_contain(hash))
+      words_.prefetch(hash);
+    else
+      memory.stems_.prefetch(hash);
+  }
 
   /// Whether `word` (normalized) is one of the stemmer's proper names.
   bool is_name(std::u16string_view word) const {
