@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "interruption_state.hpp"
+#include "long_combining_sequence.hpp"
 #include "khabar/errors.hpp"
 #include "utf.hpp"
 
@@ -24,7 +25,8 @@ constexpr std::uint32_t kDrop = 1u << 31;
 constexpr std::uint32_t kDropAttached = 1u << 30;
 // Set in table entries of characters that NFKC may change in context (see needs_nfkc).
 constexpr std::uint32_t kNeedsNfkc = 1u << 29;
-// Chunks longer than this (in UTF-16 units) are put in canonical order before ICU sees them.
+// Chunks longer than this (in UTF-16 units) are normalized by normalize_long_sequence: ICU's
+// insertion sort into canonical order is quadratic, and one ICU call cannot be interrupted.
 constexpr std::int32_t kLongCombiningSequence = 64;
 
 // Format characters that carry no letters: bidi controls, BOM, ZWJ, soft hyphen.
@@ -247,53 +249,6 @@ void Normalizer::renormalize(std::u16string& out, SourceMap* map) const {
   }
 }
 
-// NFKD of one chunk (a starter and the marks that follow it), written out here because ICU
-// sorts a combining sequence into canonical order by insertion, which takes quadratic time on
-// thousands of alternating marks ("a" + "\u0301\u064e" × k: 250 KB took 8 s). NFKD is the
-// concatenation of each character's full decomposition, then each run of non-starters stably
-// sorted by combining class (Unicode ch. 3.11, D109 and the Canonical Ordering Algorithm);
-// std::stable_sort does that in O(n log n), and ICU's NFKC of the result, which needs no more
-// reordering, equals its NFKC of the chunk (NFKC(x) = NFKC(NFKD(x))).
-void Normalizer::canonically_decomposed(std::u16string_view chunk, std::u16string& out) const {
-  out.clear();
-  icu::UnicodeString decomposition;
-  const auto n = static_cast<int32_t>(chunk.size());
-  for (int32_t i = 0; i < n;) {
-    UChar32 c;
-    U16_NEXT(chunk.data(), i, n, c);
-    if (nfkc_->getDecomposition(c, decomposition))
-      out.append(reinterpret_cast<const char16_t*>(decomposition.getBuffer()),
-                 static_cast<std::size_t>(decomposition.length()));
-    else
-      append_code_point(out, static_cast<std::uint32_t>(c));
-  }
-  // (combining class, code point) of every code point, runs of non-starters sorted in place.
-  std::vector<std::pair<std::uint8_t, UChar32>> marks;
-  std::u16string ordered;
-  ordered.reserve(out.size());
-  const auto m = static_cast<int32_t>(out.size());
-  auto flush = [&] {
-    std::stable_sort(marks.begin(), marks.end(),
-                     [](const auto& x, const auto& y) { return x.first < y.first; });
-    for (const auto& mark : marks)
-      append_code_point(ordered, static_cast<std::uint32_t>(mark.second));
-    marks.clear();
-  };
-  for (int32_t i = 0; i < m;) {
-    UChar32 c;
-    U16_NEXT(out.data(), i, m, c);
-    const std::uint8_t combining_class = nfkc_->getCombiningClass(c);
-    if (combining_class == 0) {
-      flush();
-      append_code_point(ordered, static_cast<std::uint32_t>(c));
-    } else {
-      marks.emplace_back(combining_class, c);
-    }
-  }
-  flush();
-  out = std::move(ordered);
-}
-
 // NFKC applied chunk by chunk between normalization boundaries (where text normalizes
 // independently, see UAX #15), so that each output unit can be traced to its source chunk.
 void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, SourceMap* map) const {
@@ -305,7 +260,7 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
   const auto n = static_cast<int32_t>(text.size());
   int32_t pos = 0;
   icu::UnicodeString chunk_out;
-  std::u16string decomposed;
+  std::u16string long_out;
   detail::InterruptionPoller interruption;
   while (pos < n) {
     interruption.step();
@@ -327,28 +282,31 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
     UChar32 c;
     U16_NEXT(text.data(), chunk_end, n, c);
     while (chunk_end < n) {
+      interruption.step();
       int32_t next = chunk_end;
       U16_NEXT(text.data(), next, n, c);
       if (nfkc_->hasBoundaryBefore(c)) break;
       chunk_end = next;
     }
-    const icu::UnicodeString chunk(false, text.data() + pos, chunk_end - pos);
+    std::size_t chunk_length;
     if (chunk_end - pos > kLongCombiningSequence) {
-      canonically_decomposed(
+      detail::normalize_long_sequence(
+          *nfkc_,
           text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(chunk_end - pos)),
-          decomposed);
-      const icu::UnicodeString ordered(false, decomposed.data(),
-                                       static_cast<int32_t>(decomposed.size()));
-      nfkc_->normalize(ordered, chunk_out, status);
+          long_out, interruption);
+      out.append(long_out);
+      chunk_length = long_out.size();
     } else {
+      const icu::UnicodeString chunk(false, text.data() + pos, chunk_end - pos);
       nfkc_->normalize(chunk, chunk_out, status);
+      if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+      out.append(reinterpret_cast<const char16_t*>(chunk_out.getBuffer()),
+                 static_cast<std::size_t>(chunk_out.length()));
+      chunk_length = static_cast<std::size_t>(chunk_out.length());
     }
-    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
-    out.append(reinterpret_cast<const char16_t*>(chunk_out.getBuffer()),
-               static_cast<std::size_t>(chunk_out.length()));
     if (map) {
-      map->begin.insert(map->begin.end(), static_cast<std::size_t>(chunk_out.length()), pos);
-      map->end.insert(map->end.end(), static_cast<std::size_t>(chunk_out.length()), chunk_end);
+      map->begin.insert(map->begin.end(), chunk_length, pos);
+      map->end.insert(map->end.end(), chunk_length, chunk_end);
     }
     pos = chunk_end;
   }

@@ -1,0 +1,33 @@
+#pragma once
+
+// NFKC of one long chunk of text (a starter and thousands of combining marks after it), in
+// linear time and in pieces small enough that Ctrl-C is honoured while it runs.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <unicode/uversion.h>
+
+#include "interruption_state.hpp"
+
+U_NAMESPACE_BEGIN
+class Normalizer2;
+U_NAMESPACE_END
+
+namespace khabar::detail {
+
+/// At most this many marks of each combining class are composed by ICU with their starter; the
+/// rest of a run of marks is appended to ICU's result (see normalize_long_sequence). A starter
+/// can absorb fewer marks than its longest canonical decomposition has code points (4 in
+/// Unicode 15; tests/cpp/test_long_combining_sequence.cpp checks the bound on ICU's data).
+constexpr std::size_t kComposedMarksPerClass = 32;
+
+/// Writes into `out` what `nfkc` (ICU's NFKC Normalizer2) gives for `chunk` in one normalize
+/// call, in time linear in the chunk's length, polling `interruption` every few thousand code
+/// points. `chunk` is well-formed UTF-16 (any text; chunks between NFKC boundaries are what it
+/// is for).
+void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view chunk,
+                             std::u16string& out, InterruptionPoller& interruption);
+
+}  // namespace khabar::detail
