@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -58,8 +59,11 @@ class ClassCounts {
 // Canonical Ordering Algorithm). ICU sorts by insertion, quadratic on thousands of alternating
 // marks; a counting sort by class is linear. ICU's NFKC of the result equals its NFKC of the
 // chunk (NFKC(x) = NFKC(NFKD(x))) and needs no reordering.
-void decompose(const icu::Normalizer2& nfkc, std::u16string_view chunk, std::u16string& out,
-               InterruptionPoller& interruption) {
+// The result is written into an uninitialized buffer: zero-filling tens of megabytes first
+// would be a pause without a poll.
+std::u16string_view decompose(const icu::Normalizer2& nfkc, std::u16string_view chunk,
+                              std::unique_ptr<char16_t[]>& buffer,
+                              InterruptionPoller& interruption) {
   std::u16string expanded;
   expanded.reserve(chunk.size());
   icu::UnicodeString decomposition;
@@ -74,8 +78,8 @@ void decompose(const icu::Normalizer2& nfkc, std::u16string_view chunk, std::u16
     else
       append_code_point(expanded, c);
   }
-  out.clear();
-  out.resize(expanded.size());
+  buffer.reset(new char16_t[expanded.size()]);
+  char16_t* out = buffer.get();
   const auto m = static_cast<int32_t>(expanded.size());
   ClassCounts units;  // UTF-16 units of each class in the current run
   std::array<std::size_t, 256> at{};
@@ -87,7 +91,7 @@ void decompose(const icu::Normalizer2& nfkc, std::u16string_view chunk, std::u16
     UChar32 c;
     U16_NEXT(expanded.data(), next, m, c);
     if (nfkc.getCombiningClass(c) == 0) {
-      std::copy(expanded.begin() + i, expanded.begin() + next, out.begin() + i);
+      std::copy(expanded.begin() + i, expanded.begin() + next, out + i);
       i = next;
       continue;
     }
@@ -108,7 +112,7 @@ void decompose(const icu::Normalizer2& nfkc, std::u16string_view chunk, std::u16
       end = after;
     }
     if (sorted) {
-      std::copy(expanded.begin() + i, expanded.begin() + end, out.begin() + i);
+      std::copy(expanded.begin() + i, expanded.begin() + end, out + i);
     } else {
       classes = units.touched();
       std::sort(classes.begin(), classes.end());
@@ -128,9 +132,10 @@ void decompose(const icu::Normalizer2& nfkc, std::u16string_view chunk, std::u16
     units.clear();
     i = end;
   }
+  return std::u16string_view(out, expanded.size());
 }
 
-std::uint8_t combining_class_at(const icu::Normalizer2& nfkc, const std::u16string& text,
+std::uint8_t combining_class_at(const icu::Normalizer2& nfkc, std::u16string_view text,
                                 int32_t i) {
   UChar32 c;
   U16_GET(text.data(), 0, i, static_cast<int32_t>(text.size()), c);
@@ -178,11 +183,11 @@ void append_merged(const icu::Normalizer2& nfkc, const std::u16string& first,
 // each other) and no long run is still one ICU call: linear, but not interruptible.
 void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view chunk,
                              std::u16string& out, InterruptionPoller& interruption) {
-  out.clear();
-  std::u16string decomposed;
-  decompose(nfkc, chunk, decomposed, interruption);
-  const std::u16string& d = decomposed;
+  std::unique_ptr<char16_t[]> buffer;
+  const std::u16string_view d = decompose(nfkc, chunk, buffer, interruption);
   const auto n = static_cast<int32_t>(d.size());
+  // Composition only shortens NFKD text: one growth here, not a copy of megabytes later.
+  out.reserve(out.size() + d.size());
   int32_t pending = 0;  // start of the text not yet normalized
   ClassCounts marks;
   std::u16string head, tail, composed, left;
@@ -193,8 +198,9 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
     U16_NEXT(d.data(), run_begin, n, c);
     if (nfkc.getCombiningClass(c) == 0) {
       if (segment > pending && nfkc.hasBoundaryBefore(c)) {
-        append_nfkc(nfkc, std::u16string_view(d).substr(static_cast<std::size_t>(pending),
-                                                        static_cast<std::size_t>(segment - pending)),
+        append_nfkc(nfkc,
+                    d.substr(static_cast<std::size_t>(pending),
+                             static_cast<std::size_t>(segment - pending)),
                     out);
         pending = segment;
       }
@@ -215,15 +221,17 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
     marks.clear();
     i = run_end;
     if (!long_run) continue;
-    head.assign(d, static_cast<std::size_t>(pending), static_cast<std::size_t>(run_begin - pending));
+    head.assign(d.substr(static_cast<std::size_t>(pending),
+                         static_cast<std::size_t>(run_begin - pending)));
     tail.clear();
+    tail.reserve(static_cast<std::size_t>(run_end - run_begin));
     for (int32_t k = run_begin; k < run_end;) {
       interruption.step();
       const int32_t start = k;
       U16_NEXT(d.data(), k, n, c);
       std::u16string& to =
           marks.increment(nfkc.getCombiningClass(c)) <= kComposedMarksPerClass ? head : tail;
-      to.append(d, static_cast<std::size_t>(start), static_cast<std::size_t>(k - start));
+      to.append(d.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(k - start)));
     }
     marks.clear();
     composed.clear();
@@ -241,8 +249,49 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
     append_merged(nfkc, left, tail, out, interruption);
     pending = run_end;
   }
-  if (pending < n)
-    append_nfkc(nfkc, std::u16string_view(d).substr(static_cast<std::size_t>(pending)), out);
+  if (pending < n) append_nfkc(nfkc, d.substr(static_cast<std::size_t>(pending)), out);
+}
+
+bool is_normalized(const icu::Normalizer2& nfkc, std::u16string_view text,
+                   InterruptionPoller& interruption) {
+  constexpr int32_t kPiece = 4096;  // UTF-16 units checked by one ICU call, at least
+  const auto n = static_cast<int32_t>(text.size());
+  std::u16string normalized;
+  int32_t piece = 0;  // start of the short segments not yet checked
+  auto check_piece = [&](int32_t end) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString alias(false, text.data() + piece, end - piece);
+    const bool yes = nfkc.isNormalized(alias, status);
+    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+    piece = end;
+    return yes;
+  };
+  for (int32_t pos = 0; pos < n;) {
+    // The segment from pos to the next normalization boundary.
+    int32_t end = pos;
+    UChar32 c;
+    U16_NEXT(text.data(), end, n, c);
+    while (end < n) {
+      interruption.step();
+      int32_t next = end;
+      U16_NEXT(text.data(), next, n, c);
+      if (nfkc.hasBoundaryBefore(c)) break;
+      end = next;
+    }
+    if (end - pos > kLongCombiningSequence) {
+      if (pos > piece && !check_piece(pos)) return false;
+      normalized.clear();
+      const std::u16string_view segment =
+          text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(end - pos));
+      normalize_long_sequence(nfkc, segment, normalized, interruption);
+      if (normalized != segment) return false;
+      piece = end;
+    } else if (end - piece >= kPiece && !check_piece(end)) {
+      return false;
+    }
+    pos = end;
+  }
+  return piece == n || check_piece(n);
 }
 
 }  // namespace khabar::detail

@@ -23,11 +23,21 @@ namespace khabar::detail {
 /// Unicode 15; tests/cpp/test_long_combining_sequence.cpp checks the bound on ICU's data).
 constexpr std::size_t kComposedMarksPerClass = 32;
 
-/// Writes into `out` what `nfkc` (ICU's NFKC Normalizer2) gives for `chunk` in one normalize
+/// Combining sequences longer than this (UTF-16 units) are worth normalize_long_sequence.
+constexpr int kLongCombiningSequence = 64;
+
+/// Appends to `out` what `nfkc` (ICU's NFKC Normalizer2) gives for `chunk` in one normalize
 /// call, in time linear in the chunk's length, polling `interruption` every few thousand code
 /// points. `chunk` is well-formed UTF-16 (any text; chunks between NFKC boundaries are what it
 /// is for).
 void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view chunk,
                              std::u16string& out, InterruptionPoller& interruption);
+
+/// Whether `text` (well-formed UTF-16) is in NFKC, as nfkc.isNormalized says, polling
+/// `interruption`: pieces between normalization boundaries are checked by ICU, a long combining
+/// sequence by comparing it with normalize_long_sequence's result (ICU checks one in a single
+/// call).
+bool is_normalized(const icu::Normalizer2& nfkc, std::u16string_view text,
+                   InterruptionPoller& interruption);
 
 }  // namespace khabar::detail

@@ -25,9 +25,6 @@ constexpr std::uint32_t kDrop = 1u << 31;
 constexpr std::uint32_t kDropAttached = 1u << 30;
 // Set in table entries of characters that NFKC may change in context (see needs_nfkc).
 constexpr std::uint32_t kNeedsNfkc = 1u << 29;
-// Chunks longer than this (in UTF-16 units) are normalized by normalize_long_sequence: ICU's
-// insertion sort into canonical order is quadratic, and one ICU call cannot be interrupted.
-constexpr std::int32_t kLongCombiningSequence = 64;
 
 // Format characters that carry no letters: bidi controls, BOM, ZWJ, soft hyphen.
 bool is_always_removed(std::uint32_t c) {
@@ -227,12 +224,9 @@ void Normalizer::normalize(std::u16string_view text, std::u16string& out, Source
 // reorder marks, which the map then leaves in NFKC. Text that takes map_if_nfkc_inert (most
 // news text) never gets here; for the rest the check is one more pass.
 void Normalizer::renormalize(std::u16string& out, SourceMap* map) const {
+  detail::InterruptionPoller interruption;
   while (true) {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::UnicodeString alias(false, out.data(), static_cast<int32_t>(out.size()));
-    const bool normalized = nfkc_->isNormalized(alias, status);
-    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
-    if (normalized) return;
+    if (detail::is_normalized(*nfkc_, out, interruption)) return;
     std::u16string composed, again;
     SourceMap composed_map, again_map;
     apply_nfkc(out, composed, map ? &composed_map : nullptr);
@@ -253,6 +247,7 @@ void Normalizer::renormalize(std::u16string& out, SourceMap* map) const {
 // independently, see UAX #15), so that each output unit can be traced to its source chunk.
 void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, SourceMap* map) const {
   out.clear();
+  out.reserve(text.size());  // no copy of megabytes without a poll as it grows
   if (map) {
     map->begin.clear();
     map->end.clear();
@@ -260,7 +255,6 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
   const auto n = static_cast<int32_t>(text.size());
   int32_t pos = 0;
   icu::UnicodeString chunk_out;
-  std::u16string long_out;
   detail::InterruptionPoller interruption;
   while (pos < n) {
     interruption.step();
@@ -289,13 +283,15 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
       chunk_end = next;
     }
     std::size_t chunk_length;
-    if (chunk_end - pos > kLongCombiningSequence) {
+    // A long chunk is normalized in pieces: ICU's insertion sort into canonical order is
+    // quadratic, and one ICU call on megabytes of marks cannot be interrupted.
+    if (chunk_end - pos > detail::kLongCombiningSequence) {
+      const std::size_t before = out.size();
       detail::normalize_long_sequence(
           *nfkc_,
           text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(chunk_end - pos)),
-          long_out, interruption);
-      out.append(long_out);
-      chunk_length = long_out.size();
+          out, interruption);
+      chunk_length = out.size() - before;
     } else {
       const icu::UnicodeString chunk(false, text.data() + pos, chunk_end - pos);
       nfkc_->normalize(chunk, chunk_out, status);
