@@ -164,6 +164,18 @@ void append_merged(const icu::Normalizer2& nfkc, const std::u16string& first,
   }
 }
 
+// Whether starter `c` after `composed` (NFKC text) joins it in the Canonical Composition
+// Algorithm, which decides the fate of each character from what precedes it alone: `c` is
+// blocked by a mark left at the end, or else composes with the starter there or stays, and
+// then blocks everything after it from the text before.
+bool composes_with_end(const icu::Normalizer2& nfkc, const std::u16string& composed, UChar32 c) {
+  if (composed.empty()) return false;
+  auto end = static_cast<int32_t>(composed.size());
+  UChar32 last;
+  U16_PREV(composed.data(), 0, end, last);
+  return nfkc.getCombiningClass(last) == 0 && nfkc.composePair(last, c) >= 0;
+}
+
 }  // namespace
 
 // The Canonical Composition Algorithm (Unicode ch. 3.11, D117; UAX #15) on NFKD text in
@@ -178,9 +190,10 @@ void append_merged(const icu::Normalizer2& nfkc, const std::u16string& first,
 // it is only what lies between, and a mark of a lower class never blocks), the other marks
 // (the tail, never consumed) are merged back by class into the marks ICU left, and the text
 // after the run starts afresh: the next starter is blocked from L by the tail. Between such
-// runs, text is cut where ICU reports a normalization boundary (hasBoundaryBefore). Text
-// between two cuts that holds many starters that compose backward (Hangul vowel jamo after
-// each other) and no long run is still one ICU call: linear, but not interruptible.
+// runs, text is cut where ICU reports a normalization boundary (hasBoundaryBefore), and, every
+// kPiece units, before a starter that does not compose with the end of ICU's result for the
+// text before it (see composes_with_end): no more than 3 starters in a row can (a composite's
+// decomposition grows by one each time), so such cuts come soon.
 void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view chunk,
                              std::u16string& out, InterruptionPoller& interruption) {
   std::unique_ptr<char16_t[]> buffer;
@@ -188,7 +201,8 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
   const auto n = static_cast<int32_t>(d.size());
   // Composition only shortens NFKD text: one growth here, not a copy of megabytes later.
   out.reserve(out.size() + d.size());
-  int32_t pending = 0;  // start of the text not yet normalized
+  constexpr int32_t kPiece = 4096;  // UTF-16 units normalized at least by one ICU call
+  int32_t pending = 0;               // start of the text not yet normalized
   ClassCounts marks;
   std::u16string head, tail, composed, left;
   for (int32_t i = 0; i < n;) {
@@ -197,12 +211,20 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
     UChar32 c;
     U16_NEXT(d.data(), run_begin, n, c);
     if (nfkc.getCombiningClass(c) == 0) {
+      const std::u16string_view before = d.substr(static_cast<std::size_t>(pending),
+                                                  static_cast<std::size_t>(segment - pending));
       if (segment > pending && nfkc.hasBoundaryBefore(c)) {
-        append_nfkc(nfkc,
-                    d.substr(static_cast<std::size_t>(pending),
-                             static_cast<std::size_t>(segment - pending)),
-                    out);
+        append_nfkc(nfkc, before, out);
         pending = segment;
+      } else if (segment - pending >= kPiece) {
+        // A starter that may compose backward (a Hangul vowel after others): the text before
+        // it is final once it is normalized, if the starter cannot join it.
+        composed.clear();
+        append_nfkc(nfkc, before, composed);
+        if (!composes_with_end(nfkc, composed, c)) {
+          out.append(composed);
+          pending = segment;
+        }
       }
     } else {
       run_begin = segment;  // marks with no starter before them in the chunk

@@ -148,6 +148,37 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnHostileMixes) {
   }
 }
 
+TEST(LongCombiningSequence, EqualsOneIcuCallOnLongRunsOfStartersComposingBackward) {
+  // Thousands of starters with no normalization boundary between them (Hangul jamo, Indic
+  // two-part vowels), with a few marks: cut only where a starter cannot join what precedes it.
+  const std::vector<UChar32> pool = {
+      0x1100, 0x1101, 0x1112, 0x1161, 0x1162, 0x1175, 0x11A8, 0x11A9, 0x11C2, 0xAC00, 0xAC1C,
+      0xD788, 0x0B47, 0x0B3E, 0x0B56, 0x0B57, 0x0DD9, 0x0DCF, 0x0DCA, 0x0DDF, 0x0DDC, 0x0BC6,
+      0x0BBE, 0x0BD7, 0x1025, 0x102E, 0x0CC6, 0x0CC2, 0x0CD5, 0x0CD6, 0x11131, 0x11127,
+      0x1B05, 0x1B35, 0x0301, 0x064E, 0x0654, 0x0627, 'a', 0x3099, 0x304B};
+  std::mt19937 random(4096);
+  for (int round = 0; round < 300; ++round) {
+    // A few kinds from the pool, so that pairs that compose recur.
+    std::vector<UChar32> kinds;
+    for (int k = 0; k < 4; ++k)
+      kinds.push_back(pool[std::uniform_int_distribution<std::size_t>(0, pool.size() - 1)(random)]);
+    std::u16string text;
+    const std::size_t length = std::uniform_int_distribution<std::size_t>(3000, 14000)(random);
+    for (std::size_t i = 0; i < length; ++i)
+      append(text, kinds[std::uniform_int_distribution<std::size_t>(0, 3)(random)]);
+    const std::u16string expected = one_shot(text);
+    const std::u16string got = in_pieces(text);
+    ASSERT_EQ(got == expected, true) << "round " << round << "\ninput    " << hex(text)
+                                     << "\nexpected " << hex(expected) << "\ngot      "
+                                     << hex(got);
+  }
+  for (const std::u16string unit : {u"\u1161", u"\u1161\u11A8", u"\u0B3E", u"\u0DCF\u0DCA"}) {
+    std::u16string text = u"\u1100";
+    for (int i = 0; i < 20'000; ++i) text += unit;
+    EXPECT_EQ(in_pieces(text), one_shot(text)) << hex(unit);
+  }
+}
+
 TEST(LongCombiningSequence, EqualsOneIcuCallAcrossTheHeadBound) {
   // Every length around the bound, for marks that compose (U+0301 on a, U+0654 on alef,
   // U+0308 then U+0301 on u, U+0313 U+0300 U+0345 on alpha) and ones that do not.
