@@ -86,7 +86,8 @@ std::u16string_view decompose(const icu::Normalizer2& nfkc, std::u16string_view 
   std::vector<std::uint8_t> classes;
   int32_t i = 0;
   while (i < m) {
-    // A starter (or anything before the first mark) is copied where it is.
+    interruption.step();
+    // A starter is copied where it is.
     int32_t next = i;
     UChar32 c;
     U16_NEXT(expanded.data(), next, m, c);
@@ -206,6 +207,7 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
   ClassCounts marks;
   std::u16string head, tail, composed, left;
   for (int32_t i = 0; i < n;) {
+    interruption.step();
     const int32_t segment = i;
     int32_t run_begin = i;
     UChar32 c;
