@@ -136,8 +136,7 @@ std::u16string_view decompose(const icu::Normalizer2& nfkc, std::u16string_view 
   return std::u16string_view(out, expanded.size());
 }
 
-std::uint8_t combining_class_at(const icu::Normalizer2& nfkc, std::u16string_view text,
-                                int32_t i) {
+std::uint8_t combining_class_at(const icu::Normalizer2& nfkc, std::u16string_view text, int32_t i) {
   UChar32 c;
   U16_GET(text.data(), 0, i, static_cast<int32_t>(text.size()), c);
   return nfkc.getCombiningClass(c);
@@ -153,9 +152,8 @@ void append_merged(const icu::Normalizer2& nfkc, const std::u16string& first,
   int32_t i1 = 0, i2 = 0;
   while (i1 < n1 || i2 < n2) {
     interruption.step();
-    const bool from_first =
-        i2 == n2 ||
-        (i1 < n1 && combining_class_at(nfkc, first, i1) <= combining_class_at(nfkc, second, i2));
+    const bool from_first = i2 == n2 || (i1 < n1 && combining_class_at(nfkc, first, i1) <=
+                                                        combining_class_at(nfkc, second, i2));
     const std::u16string& from = from_first ? first : second;
     int32_t& i = from_first ? i1 : i2;
     const int32_t start = i;
@@ -203,7 +201,7 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
   // Composition only shortens NFKD text: one growth here, not a copy of megabytes later.
   out.reserve(out.size() + d.size());
   constexpr int32_t kPiece = 4096;  // UTF-16 units normalized at least by one ICU call
-  int32_t pending = 0;               // start of the text not yet normalized
+  int32_t pending = 0;              // start of the text not yet normalized
   ClassCounts marks;
   std::u16string head, tail, composed, left;
   for (int32_t i = 0; i < n;) {
@@ -213,8 +211,8 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
     UChar32 c;
     U16_NEXT(d.data(), run_begin, n, c);
     if (nfkc.getCombiningClass(c) == 0) {
-      const std::u16string_view before = d.substr(static_cast<std::size_t>(pending),
-                                                  static_cast<std::size_t>(segment - pending));
+      const std::u16string_view before =
+          d.substr(static_cast<std::size_t>(pending), static_cast<std::size_t>(segment - pending));
       if (segment > pending && nfkc.hasBoundaryBefore(c)) {
         append_nfkc(nfkc, before, out);
         pending = segment;
@@ -245,8 +243,8 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
     marks.clear();
     i = run_end;
     if (!long_run) continue;
-    head.assign(d.substr(static_cast<std::size_t>(pending),
-                         static_cast<std::size_t>(run_begin - pending)));
+    head.assign(
+        d.substr(static_cast<std::size_t>(pending), static_cast<std::size_t>(run_begin - pending)));
     tail.clear();
     tail.reserve(static_cast<std::size_t>(run_end - run_begin));
     for (int32_t k = run_begin; k < run_end;) {

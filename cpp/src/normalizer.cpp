@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "interruption_state.hpp"
-#include "long_combining_sequence.hpp"
 #include "khabar/errors.hpp"
+#include "long_combining_sequence.hpp"
 #include "utf.hpp"
 
 namespace khabar {

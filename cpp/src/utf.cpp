@@ -89,8 +89,7 @@ void decode_utf8(std::string_view utf8, std::u16string& out,
       UChar32 c;
       U8_NEXT(bytes, i, length, c);
       if (c < 0) {
-        if (errors == TextErrors::strict)
-          throw_invalid_utf8(utf8, static_cast<std::size_t>(start));
+        if (errors == TextErrors::strict) throw_invalid_utf8(utf8, static_cast<std::size_t>(start));
         c = 0xFFFD;  // U8_NEXT has moved past the maximal ill-formed subpart
       }
       if (byte_of_unit) {

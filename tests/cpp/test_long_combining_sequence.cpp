@@ -92,29 +92,31 @@ TEST(LongCombiningSequence, NoCanonicalDecompositionReachesTheHeadBound) {
 // Starters, some composing with the marks below, some decomposing under NFKC, some composing
 // backward with the starter before them (Hangul V and T, Indic two-part vowels).
 const std::vector<UChar32> kStarters = {
-    'a',    'e',    'o',    'u',    'c',    's',    'A',    'O',    '=',    '<',    0x3C9,
-    0x3B1,  0x627,  0x648,  0x64A,  0x6C1,  0x6D2,  0x5D0,  0x5E9,  0x5D1,  0x1100, 0x1161,
-    0x11A8, 0x1112, 0x1175, 0x11C2, 0xAC00, 0xD7A3, 0x304B, 0x30CF, 0x0B47, 0x0B3E, 0x0DD9,
-    0x0DCF, 0x1025, 0x102E, 0x0CBF, 0x0CD5, 0xFB01, 0xFDFA, 0xFEFB, 0x2460, 0x3300, 0x00C5,
-    0x212B, 0x1E9B, 0x1F82, 0x01C4, 0x00E9, 0x0386, 0x0958, 0xFB1D, 0xFB2C, 0x1E69, 0x0622,
+    'a',    'e',    'o',    'u',    'c',    's',     'A',     'O',     '=',    '<',    0x3C9,
+    0x3B1,  0x627,  0x648,  0x64A,  0x6C1,  0x6D2,   0x5D0,   0x5E9,   0x5D1,  0x1100, 0x1161,
+    0x11A8, 0x1112, 0x1175, 0x11C2, 0xAC00, 0xD7A3,  0x304B,  0x30CF,  0x0B47, 0x0B3E, 0x0DD9,
+    0x0DCF, 0x1025, 0x102E, 0x0CBF, 0x0CD5, 0xFB01,  0xFDFA,  0xFEFB,  0x2460, 0x3300, 0x00C5,
+    0x212B, 0x1E9B, 0x1F82, 0x01C4, 0x00E9, 0x0386,  0x0958,  0xFB1D,  0xFB2C, 0x1E69, 0x0622,
     0xFE81, 0xFEF5, 0x0BC6, 0x0BBE, 0x0BD7, 0x11131, 0x11127, 0x1D15E, 0x00A8, 0x1FED};
 // Non-starters of many classes, some composing with the starters above, and characters that
 // decompose into marks (U+0344, U+0F73, U+0F75, U+0F81, U+0958 is a starter) or into a
 // starter plus marks, mixed into the runs.
 const std::vector<UChar32> kMarks = {
-    0x0300, 0x0301, 0x0302, 0x0303, 0x0304, 0x0306, 0x0307, 0x0308, 0x030A, 0x030B, 0x030C,
-    0x0313, 0x0314, 0x0316, 0x031B, 0x0323, 0x0324, 0x0327, 0x0328, 0x0331, 0x0334, 0x0338,
-    0x0342, 0x0345, 0x0344, 0x064B, 0x064C, 0x064D, 0x064E, 0x064F, 0x0650, 0x0651, 0x0652,
-    0x0653, 0x0654, 0x0655, 0x0670, 0x05B0, 0x05B4, 0x05B7, 0x05B8, 0x05BC, 0x05BF, 0x05C1,
-    0x05C2, 0x05C4, 0x3099, 0x309A, 0x0F71, 0x0F72, 0x0F74, 0x0F80, 0x0F73, 0x0F75, 0x0F81,
+    0x0300, 0x0301, 0x0302, 0x0303, 0x0304, 0x0306, 0x0307,  0x0308,  0x030A,  0x030B,  0x030C,
+    0x0313, 0x0314, 0x0316, 0x031B, 0x0323, 0x0324, 0x0327,  0x0328,  0x0331,  0x0334,  0x0338,
+    0x0342, 0x0345, 0x0344, 0x064B, 0x064C, 0x064D, 0x064E,  0x064F,  0x0650,  0x0651,  0x0652,
+    0x0653, 0x0654, 0x0655, 0x0670, 0x05B0, 0x05B4, 0x05B7,  0x05B8,  0x05BC,  0x05BF,  0x05C1,
+    0x05C2, 0x05C4, 0x3099, 0x309A, 0x0F71, 0x0F72, 0x0F74,  0x0F80,  0x0F73,  0x0F75,  0x0F81,
     0x093C, 0x0DCA, 0x0E48, 0x0E38, 0x1DC0, 0x20D0, 0x1D165, 0x1D16E, 0x1D167, 0x1D16D, 0x0B3C,
-    0x0CD6, 0x0C56, 0x1B35, 0x302A, 0x0315, 0x035C, 0x0360, 0x0CBC, 0x11134, 0xFE20, 0x0F39};
+    0x0CD6, 0x0C56, 0x1B35, 0x302A, 0x0315, 0x035C, 0x0360,  0x0CBC,  0x11134, 0xFE20,  0x0F39};
 
 std::u16string hostile_text(std::mt19937& random) {
   auto pick = [&](const std::vector<UChar32>& from) {
     return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
   };
-  auto below = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n)(random); };
+  auto below = [&](std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n)(random);
+  };
   std::u16string text;
   const std::size_t sequences = 1 + below(3);
   for (std::size_t s = 0; s < sequences; ++s) {
@@ -123,8 +125,8 @@ std::u16string hostile_text(std::mt19937& random) {
     // A few kinds of mark repeated, so that classes exceed the head bound around it.
     std::vector<UChar32> kinds;
     for (std::size_t k = 0, n = 1 + below(6); k < n; ++k) kinds.push_back(pick(kMarks));
-    const std::size_t lengths[] = {below(10), 20 + below(30), 25 + below(20),
-                                   60 + below(200), 500 + below(2500)};
+    const std::size_t lengths[] = {below(10), 20 + below(30), 25 + below(20), 60 + below(200),
+                                   500 + below(2500)};
     const std::size_t length = lengths[below(4)];
     for (std::size_t m = 0; m < length; ++m) {
       if (below(400) == 0)
@@ -143,8 +145,7 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnHostileMixes) {
     const std::u16string expected = one_shot(text);
     const std::u16string got = in_pieces(text);
     ASSERT_EQ(got == expected, true) << "round " << round << "\ninput    " << hex(text)
-                                     << "\nexpected " << hex(expected) << "\ngot      "
-                                     << hex(got);
+                                     << "\nexpected " << hex(expected) << "\ngot      " << hex(got);
   }
 }
 
@@ -152,10 +153,10 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnLongRunsOfStartersComposingBackwar
   // Thousands of starters with no normalization boundary between them (Hangul jamo, Indic
   // two-part vowels), with a few marks: cut only where a starter cannot join what precedes it.
   const std::vector<UChar32> pool = {
-      0x1100, 0x1101, 0x1112, 0x1161, 0x1162, 0x1175, 0x11A8, 0x11A9, 0x11C2, 0xAC00, 0xAC1C,
-      0xD788, 0x0B47, 0x0B3E, 0x0B56, 0x0B57, 0x0DD9, 0x0DCF, 0x0DCA, 0x0DDF, 0x0DDC, 0x0BC6,
-      0x0BBE, 0x0BD7, 0x1025, 0x102E, 0x0CC6, 0x0CC2, 0x0CD5, 0x0CD6, 0x11131, 0x11127,
-      0x1B05, 0x1B35, 0x0301, 0x064E, 0x0654, 0x0627, 'a', 0x3099, 0x304B};
+      0x1100, 0x1101, 0x1112, 0x1161, 0x1162, 0x1175, 0x11A8, 0x11A9, 0x11C2,  0xAC00,  0xAC1C,
+      0xD788, 0x0B47, 0x0B3E, 0x0B56, 0x0B57, 0x0DD9, 0x0DCF, 0x0DCA, 0x0DDF,  0x0DDC,  0x0BC6,
+      0x0BBE, 0x0BD7, 0x1025, 0x102E, 0x0CC6, 0x0CC2, 0x0CD5, 0x0CD6, 0x11131, 0x11127, 0x1B05,
+      0x1B35, 0x0301, 0x064E, 0x0654, 0x0627, 'a',    0x3099, 0x304B};
   std::mt19937 random(4096);
   for (int round = 0; round < 300; ++round) {
     // A few kinds from the pool, so that pairs that compose recur.
@@ -169,8 +170,7 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnLongRunsOfStartersComposingBackwar
     const std::u16string expected = one_shot(text);
     const std::u16string got = in_pieces(text);
     ASSERT_EQ(got == expected, true) << "round " << round << "\ninput    " << hex(text)
-                                     << "\nexpected " << hex(expected) << "\ngot      "
-                                     << hex(got);
+                                     << "\nexpected " << hex(expected) << "\ngot      " << hex(got);
   }
   for (const std::u16string unit : {u"\u1161", u"\u1161\u11A8", u"\u0B3E", u"\u0DCF\u0DCA"}) {
     std::u16string text = u"\u1100";
@@ -182,9 +182,9 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnLongRunsOfStartersComposingBackwar
 TEST(LongCombiningSequence, EqualsOneIcuCallAcrossTheHeadBound) {
   // Every length around the bound, for marks that compose (U+0301 on a, U+0654 on alef,
   // U+0308 then U+0301 on u, U+0313 U+0300 U+0345 on alpha) and ones that do not.
-  const std::vector<std::u16string> starters = {u"a", u"\u0627", u"u", u"\u03B1", u"\u1100\u1161",
-                                                u"\uFB01", u"\u00C5"};
-  const std::vector<std::u16string> patterns = {u"\u0301\u064E", u"\u0654\u0651",
+  const std::vector<std::u16string> starters = {
+      u"a", u"\u0627", u"u", u"\u03B1", u"\u1100\u1161", u"\uFB01", u"\u00C5"};
+  const std::vector<std::u16string> patterns = {u"\u0301\u064E",       u"\u0654\u0651",
                                                 u"\u0308\u0301\u0327", u"\u0345\u0313\u0300",
                                                 u"\u05B8\u05BC\u05C1", u"\u0301"};
   for (const auto& starter : starters) {
@@ -221,7 +221,8 @@ std::u16string with_repeated_marks(std::u16string_view text, std::mt19937& rando
       flush();
       out.append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
     } else {
-      marks.append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+      marks.append(
+          text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
     }
   }
   flush();
