@@ -276,20 +276,37 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
 
 bool is_normalized(const icu::Normalizer2& nfkc, std::u16string_view text,
                    InterruptionPoller& interruption) {
-  constexpr int32_t kPiece = 4096;  // UTF-16 units checked by one ICU call, at least
+  constexpr int32_t kWindow = 4096;  // UTF-16 units quick-checked by one ICU call
   const auto n = static_cast<int32_t>(text.size());
   std::u16string normalized;
-  int32_t piece = 0;  // start of the short segments not yet checked
-  auto check_piece = [&](int32_t end) {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::UnicodeString alias(false, text.data() + piece, end - piece);
-    const bool yes = nfkc.isNormalized(alias, status);
-    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
-    piece = end;
-    return yes;
-  };
+  // pos is always at a normalization boundary, so text before and after it is checked apart.
   for (int32_t pos = 0; pos < n;) {
-    // The segment from pos to the next normalization boundary.
+    const int32_t window_end = std::min(n - pos, kWindow) + pos;
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString window(false, text.data() + pos, window_end - pos);
+    const int32_t yes = nfkc.spanQuickCheckYes(window, status);
+    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+    interruption.step(static_cast<std::size_t>(yes) + 1);
+    if (pos + yes == n) return true;
+    if (yes > 0 && pos + yes < window_end) {  // ICU stops at a boundary before a "no" or "maybe"
+      pos += yes;
+      continue;
+    }
+    if (yes > 0) {
+      // The whole window passes, but a mark after it may still compose with its end: go on
+      // from the window's last boundary (a prefix of quick-checked text passes too).
+      int32_t back = window_end;
+      while (back > pos) {
+        UChar32 c;
+        U16_PREV(text.data(), pos, back, c);
+        if (nfkc.hasBoundaryBefore(c)) break;
+      }
+      if (back > pos) {
+        pos = back;
+        continue;
+      }
+    }
+    // The segment from pos to the next boundary, which quick check does not pass.
     int32_t end = pos;
     UChar32 c;
     U16_NEXT(text.data(), end, n, c);
@@ -300,20 +317,22 @@ bool is_normalized(const icu::Normalizer2& nfkc, std::u16string_view text,
       if (nfkc.hasBoundaryBefore(c)) break;
       end = next;
     }
+    const std::u16string_view segment =
+        text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(end - pos));
     if (end - pos > kLongCombiningSequence) {
-      if (pos > piece && !check_piece(pos)) return false;
+      // ICU would check it in one call: compared with its NFKC in pieces instead.
       normalized.clear();
-      const std::u16string_view segment =
-          text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(end - pos));
       normalize_long_sequence(nfkc, segment, normalized, interruption);
       if (normalized != segment) return false;
-      piece = end;
-    } else if (end - piece >= kPiece && !check_piece(end)) {
-      return false;
+    } else {
+      const icu::UnicodeString alias(false, segment.data(), static_cast<int32_t>(segment.size()));
+      const bool normalized_segment = nfkc.isNormalized(alias, status);
+      if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+      if (!normalized_segment) return false;
     }
     pos = end;
   }
-  return piece == n || check_piece(n);
+  return true;
 }
 
 }  // namespace khabar::detail

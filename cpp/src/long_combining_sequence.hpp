@@ -34,9 +34,9 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
                              std::u16string& out, InterruptionPoller& interruption);
 
 /// Whether `text` (well-formed UTF-16) is in NFKC, as nfkc.isNormalized says, polling
-/// `interruption`: pieces between normalization boundaries are checked by ICU, a long combining
-/// sequence by comparing it with normalize_long_sequence's result (ICU checks one in a single
-/// call).
+/// `interruption`: ICU quick-checks windows of a few thousand units and checks the segments
+/// between normalization boundaries that do not pass; a long combining sequence is compared
+/// with normalize_long_sequence's result instead (ICU would check it in one call).
 bool is_normalized(const icu::Normalizer2& nfkc, std::u16string_view text,
                    InterruptionPoller& interruption);
 

@@ -72,6 +72,25 @@ std::string hex(std::u16string_view text, std::size_t limit = 40) {
   return out.str();
 }
 
+bool icu_is_normalized(std::u16string_view text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::UnicodeString alias(false, text.data(), static_cast<int32_t>(text.size()));
+  const bool normalized = nfkc().isNormalized(alias, status);
+  EXPECT_TRUE(U_SUCCESS(status));
+  return normalized;
+}
+
+bool pieced_is_normalized(std::u16string_view text) {
+  khabar::detail::InterruptionPoller interruption;
+  return khabar::detail::is_normalized(nfkc(), text, interruption);
+}
+
+// is_normalized agrees with ICU on `text` and on its NFKC (`normalized`).
+void expect_same_check(std::u16string_view text, std::u16string_view normalized) {
+  EXPECT_EQ(pieced_is_normalized(text), icu_is_normalized(text)) << hex(text);
+  EXPECT_TRUE(pieced_is_normalized(normalized)) << hex(normalized);
+}
+
 // The premise of the pieces: a starter absorbs fewer marks than its full canonical
 // decomposition has code points, so fewer than kComposedMarksPerClass of one class.
 TEST(LongCombiningSequence, NoCanonicalDecompositionReachesTheHeadBound) {
@@ -146,6 +165,7 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnHostileMixes) {
     const std::u16string got = in_pieces(text);
     ASSERT_EQ(got == expected, true) << "round " << round << "\ninput    " << hex(text)
                                      << "\nexpected " << hex(expected) << "\ngot      " << hex(got);
+    expect_same_check(text, expected);
   }
 }
 
@@ -171,6 +191,7 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnLongRunsOfStartersComposingBackwar
     const std::u16string got = in_pieces(text);
     ASSERT_EQ(got == expected, true) << "round " << round << "\ninput    " << hex(text)
                                      << "\nexpected " << hex(expected) << "\ngot      " << hex(got);
+    expect_same_check(text, expected);
   }
   for (const std::u16string unit : {u"\u1161", u"\u1161\u11A8", u"\u0B3E", u"\u0DCF\u0DCA"}) {
     std::u16string text = u"\u1100";
@@ -265,6 +286,8 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnVocalizedCorpusText) {
         random);
     if (hostile.size() > line.size() + 64) ++long_runs;
     ASSERT_EQ(in_pieces(hostile) == one_shot(hostile), true) << hex(hostile);
+    expect_same_check(hostile, one_shot(hostile));
+    expect_same_check(line, one_shot(line));
   }
   EXPECT_EQ(lines, 6000u);
   EXPECT_GT(long_runs, 1000u);
@@ -286,8 +309,34 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnNewsArticles) {
     EXPECT_EQ(in_pieces(line), one_shot(line));
     const std::u16string hostile = with_repeated_marks(line, random);
     ASSERT_EQ(in_pieces(hostile) == one_shot(hostile), true) << hex(hostile);
+    expect_same_check(hostile, one_shot(hostile));
+    expect_same_check(line, one_shot(line));
   }
   EXPECT_EQ(lines, 2000u);
+}
+
+TEST(LongCombiningSequence, CheckAgreesWithIcuAroundItsWindows) {
+  // A mark that composes with the last letter of a quick-checked window, or not; a long
+  // sequence in NFKC or not, after thousands of letters.
+  for (std::size_t letters = 4088; letters <= 4100; ++letters) {
+    for (const char16_t* after : {u"\u0301", u"\u064E", u"b", u"\u0301\u0301", u"\u1161"}) {
+      for (const char16_t* last : {u"a", u"\u00E1", u"\u1100", u"\uFB01"}) {
+        std::u16string text(letters, u'\u0628');
+        text += last;
+        text += after;
+        expect_same_check(text, one_shot(text));
+      }
+    }
+  }
+  for (const char16_t* start : {u"a", u"\u00E1", u"\u0627"}) {
+    for (const char16_t* mark : {u"\u0301", u"\u0654", u"\u0301\u064E", u"\u064E\u0301"}) {
+      std::u16string text(5000, u'\u0628');
+      text += start;
+      for (int i = 0; i < 3'000; ++i) text += mark;
+      text += u" \u0628";
+      expect_same_check(text, one_shot(text));
+    }
+  }
 }
 
 TEST(LongCombiningSequence, AnInterruptionStopsOneLongSequence) {
