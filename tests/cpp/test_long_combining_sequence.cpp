@@ -340,7 +340,9 @@ TEST(LongCombiningSequence, CheckAgreesWithIcuAroundItsWindows) {
 }
 
 TEST(LongCombiningSequence, AnInterruptionStopsOneLongSequence) {
-  // 80 MB as UTF-8: one starter and 40 M alternating marks, one NFKC chunk.
+  // 80 MB as UTF-8: one starter and 40 M alternating marks, one NFKC chunk, which ICU
+  // normalized in one call of seconds. Stopped 0.3 s in, it throws within test_interruption's
+  // bound of a second.
   std::string text = "a";
   for (int i = 0; i < 20'000'000; ++i) text += "\u0301\u064E";
   const khabar::Normalizer normalizer;
@@ -349,7 +351,7 @@ TEST(LongCombiningSequence, AnInterruptionStopsOneLongSequence) {
       [&] { return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(300); },
       std::chrono::milliseconds(10));
   EXPECT_THROW(normalizer.normalize(text), khabar::Interrupted);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(600));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 }  // namespace
