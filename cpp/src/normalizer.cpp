@@ -245,6 +245,7 @@ void Normalizer::renormalize(std::u16string& out, SourceMap* map) const {
     if (map) {
       // again_map locates units of `again` in `out`; `map` locates those in the source text.
       for (std::size_t i = 0; i < again.size(); ++i) {
+        interruption.step();
         again_map.begin[i] = map->begin[static_cast<std::size_t>(again_map.begin[i])];
         again_map.end[i] = map->end[static_cast<std::size_t>(again_map.end[i] - 1)];
       }
@@ -262,6 +263,8 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
   if (map) {
     map->begin.clear();
     map->end.clear();
+    map->begin.reserve(text.size());
+    map->end.reserve(text.size());
   }
   const auto n = static_cast<int32_t>(text.size());
   int32_t pos = 0;
@@ -312,8 +315,14 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
       chunk_length = static_cast<std::size_t>(chunk_out.length());
     }
     if (map) {
-      map->begin.insert(map->begin.end(), chunk_length, pos);
-      map->end.insert(map->end.end(), chunk_length, chunk_end);
+      // In blocks between polls: a chunk may be megabytes of marks.
+      constexpr std::size_t kBlock = 1 << 16;
+      for (std::size_t done = 0; done < chunk_length; done += kBlock) {
+        interruption.step(kBlock);
+        const std::size_t units = std::min(kBlock, chunk_length - done);
+        map->begin.insert(map->begin.end(), units, pos);
+        map->end.insert(map->end.end(), units, chunk_end);
+      }
     }
     pos = chunk_end;
   }
@@ -326,6 +335,8 @@ void Normalizer::apply_character_map(std::u16string_view text, std::u16string& o
   if (map) {
     map->begin.clear();
     map->end.clear();
+    map->begin.reserve(text.size());
+    map->end.reserve(text.size());
   }
   // A dropped character that was attached to the one before (a harakah, a tatweel) extends
   // the source range of the units produced last: all those sharing the last end. That group is
