@@ -13,6 +13,7 @@
 
 #include "interruption_state.hpp"
 #include "khabar/errors.hpp"
+#include "long_combining_sequence.hpp"
 #include "utf.hpp"
 
 namespace khabar {
@@ -24,8 +25,6 @@ constexpr std::uint32_t kDrop = 1u << 31;
 constexpr std::uint32_t kDropAttached = 1u << 30;
 // Set in table entries of characters that NFKC may change in context (see needs_nfkc).
 constexpr std::uint32_t kNeedsNfkc = 1u << 29;
-// Chunks longer than this (in UTF-16 units) are put in canonical order before ICU sees them.
-constexpr std::int32_t kLongCombiningSequence = 64;
 
 // Format characters that carry no letters: bidi controls, BOM, ZWJ, soft hyphen.
 bool is_always_removed(std::uint32_t c) {
@@ -113,25 +112,43 @@ bool Normalizer::map_if_nfkc_inert(std::string_view utf8, std::u16string& out) c
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(utf8.data());
   const auto length = static_cast<std::int32_t>(utf8.size());
   // Mapping never lengthens text: one code point of ≥ 1 byte becomes ≤ 2 UTF-16 units, and
-  // only supplementary characters (4 bytes) take 2.
-  out.resize(utf8.size());
-  char16_t* dest = out.data();
+  // only supplementary characters (4 bytes) take 2. The buffer is sized block by block, with
+  // a poll between blocks: zero-filling it for a document of 100 MB at once takes tenths of a
+  // second (and is wasted when the text turns out to need NFKC).
+  constexpr std::int32_t kBlock = 1 << 16;  // bytes
+  out.clear();
+  out.reserve(utf8.size());
   std::int32_t written = 0;
+  detail::InterruptionPoller interruption;
   for (std::int32_t i = 0; i < length;) {
-    std::uint32_t entry;
-    if (bytes[i] < 0x80) {
-      entry = bmp_table_[bytes[i++]];
-    } else {
-      const std::int32_t start = i;
-      UChar32 c;
-      U8_NEXT(bytes, i, length, c);
-      if (c < 0) detail::throw_invalid_utf8(utf8, static_cast<std::size_t>(start));
-      entry = c <= 0xFFFF ? bmp_table_[static_cast<std::size_t>(c)]
-                          : table_entry(static_cast<std::uint32_t>(c));
+    interruption.step(kBlock);
+    const std::int32_t block_end = std::min(length - i, kBlock) + i;
+    // The block's last character may end up to 3 bytes after it.
+    out.resize(static_cast<std::size_t>(written + std::min(length - i, kBlock + 3)));
+    char16_t* dest = out.data();
+    while (i < block_end) {
+      std::uint32_t entry;
+      const std::uint8_t lead = bytes[i];
+      if (lead < 0x80) {
+        entry = bmp_table_[lead];
+        ++i;
+      } else if (lead >= 0xC2 && lead < 0xE0 && i + 1 < length && (bytes[i + 1] & 0xC0) == 0x80) {
+        // A well-formed two-byte sequence (U+0080..U+07FF: all of Arabic's main block) decoded
+        // inline: U8_NEXT's general path was the larger part of this loop's instructions.
+        entry = bmp_table_[((lead & 0x1Fu) << 6) | (bytes[i + 1] & 0x3Fu)];
+        i += 2;
+      } else {
+        const std::int32_t start = i;
+        UChar32 c;
+        U8_NEXT(bytes, i, length, c);
+        if (c < 0) detail::throw_invalid_utf8(utf8, static_cast<std::size_t>(start));
+        entry = c <= 0xFFFF ? bmp_table_[static_cast<std::size_t>(c)]
+                            : table_entry(static_cast<std::uint32_t>(c));
+      }
+      if (entry & kNeedsNfkc) return false;
+      if (entry & (kDrop | kDropAttached)) continue;
+      U16_APPEND_UNSAFE(dest, written, static_cast<UChar32>(entry));
     }
-    if (entry & kNeedsNfkc) return false;
-    if (entry & (kDrop | kDropAttached)) continue;
-    U16_APPEND_UNSAFE(dest, written, static_cast<UChar32>(entry));
   }
   out.resize(static_cast<std::size_t>(written));
   return true;
@@ -225,12 +242,9 @@ void Normalizer::normalize(std::u16string_view text, std::u16string& out, Source
 // reorder marks, which the map then leaves in NFKC. Text that takes map_if_nfkc_inert (most
 // news text) never gets here; for the rest the check is one more pass.
 void Normalizer::renormalize(std::u16string& out, SourceMap* map) const {
+  detail::InterruptionPoller interruption;
   while (true) {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::UnicodeString alias(false, out.data(), static_cast<int32_t>(out.size()));
-    const bool normalized = nfkc_->isNormalized(alias, status);
-    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
-    if (normalized) return;
+    if (detail::is_normalized(*nfkc_, out, interruption)) return;
     std::u16string composed, again;
     SourceMap composed_map, again_map;
     apply_nfkc(out, composed, map ? &composed_map : nullptr);
@@ -238,6 +252,7 @@ void Normalizer::renormalize(std::u16string& out, SourceMap* map) const {
     if (map) {
       // again_map locates units of `again` in `out`; `map` locates those in the source text.
       for (std::size_t i = 0; i < again.size(); ++i) {
+        interruption.step();
         again_map.begin[i] = map->begin[static_cast<std::size_t>(again_map.begin[i])];
         again_map.end[i] = map->end[static_cast<std::size_t>(again_map.end[i] - 1)];
       }
@@ -247,65 +262,20 @@ void Normalizer::renormalize(std::u16string& out, SourceMap* map) const {
   }
 }
 
-// NFKD of one chunk (a starter and the marks that follow it), written out here because ICU
-// sorts a combining sequence into canonical order by insertion, which takes quadratic time on
-// thousands of alternating marks ("a" + "\u0301\u064e" × k: 250 KB took 8 s). NFKD is the
-// concatenation of each character's full decomposition, then each run of non-starters stably
-// sorted by combining class (Unicode ch. 3.11, D109 and the Canonical Ordering Algorithm);
-// std::stable_sort does that in O(n log n), and ICU's NFKC of the result, which needs no more
-// reordering, equals its NFKC of the chunk (NFKC(x) = NFKC(NFKD(x))).
-void Normalizer::canonically_decomposed(std::u16string_view chunk, std::u16string& out) const {
-  out.clear();
-  icu::UnicodeString decomposition;
-  const auto n = static_cast<int32_t>(chunk.size());
-  for (int32_t i = 0; i < n;) {
-    UChar32 c;
-    U16_NEXT(chunk.data(), i, n, c);
-    if (nfkc_->getDecomposition(c, decomposition))
-      out.append(reinterpret_cast<const char16_t*>(decomposition.getBuffer()),
-                 static_cast<std::size_t>(decomposition.length()));
-    else
-      append_code_point(out, static_cast<std::uint32_t>(c));
-  }
-  // (combining class, code point) of every code point, runs of non-starters sorted in place.
-  std::vector<std::pair<std::uint8_t, UChar32>> marks;
-  std::u16string ordered;
-  ordered.reserve(out.size());
-  const auto m = static_cast<int32_t>(out.size());
-  auto flush = [&] {
-    std::stable_sort(marks.begin(), marks.end(),
-                     [](const auto& x, const auto& y) { return x.first < y.first; });
-    for (const auto& mark : marks)
-      append_code_point(ordered, static_cast<std::uint32_t>(mark.second));
-    marks.clear();
-  };
-  for (int32_t i = 0; i < m;) {
-    UChar32 c;
-    U16_NEXT(out.data(), i, m, c);
-    const std::uint8_t combining_class = nfkc_->getCombiningClass(c);
-    if (combining_class == 0) {
-      flush();
-      append_code_point(ordered, static_cast<std::uint32_t>(c));
-    } else {
-      marks.emplace_back(combining_class, c);
-    }
-  }
-  flush();
-  out = std::move(ordered);
-}
-
 // NFKC applied chunk by chunk between normalization boundaries (where text normalizes
 // independently, see UAX #15), so that each output unit can be traced to its source chunk.
 void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, SourceMap* map) const {
   out.clear();
+  out.reserve(text.size());  // no copy of megabytes without a poll as it grows
   if (map) {
     map->begin.clear();
     map->end.clear();
+    map->begin.reserve(text.size());
+    map->end.reserve(text.size());
   }
   const auto n = static_cast<int32_t>(text.size());
   int32_t pos = 0;
   icu::UnicodeString chunk_out;
-  std::u16string decomposed;
   detail::InterruptionPoller interruption;
   while (pos < n) {
     interruption.step();
@@ -327,28 +297,39 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
     UChar32 c;
     U16_NEXT(text.data(), chunk_end, n, c);
     while (chunk_end < n) {
+      interruption.step();
       int32_t next = chunk_end;
       U16_NEXT(text.data(), next, n, c);
       if (nfkc_->hasBoundaryBefore(c)) break;
       chunk_end = next;
     }
-    const icu::UnicodeString chunk(false, text.data() + pos, chunk_end - pos);
-    if (chunk_end - pos > kLongCombiningSequence) {
-      canonically_decomposed(
+    std::size_t chunk_length;
+    // A long chunk is normalized in pieces: ICU's insertion sort into canonical order is
+    // quadratic, and one ICU call on megabytes of marks cannot be interrupted.
+    if (chunk_end - pos > detail::kLongCombiningSequence) {
+      const std::size_t before = out.size();
+      detail::normalize_long_sequence(
+          *nfkc_,
           text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(chunk_end - pos)),
-          decomposed);
-      const icu::UnicodeString ordered(false, decomposed.data(),
-                                       static_cast<int32_t>(decomposed.size()));
-      nfkc_->normalize(ordered, chunk_out, status);
+          out, interruption);
+      chunk_length = out.size() - before;
     } else {
+      const icu::UnicodeString chunk(false, text.data() + pos, chunk_end - pos);
       nfkc_->normalize(chunk, chunk_out, status);
+      if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+      out.append(reinterpret_cast<const char16_t*>(chunk_out.getBuffer()),
+                 static_cast<std::size_t>(chunk_out.length()));
+      chunk_length = static_cast<std::size_t>(chunk_out.length());
     }
-    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
-    out.append(reinterpret_cast<const char16_t*>(chunk_out.getBuffer()),
-               static_cast<std::size_t>(chunk_out.length()));
     if (map) {
-      map->begin.insert(map->begin.end(), static_cast<std::size_t>(chunk_out.length()), pos);
-      map->end.insert(map->end.end(), static_cast<std::size_t>(chunk_out.length()), chunk_end);
+      // In blocks between polls: a chunk may be megabytes of marks.
+      constexpr std::size_t kBlock = 1 << 16;
+      for (std::size_t done = 0; done < chunk_length; done += kBlock) {
+        interruption.step(kBlock);
+        const std::size_t units = std::min(kBlock, chunk_length - done);
+        map->begin.insert(map->begin.end(), units, pos);
+        map->end.insert(map->end.end(), units, chunk_end);
+      }
     }
     pos = chunk_end;
   }
@@ -361,6 +342,8 @@ void Normalizer::apply_character_map(std::u16string_view text, std::u16string& o
   if (map) {
     map->begin.clear();
     map->end.clear();
+    map->begin.reserve(text.size());
+    map->end.reserve(text.size());
   }
   // A dropped character that was attached to the one before (a harakah, a tatweel) extends
   // the source range of the units produced last: all those sharing the last end. That group is

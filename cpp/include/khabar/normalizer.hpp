@@ -77,7 +77,6 @@ class Normalizer {
 
  private:
   void apply_nfkc(std::u16string_view text, std::u16string& out, SourceMap* map) const;
-  void canonically_decomposed(std::u16string_view chunk, std::u16string& out) const;
   void apply_character_map(std::u16string_view text, std::u16string& out,
                            const SourceMap* input_map, SourceMap* map) const;
   void renormalize(std::u16string& out, SourceMap* map) const;
