@@ -128,9 +128,10 @@ bool same_units(std::u16string_view word, const char16_t* other) noexcept {
 
 }  // namespace
 
-// Four UTF-16 units per multiply (a word is a few units, so this is one to three rounds), then
-// a final mix so that the low bits used as the slot index depend on every unit.
+// A short word (nearly every one) from its packed units; a longer one four UTF-16 units per
+// multiply, then a final mix so that the low bits used as the slot index depend on every unit.
 std::uint64_t WordTable::hash_of(std::u16string_view word) noexcept {
+  if (Packed units; pack(word, units)) return hash_of(units, word.size());
   std::uint64_t hash = 0x9e3779b97f4a7c15ULL ^ word.size();
   std::size_t i = 0;
   for (; i + 4 <= word.size(); i += 4) {
@@ -206,14 +207,33 @@ void WordTable::keep_stems_in_slots() {
 
 const WordTable::Entry* WordTable::find(std::u16string_view word,
                                         std::uint64_t hash) const noexcept {
+  if (Packed units; pack(word, units)) return find(units, word.size(), hash);
+  return find_long(word, hash);
+}
+
+const WordTable::Entry* WordTable::find_long(std::u16string_view word,
+                                             std::uint64_t hash) const noexcept {
   if (slots_.empty() || !maybe_has(hash)) return nullptr;
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = hash & mask; slots_[i].entry.word; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.hash != hash || slot.entry.word_size != word.size()) continue;
-    if (word.size() <= kUnitsInSlot ? same_units(word, slot.head.data())
-                                    : same_units(word, slot.entry.word))
+    if (slot.hash == hash && slot.entry.word_size == word.size() &&
+        same_units(word, slot.entry.word))
       return &slot.entry;
+  }
+  return nullptr;
+}
+
+const WordTable::Entry* WordTable::find(const Packed& units, std::size_t size,
+                                        std::uint64_t hash) const noexcept {
+  if (slots_.empty() || !maybe_has(hash)) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash & mask; slots_[i].entry.word; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.hash != hash || slot.entry.word_size != size) continue;
+    Packed head;
+    std::memcpy(head.data(), slot.head.data(), sizeof head);
+    if (head[0] == units[0] && head[1] == units[1]) return &slot.entry;
   }
   return nullptr;
 }
@@ -332,6 +352,7 @@ KhabarStemmer::KhabarStemmer(const std::vector<std::string>& names,
     entry.set_stem(entry.name ? word : analyze(word, std::uint64_t{entry.count} + entry.definite));
   });
   words_.keep_stems_in_slots();
+  fill_front();
 }
 
 std::uint64_t KhabarStemmer::count(std::u16string_view word) const {
@@ -670,17 +691,69 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w, std::uint64_t 
   return w;
 }
 
+// Words are put in by decreasing lexicon count: a common word keeps its entry against a rarer
+// one of the same index.
+void KhabarStemmer::fill_front() {
+  std::vector<std::pair<std::uint32_t, const detail::WordTable::Entry*>> by_count;
+  words_.for_each([&](std::u16string_view word, detail::WordTable::Entry& entry) {
+    if (word.size() > 2 && word.size() <= detail::WordTable::kUnitsInSlot && entry.stem)
+      by_count.emplace_back(entry.count, &entry);
+  });
+  std::stable_sort(by_count.begin(), by_count.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  front_.assign(std::size_t{1} << kFrontBits, FrontEntry{});
+  for (const auto& [n, entry] : by_count) {
+    FrontEntry front;
+    detail::WordTable::pack(entry->word_view(), front.units);
+    FrontEntry& slot = front_[front_index(detail::WordTable::hash_of(front.units, entry->word_size))];
+    if (slot.size) continue;
+    front.stem = entry->stem;
+    front.stem_size = entry->stem_size;
+    front.size = entry->word_size;
+    slot = front;
+  }
+}
+
+const char16_t* KhabarStemmer::known_stem(std::u16string_view word,
+                                          detail::WordTable::Packed& units, std::uint64_t& hash,
+                                          std::size_t& stem_size) const noexcept {
+  const detail::WordTable::Entry* known;
+  if (detail::WordTable::pack(word, units)) {
+    hash = detail::WordTable::hash_of(units, word.size());
+    const FrontEntry& front = front_[front_index(hash)];
+    if (front.size == word.size() && front.units[0] == units[0] && front.units[1] == units[1]) {
+      stem_size = front.stem_size;
+      return front.stem;
+    }
+    known = words_.find(units, word.size(), hash);
+  } else {
+    hash = detail::WordTable::hash_of(word);
+    known = words_.find(word, hash);
+  }
+  if (!known) return nullptr;
+  stem_size = known->stem_size;
+  return known->stem;
+}
+
 std::u16string_view KhabarStemmer::stem(std::u16string_view word) const {
   if (word.size() <= 2) return word;
-  const detail::WordTable::Entry* known = words_.find(word);
-  return known ? known->stem_view() : analyze(word, 0);
+  detail::WordTable::Packed units;
+  std::uint64_t hash;
+  std::size_t stem_size;
+  if (const char16_t* stem = known_stem(word, units, hash, stem_size)) return {stem, stem_size};
+  return analyze(word, 0);
 }
 
 std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& memory) const {
   if (word.size() <= 2) return word;
-  const std::uint64_t hash = detail::WordTable::hash_of(word);
-  if (const detail::WordTable::Entry* known = words_.find(word, hash)) return known->stem_view();
-  if (const detail::WordTable::Entry* known = memory.stems_.find(word, hash))
+  detail::WordTable::Packed units;
+  std::uint64_t hash;
+  std::size_t stem_size;
+  if (const char16_t* stem = known_stem(word, units, hash, stem_size)) return {stem, stem_size};
+  if (const detail::WordTable::Entry* known =
+          word.size() <= detail::WordTable::kUnitsInSlot
+              ? memory.stems_.find(units, word.size(), hash)
+              : memory.stems_.find(word, hash))
     return known->stem_view();
   const std::u16string_view stem = analyze(word, 0);  // not in the table: no evidence
   if (memory.stems_.size() >= memory.capacity_) return stem;
