@@ -757,7 +757,7 @@ std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& me
     return known->stem_view();
   const std::u16string_view stem = analyze(word, 0);  // not in the table: no evidence
   if (memory.stems_.size() >= memory.capacity_) return stem;
-  const std::u16string_view key = memory.words_.emplace_back(word);
+  const std::u16string_view key = memory.remember(word);
   // A stem inside the word is re-pointed into the remembered copy; others are the stemmer's.
   const bool inside =
       stem.data() >= word.data() && stem.data() + stem.size() <= word.data() + word.size();
@@ -765,6 +765,21 @@ std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& me
       inside ? key.substr(static_cast<std::size_t>(stem.data() - word.data()), stem.size()) : stem;
   memory.stems_.insert(key, hash).set_stem(kept);
   return kept;
+}
+
+std::u16string_view StemMemory::remember(std::u16string_view word) {
+  constexpr std::size_t kBlockUnits = 16384;
+  if (word.size() > block_free_) {
+    const std::size_t size = std::max(kBlockUnits, word.size());
+    blocks_.push_back(std::make_unique<char16_t[]>(size));
+    block_next_ = blocks_.back().get();
+    block_free_ = size;
+  }
+  char16_t* copy = block_next_;
+  std::copy_n(word.data(), word.size(), copy);
+  block_next_ += word.size();
+  block_free_ -= word.size();
+  return {copy, word.size()};
 }
 
 std::string KhabarStemmer::stem(std::string_view word) const {

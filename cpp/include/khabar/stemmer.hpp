@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -129,8 +130,13 @@ class StemMemory {
 
  private:
   friend class KhabarStemmer;
+  /// A copy of `word` in blocks of units that never move (one allocation per block, not one
+  /// per word).
+  std::u16string_view remember(std::u16string_view word);
   std::size_t capacity_;
-  std::deque<std::u16string> words_;
+  std::vector<std::unique_ptr<char16_t[]>> blocks_;
+  char16_t* block_next_ = nullptr;  // where the next word goes in the last block
+  std::size_t block_free_ = 0;      // units left after it
   detail::WordTable stems_;
 };
 
