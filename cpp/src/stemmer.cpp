@@ -167,6 +167,12 @@ void WordTable::grow() {
   }
 }
 
+void WordTable::reserve(std::size_t words) {
+  std::size_t slots = 64;
+  while (slots < 2 * words) slots *= 2;
+  slots_.assign(slots, Slot{});
+}
+
 WordTable::Entry& WordTable::insert(std::u16string_view word, std::uint64_t hash) {
   if ((size_ + 1) * 2 > slots_.size()) grow();  // at most half full: short probe runs
   const std::size_t mask = slots_.size() - 1;

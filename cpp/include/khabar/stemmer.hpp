@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -77,6 +78,8 @@ class WordTable {
     return find_long(word, hash_of(word));
   }
   std::size_t size() const noexcept { return size_; }
+  /// Room for `words` words without growing (the table is empty).
+  void reserve(std::size_t words);
   /// False when the filter rules the word of this hash out (always true before freeze()).
   bool may_contain(std::uint64_t hash) const noexcept { return maybe_has(hash); }
   /// Asks the processor to fetch the slot where `hash` starts, for a find() soon after.
@@ -125,11 +128,15 @@ class WordTable {
 /// one thread at a time and with one stemmer; stems handed out stay valid as long as it lives.
 class StemMemory {
  public:
-  explicit StemMemory(std::size_t capacity = std::size_t{1} << 20) : capacity_(capacity) {}
+  explicit StemMemory(std::size_t capacity = std::size_t{1} << 20) : capacity_(capacity) {
+    // A document brings hundreds of unknown words: the first doublings are skipped.
+    stems_.reserve(std::min<std::size_t>(capacity, kInitialWords));
+  }
   std::size_t size() const noexcept { return stems_.size(); }
 
  private:
   friend class KhabarStemmer;
+  static constexpr std::size_t kInitialWords = 2048;
   /// A copy of `word` in blocks of units that never move (one allocation per block, not one
   /// per word).
   std::u16string_view remember(std::u16string_view word);
