@@ -711,7 +711,8 @@ void KhabarStemmer::fill_front() {
   for (const auto& [n, entry] : by_count) {
     FrontEntry front;
     detail::WordTable::pack(entry->word_view(), front.units);
-    FrontEntry& slot = front_[front_index(detail::WordTable::hash_of(front.units, entry->word_size))];
+    FrontEntry& slot =
+        front_[front_index(detail::WordTable::hash_of(front.units, entry->word_size))];
     if (slot.size) continue;
     front.stem = entry->stem;
     front.stem_size = entry->stem_size;
@@ -756,10 +757,9 @@ std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& me
   std::uint64_t hash;
   std::size_t stem_size;
   if (const char16_t* stem = known_stem(word, units, hash, stem_size)) return {stem, stem_size};
-  if (const detail::WordTable::Entry* known =
-          word.size() <= detail::WordTable::kUnitsInSlot
-              ? memory.stems_.find(units, word.size(), hash)
-              : memory.stems_.find(word, hash))
+  if (const detail::WordTable::Entry* known = word.size() <= detail::WordTable::kUnitsInSlot
+                                                  ? memory.stems_.find(units, word.size(), hash)
+                                                  : memory.stems_.find(word, hash))
     return known->stem_view();
   const std::u16string_view stem = analyze(word, 0);  // not in the table: no evidence
   if (memory.stems_.size() >= memory.capacity_) return stem;
