@@ -275,6 +275,38 @@ TEST(KhabarStemmer, MemoryGivesTheSameStems) {
   EXPECT_EQ(memory.size(), 3u);  // كتابه حكومته بوتين; وقال is in the lexicon
 }
 
+TEST(KhabarStemmer, MemoryKeepsWordsOfEveryLength) {
+  // Words of 3 to 20 units (short ones are packed into two numbers, longer ones are not), each
+  // also with its last unit changed and with a NUL unit added, and one longer than a block of
+  // the memory's storage: every one is remembered as itself, and its stem is the one without
+  // memory, the first time and the second.
+  const std::u16string letters = u"بوتينبوتينبوتينبوتين";
+  std::vector<std::u16string> words;
+  for (std::size_t n = 3; n <= letters.size(); ++n) {
+    words.push_back(letters.substr(0, n));
+    words.push_back(letters.substr(0, n - 1) + u"م");
+    words.push_back(letters.substr(0, n) + std::u16string(1, u'\0'));
+  }
+  words.push_back(std::u16string(20000, u'ب'));
+  khabar::StemMemory memory;
+  std::vector<std::u16string_view> first;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const std::u16string copy = words[i];
+      const std::u16string_view stem = hand_made_stemmer().stem(copy, memory);
+      EXPECT_EQ(stem, hand_made_stemmer().stem(words[i])) << i;
+      if (pass == 0) first.push_back(stem);
+      if (pass == 1) {
+        EXPECT_EQ(first[i], stem) << i;
+      }
+    }
+  }
+  std::vector<std::u16string> distinct = words;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  EXPECT_EQ(memory.size(), distinct.size());
+}
+
 TEST(KhabarStemmer, IcuPlaceNamesAreSingleArabicWords) {
   const std::vector<std::string> names = khabar::icu_arabic_place_names();
   auto has = [&](const char* name) { return std::count(names.begin(), names.end(), name) == 1; };
