@@ -274,6 +274,22 @@ void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view c
   if (pending < n) append_nfkc(nfkc, d.substr(static_cast<std::size_t>(pending)), out);
 }
 
+int32_t segment_end(const icu::Normalizer2& nfkc, std::u16string_view text, int32_t pos,
+                    InterruptionPoller& interruption) {
+  const auto n = static_cast<int32_t>(text.size());
+  int32_t end = pos;
+  UChar32 c;
+  U16_NEXT(text.data(), end, n, c);
+  while (end < n) {
+    interruption.step();
+    int32_t next = end;
+    U16_NEXT(text.data(), next, n, c);
+    if (nfkc.hasBoundaryBefore(c)) break;
+    end = next;
+  }
+  return end;
+}
+
 bool is_normalized(const icu::Normalizer2& nfkc, std::u16string_view text,
                    InterruptionPoller& interruption) {
   constexpr int32_t kWindow = 4096;  // UTF-16 units quick-checked by one ICU call
@@ -307,16 +323,7 @@ bool is_normalized(const icu::Normalizer2& nfkc, std::u16string_view text,
       }
     }
     // The segment from pos to the next boundary, which quick check does not pass.
-    int32_t end = pos;
-    UChar32 c;
-    U16_NEXT(text.data(), end, n, c);
-    while (end < n) {
-      interruption.step();
-      int32_t next = end;
-      U16_NEXT(text.data(), next, n, c);
-      if (nfkc.hasBoundaryBefore(c)) break;
-      end = next;
-    }
+    const int32_t end = segment_end(nfkc, text, pos, interruption);
     const std::u16string_view segment =
         text.substr(static_cast<std::size_t>(pos), static_cast<std::size_t>(end - pos));
     if (end - pos > kLongCombiningSequence) {

@@ -4,6 +4,7 @@
 // linear time and in pieces small enough that Ctrl-C is honoured while it runs.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,11 @@ constexpr int kLongCombiningSequence = 64;
 /// is for).
 void normalize_long_sequence(const icu::Normalizer2& nfkc, std::u16string_view chunk,
                              std::u16string& out, InterruptionPoller& interruption);
+
+/// The end of the segment of `text` that starts at `pos` (< text.size()): the first position
+/// after its first code point before which `nfkc` has a normalization boundary, or the end.
+int32_t segment_end(const icu::Normalizer2& nfkc, std::u16string_view text, int32_t pos,
+                    InterruptionPoller& interruption);
 
 /// Whether `text` (well-formed UTF-16) is in NFKC, as nfkc.isNormalized says, polling
 /// `interruption`: ICU quick-checks windows of a few thousand units and checks the segments

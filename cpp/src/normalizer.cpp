@@ -293,16 +293,7 @@ void Normalizer::apply_nfkc(std::u16string_view text, std::u16string& out, Sourc
     }
     pos += normalized_prefix;
     if (pos >= n) break;
-    int32_t chunk_end = pos;
-    UChar32 c;
-    U16_NEXT(text.data(), chunk_end, n, c);
-    while (chunk_end < n) {
-      interruption.step();
-      int32_t next = chunk_end;
-      U16_NEXT(text.data(), next, n, c);
-      if (nfkc_->hasBoundaryBefore(c)) break;
-      chunk_end = next;
-    }
+    const int32_t chunk_end = detail::segment_end(*nfkc_, text, pos, interruption);
     std::size_t chunk_length;
     // A long chunk is normalized in pieces: ICU's insertion sort into canonical order is
     // quadratic, and one ICU call on megabytes of marks cannot be interrupted.
