@@ -71,7 +71,7 @@ TEST(Light10, InvalidUtf8Throws) {
 // Evidence of a word = its count + the count of its definite form; a cut needs evidence >= 2
 // and >= 0.3 x the evidence of the word before it (0.1 x for و/ف, 0.03 x before an alef; 0.8 x
 // for the nisba ي, 0.5 x for broken plurals, 1.0 x for the imperfect prefix). A broken plural's
-// singular and the masculine of a word in ة must be in the lexicon with the article.
+// singular must be in the lexicon with the article.
 const khabar::KhabarStemmer& hand_made_stemmer() {
   static const khabar::KhabarStemmer stemmer({"روسيا", "لبنان", "السودان"},
                                              {{"وزير", 100},

@@ -177,10 +177,11 @@ struct LexiconEntry {
 /// 3. Suffixes: one pronoun (هما كما هم هن كم ها نا ني ه ك; ت before it read as ة), then
 ///    one of ات ون ين ان وا ت (ات may give back ة, وات after two letters too: سنوات → سنة; a
 ///    final ت is the past tense's; after two letters a doubled or hollow verb: تمت → تم, كنت →
-///    كان), then ة (only back to a masculine the lexicon has with the article), the accusative
-///    alef, the nisba ي (not onto a noun more common with ة: دولي is not of دول; the feminine
-///    elative اخرى → اخر with a lower threshold) and the future س.
-/// 4. Broken plurals (not after a sound plural or ة), to a singular the lexicon has with the
+///    كان), the accusative alef (a final ة is kept: كبيرة is not cut to كبير), the nisba ي (not
+///    onto a noun more common with ة: دولي is not of دول; the feminine elative اخرى → اخر with a
+///    lower threshold) and the future س.
+/// 4. Broken plurals (not after a sound plural or the nisba), to a singular the lexicon has with
+/// the
 ///    article: أفعال (أموال → مال), أفعاء, فعول (حدود → حد), فعلاء, مفاعل, مفاعيل, فواعيل,
 ///    فعائل, فعايا, فواعل, أفعلة, فعاة (قضاة → قاضي), فعال (→ فعل, فعيل).
 /// 5. Imperfect verbs (prefix ي ت ن; not after a noun's ending, not a noun the lexicon has with
