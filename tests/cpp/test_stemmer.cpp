@@ -193,6 +193,7 @@ const Case kKhabarCases[] = {
     {"قالت", "قال"},        // past ت (قاله is unknown)
     {"قالوا", "قال"},       // past وا
     {"جديده", "جديد"},      // final ه (pronoun or ة, one letter once normalized): 50 >= 0.3 x 40
+    {"جديدتها", "جديده"},   // pronoun ها, its ت read as ة (40 > 0); that final ة is kept, not جديد
     {"عاما", "عام"},        // accusative alef
     {"مصري", "مصر"},        // nisba: مصر (60) >= مصري (30)
     {"عربي", "عربي"},       // ... but عرب (20) < عربي (50)
