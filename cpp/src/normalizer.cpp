@@ -132,7 +132,8 @@ bool Normalizer::map_if_nfkc_inert(std::string_view utf8, std::u16string& out) c
       if (lead < 0x80) {
         entry = bmp_table_[lead];
         ++i;
-      } else if (lead >= 0xC2 && lead < 0xE0 && i + 1 < length && (bytes[i + 1] & 0xC0) == 0x80) {
+      } else if (static_cast<std::uint8_t>(lead - 0xC2) < 0x1E && i + 1 < length &&
+                 (bytes[i + 1] & 0xC0) == 0x80) {
         // A well-formed two-byte sequence (U+0080..U+07FF: all of Arabic's main block) decoded
         // inline: U8_NEXT's general path was the larger part of this loop's instructions.
         entry = bmp_table_[((lead & 0x1Fu) << 6) | (bytes[i + 1] & 0x3Fu)];
@@ -145,8 +146,11 @@ bool Normalizer::map_if_nfkc_inert(std::string_view utf8, std::u16string& out) c
         entry = c <= 0xFFFF ? bmp_table_[static_cast<std::size_t>(c)]
                             : table_entry(static_cast<std::uint32_t>(c));
       }
-      if (entry & kNeedsNfkc) return false;
-      if (entry & (kDrop | kDropAttached)) continue;
+      // One test for the rare entries: text that needs NFKC, characters that are dropped.
+      if (entry & (kNeedsNfkc | kDrop | kDropAttached)) {
+        if (entry & kNeedsNfkc) return false;
+        continue;
+      }
       U16_APPEND_UNSAFE(dest, written, static_cast<UChar32>(entry));
     }
   }

@@ -28,8 +28,12 @@ void sort_by_bytes(std::vector<std::size_t>& items, const TermOf& term_of) {
   std::vector<std::pair<std::array<std::uint64_t, 2>, std::size_t>> keyed(items.size());
   for (std::size_t i = 0; i < items.size(); ++i)
     keyed[i] = {leading_bytes(term_of(items[i])), items[i]};
+  // Word by word rather than with std::array's != and <, each a lexicographic compare that the
+  // compiler left as a loop (fit_transform of 2,000 ANT articles: 743 M instructions before,
+  // 693 M after, callgrind); terms equal in their first 16 bytes compare whole.
   std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first < b.first;
+    if (a.first[0] != b.first[0]) return a.first[0] < b.first[0];
+    if (a.first[1] != b.first[1]) return a.first[1] < b.first[1];
     return term_of(a.second) < term_of(b.second);
   });
   for (std::size_t i = 0; i < items.size(); ++i) items[i] = keyed[i].second;
