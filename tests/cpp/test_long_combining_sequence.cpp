@@ -257,6 +257,28 @@ std::string read_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
+// The first `limit` lines of `text`, as UTF-16.
+std::vector<std::u16string> first_lines(const std::string& text, std::size_t limit) {
+  std::vector<std::u16string> lines;
+  for (std::size_t begin = 0; begin < text.size() && lines.size() < limit;) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    khabar::detail::decode_utf8(std::string_view(text).substr(begin, end - begin),
+                                lines.emplace_back());
+    begin = end + 1;
+  }
+  return lines;
+}
+
+// The pieced NFKC and the NFKC check equal ICU's on `line` and on `hostile`, the same line with
+// its marks repeated.
+void expect_same_as_icu(const std::u16string& line, const std::u16string& hostile) {
+  EXPECT_EQ(in_pieces(line), one_shot(line)) << hex(line);
+  ASSERT_EQ(in_pieces(hostile) == one_shot(hostile), true) << hex(hostile);
+  expect_same_check(hostile, one_shot(hostile));
+  expect_same_check(line, one_shot(line));
+}
+
 TEST(LongCombiningSequence, EqualsOneIcuCallOnVocalizedCorpusText) {
   // PADT: fully vocalized Arabic news (shadda + haraka pairs, hamza forms) and its Latin
   // transliteration (ǧ ū ḥ), line by line as it is and with every word's marks repeated.
@@ -264,19 +286,13 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnVocalizedCorpusText) {
   ASSERT_TRUE(std::filesystem::exists(padt)) << padt;
   const std::string text = read_file(padt);
   std::mt19937 random(15);
-  std::size_t lines = 0, long_runs = 0;
-  std::size_t begin = 0;
+  std::size_t long_runs = 0;
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
   ASSERT_TRUE(U_SUCCESS(status));
-  while (begin < text.size() && lines < 6000) {
-    std::size_t end = text.find('\n', begin);
-    if (end == std::string::npos) end = text.size();
-    std::u16string line;
-    khabar::detail::decode_utf8(std::string_view(text).substr(begin, end - begin), line);
-    begin = end + 1;
-    ++lines;
-    EXPECT_EQ(in_pieces(line), one_shot(line)) << hex(line);
+  const std::vector<std::u16string> lines = first_lines(text, 6000);
+  ASSERT_EQ(lines.size(), 6000u);
+  for (const std::u16string& line : lines) {
     // Decomposed first, so that precomposed letters (أ, ū) bring their marks into the runs.
     const icu::UnicodeString decomposed = nfd->normalize(
         icu::UnicodeString(false, line.data(), static_cast<int32_t>(line.size())), status);
@@ -285,11 +301,8 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnVocalizedCorpusText) {
                             static_cast<std::size_t>(decomposed.length())),
         random);
     if (hostile.size() > line.size() + 64) ++long_runs;
-    ASSERT_EQ(in_pieces(hostile) == one_shot(hostile), true) << hex(hostile);
-    expect_same_check(hostile, one_shot(hostile));
-    expect_same_check(line, one_shot(line));
+    expect_same_as_icu(line, hostile);
   }
-  EXPECT_EQ(lines, 6000u);
   EXPECT_GT(long_runs, 1000u);
 }
 
@@ -298,21 +311,10 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnNewsArticles) {
   const std::string text = read_file(KHABAR_SHARED_CORPUS "/ant-jawharafm/articles.jsonl");
   ASSERT_GT(text.size(), 1'000'000u);
   std::mt19937 random(16);
-  std::size_t begin = 0, lines = 0;
-  while (begin < text.size() && lines < 2000) {
-    std::size_t end = text.find('\n', begin);
-    if (end == std::string::npos) end = text.size();
-    std::u16string line;
-    khabar::detail::decode_utf8(std::string_view(text).substr(begin, end - begin), line);
-    begin = end + 1;
-    ++lines;
-    EXPECT_EQ(in_pieces(line), one_shot(line));
-    const std::u16string hostile = with_repeated_marks(line, random);
-    ASSERT_EQ(in_pieces(hostile) == one_shot(hostile), true) << hex(hostile);
-    expect_same_check(hostile, one_shot(hostile));
-    expect_same_check(line, one_shot(line));
-  }
-  EXPECT_EQ(lines, 2000u);
+  const std::vector<std::u16string> lines = first_lines(text, 2000);
+  ASSERT_EQ(lines.size(), 2000u);
+  for (const std::u16string& line : lines)
+    expect_same_as_icu(line, with_repeated_marks(line, random));
 }
 
 TEST(LongCombiningSequence, CheckAgreesWithIcuAroundItsWindows) {
