@@ -240,6 +240,76 @@ const WordTable::Entry* WordTable::find(const Packed& units, std::size_t size,
   return nullptr;
 }
 
+void StemTable::reserve(std::size_t words) {
+  std::size_t slots = 64;
+  while (slots < 2 * words) slots *= 2;
+  slots_.assign(slots, Slot{});
+}
+
+void StemTable::place(const Slot& slot, std::uint64_t hash) noexcept {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = hash & mask;
+  while (slots_[i].size) i = (i + 1) & mask;
+  slots_[i] = slot;
+}
+
+void StemTable::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+  for (const Slot& slot : old) {
+    if (!slot.size) continue;
+    place(slot, slot.size <= WordTable::kUnitsInSlot ? WordTable::hash_of(slot.units, slot.size)
+                                                     : slot.units[1]);
+  }
+}
+
+void StemTable::insert(std::u16string_view word, std::uint64_t hash, std::u16string_view stem) {
+  if ((size_ + 1) * 2 > slots_.size()) grow();  // at most half full: short probe runs
+  Slot slot;
+  if (!WordTable::pack(word, slot.units)) {
+    const std::uintptr_t text = reinterpret_cast<std::uintptr_t>(word.data());
+    slot.units = {static_cast<std::uint64_t>(text), hash};
+  }
+  // A non-null pointer marks the slot's stem as set, even when it is empty (as Entry's).
+  static constexpr char16_t kNothing = 0;
+  slot.stem = stem.data() ? stem.data() : &kNothing;
+  slot.stem_size = static_cast<std::uint32_t>(stem.size());
+  slot.size = static_cast<std::uint32_t>(word.size());
+  place(slot, hash);
+  ++size_;
+}
+
+bool StemTable::find(const WordTable::Packed& units, std::size_t size, std::uint64_t hash,
+                     std::u16string_view& stem) const noexcept {
+  if (slots_.empty()) return false;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash & mask; slots_[i].size; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.size == size && slot.units[0] == units[0] && slot.units[1] == units[1]) {
+      stem = {slot.stem, slot.stem_size};
+      return true;
+    }
+  }
+  return false;
+}
+
+bool StemTable::find_long(std::u16string_view word, std::uint64_t hash,
+                          std::u16string_view& stem) const noexcept {
+  if (slots_.empty()) return false;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash & mask; slots_[i].size; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.size != word.size() || slot.units[1] != hash) continue;
+    const char16_t* text =
+        reinterpret_cast<const char16_t*>(static_cast<std::uintptr_t>(slot.units[0]));
+    if (same_units(word, text)) {
+      stem = {slot.stem, slot.stem_size};
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace detail
 
 std::u16string_view light10_stem(std::u16string_view word) {
@@ -745,10 +815,10 @@ std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& me
   std::uint64_t hash;
   std::size_t stem_size;
   if (const char16_t* stem = known_stem(word, units, hash, stem_size)) return {stem, stem_size};
-  if (const detail::WordTable::Entry* known = word.size() <= detail::WordTable::kUnitsInSlot
-                                                  ? memory.stems_.find(units, word.size(), hash)
-                                                  : memory.stems_.find(word, hash))
-    return known->stem_view();
+  if (std::u16string_view known; word.size() <= detail::WordTable::kUnitsInSlot
+                                     ? memory.stems_.find(units, word.size(), hash, known)
+                                     : memory.stems_.find_long(word, hash, known))
+    return known;
   const std::u16string_view stem = analyze(word, 0);  // not in the table: no evidence
   if (memory.stems_.size() >= memory.capacity_) return stem;
   const std::u16string_view key = memory.remember(word);
@@ -757,7 +827,7 @@ std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& me
       stem.data() >= word.data() && stem.data() + stem.size() <= word.data() + word.size();
   const std::u16string_view kept =
       inside ? key.substr(static_cast<std::size_t>(stem.data() - word.data()), stem.size()) : stem;
-  memory.stems_.insert(key, hash).set_stem(kept);
+  memory.stems_.insert(key, hash, kept);
   return kept;
 }
 
