@@ -256,12 +256,15 @@ class KhabarStemmer {
   std::u16string_view stem(std::u16string_view word, StemMemory& memory) const;
   /// UTF-8 convenience form. Throws InvalidTextError on invalid UTF-8.
   std::string stem(std::string_view word) const;
-  /// Starts fetching what stem(word, memory) will read for `word` (the slot of the stemmer's
-  /// table, or of the memory's for a word the filter rules out), so that a caller going through
+  /// Starts fetching what stem(word, memory) will read for `word` (the front-table entry of a
+  /// short word, and the slot of the stemmer's table, or of the memory's for a word the filter
+  /// rules out), so that a caller going through
   /// many words can hide the memory latency of a look-up behind the words before it.
   void prefetch(std::u16string_view word, const StemMemory& memory) const noexcept {
     if (word.size() <= 2) return;
     const std::uint64_t hash = detail::WordTable::hash_of(word);
+    if (word.size() <= detail::WordTable::kUnitsInSlot)
+      __builtin_prefetch(&front_[front_index(hash)]);
     if (words_.may_contain(hash))
       words_.prefetch(hash);
     else
