@@ -11,17 +11,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "utf.hpp"
+
 namespace khabar::detail {
 namespace {
-
-void append_code_point(std::u16string& out, UChar32 c) {
-  if (c <= 0xFFFF) {
-    out.push_back(static_cast<char16_t>(c));
-  } else {
-    out.push_back(U16_LEAD(c));
-    out.push_back(U16_TRAIL(c));
-  }
-}
 
 // Appends ICU's NFKC of `text` to `out`.
 void append_nfkc(const icu::Normalizer2& nfkc, std::u16string_view text, std::u16string& out) {
@@ -76,7 +69,7 @@ std::u16string_view decompose(const icu::Normalizer2& nfkc, std::u16string_view 
       expanded.append(reinterpret_cast<const char16_t*>(decomposition.getBuffer()),
                       static_cast<std::size_t>(decomposition.length()));
     else
-      append_code_point(expanded, c);
+      append_code_point(expanded, static_cast<std::uint32_t>(c));
   }
   buffer.reset(new char16_t[expanded.size()]);
   char16_t* out = buffer.get();

@@ -39,15 +39,6 @@ bool is_arabic_mark(std::uint32_t c) {
          (c >= 0x06EA && c <= 0x06ED);
 }
 
-void append_code_point(std::u16string& out, std::uint32_t c) {
-  if (c <= 0xFFFF) {
-    out.push_back(static_cast<char16_t>(c));
-  } else {
-    out.push_back(U16_LEAD(c));
-    out.push_back(U16_TRAIL(c));
-  }
-}
-
 }  // namespace
 
 bool NormalizerOptions::operator==(const NormalizerOptions& o) const {
@@ -368,7 +359,7 @@ void Normalizer::apply_character_map(std::u16string_view text, std::u16string& o
       continue;
     }
     const std::size_t before = out.size();
-    append_code_point(out, mapped);
+    detail::append_code_point(out, mapped);
     if (map) {
       extend_group();
       const int32_t source_begin =

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <unicode/utf16.h>
+
 #include "khabar/text.hpp"
 
 namespace khabar::detail {
@@ -46,5 +48,15 @@ inline std::string to_utf8(std::u16string_view units) {
 
 /// Number of code points in well-formed UTF-16.
 std::size_t count_code_points(std::u16string_view units);
+
+/// Appends code point `c` (a scalar value) to `out` as one or two UTF-16 units.
+inline void append_code_point(std::u16string& out, std::uint32_t c) {
+  if (c <= 0xFFFF) {
+    out.push_back(static_cast<char16_t>(c));
+  } else {
+    out.push_back(U16_LEAD(c));
+    out.push_back(U16_TRAIL(c));
+  }
+}
 
 }  // namespace khabar::detail

@@ -25,6 +25,8 @@
 
 namespace {
 
+using khabar::detail::append_code_point;
+
 using khabar::detail::kComposedMarksPerClass;
 
 const icu::Normalizer2& nfkc() {
@@ -48,15 +50,6 @@ std::u16string in_pieces(std::u16string_view text) {
   khabar::detail::InterruptionPoller interruption;
   khabar::detail::normalize_long_sequence(nfkc(), text, out, interruption);
   return out;
-}
-
-void append(std::u16string& out, UChar32 c) {
-  if (c <= 0xFFFF) {
-    out.push_back(static_cast<char16_t>(c));
-  } else {
-    out.push_back(U16_LEAD(c));
-    out.push_back(U16_TRAIL(c));
-  }
 }
 
 std::string hex(std::u16string_view text, std::size_t limit = 40) {
@@ -139,8 +132,8 @@ std::u16string hostile_text(std::mt19937& random) {
   std::u16string text;
   const std::size_t sequences = 1 + below(3);
   for (std::size_t s = 0; s < sequences; ++s) {
-    if (s > 0 || below(5) > 0) append(text, pick(kStarters));
-    if (below(3) == 0) append(text, pick(kStarters));  // often one composing backward
+    if (s > 0 || below(5) > 0) append_code_point(text, pick(kStarters));
+    if (below(3) == 0) append_code_point(text, pick(kStarters));  // often one composing backward
     // A few kinds of mark repeated, so that classes exceed the head bound around it.
     std::vector<UChar32> kinds;
     for (std::size_t k = 0, n = 1 + below(6); k < n; ++k) kinds.push_back(pick(kMarks));
@@ -149,9 +142,9 @@ std::u16string hostile_text(std::mt19937& random) {
     const std::size_t length = lengths[below(4)];
     for (std::size_t m = 0; m < length; ++m) {
       if (below(400) == 0)
-        append(text, pick(kStarters));  // a starter inside the run
+        append_code_point(text, pick(kStarters));  // a starter inside the run
       else
-        append(text, kinds[below(kinds.size() - 1)]);
+        append_code_point(text, kinds[below(kinds.size() - 1)]);
     }
   }
   return text;
@@ -186,7 +179,7 @@ TEST(LongCombiningSequence, EqualsOneIcuCallOnLongRunsOfStartersComposingBackwar
     std::u16string text;
     const std::size_t length = std::uniform_int_distribution<std::size_t>(3000, 14000)(random);
     for (std::size_t i = 0; i < length; ++i)
-      append(text, kinds[std::uniform_int_distribution<std::size_t>(0, 3)(random)]);
+      append_code_point(text, kinds[std::uniform_int_distribution<std::size_t>(0, 3)(random)]);
     const std::u16string expected = one_shot(text);
     const std::u16string got = in_pieces(text);
     ASSERT_EQ(got == expected, true) << "round " << round << "\ninput    " << hex(text)
