@@ -215,7 +215,7 @@ const WordTable::Entry* WordTable::find(std::u16string_view word,
 
 const WordTable::Entry* WordTable::find_long(std::u16string_view word,
                                              std::uint64_t hash) const noexcept {
-  if (slots_.empty() || !maybe_has(hash)) return nullptr;
+  if (slots_.empty() || !may_contain(hash)) return nullptr;
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = hash & mask; slots_[i].entry.word; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
@@ -228,7 +228,7 @@ const WordTable::Entry* WordTable::find_long(std::u16string_view word,
 
 const WordTable::Entry* WordTable::find(const Packed& units, std::size_t size,
                                         std::uint64_t hash) const noexcept {
-  if (slots_.empty() || !maybe_has(hash)) return nullptr;
+  if (slots_.empty() || !may_contain(hash)) return nullptr;
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = hash & mask; slots_[i].entry.word; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];

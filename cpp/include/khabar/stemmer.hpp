@@ -81,7 +81,10 @@ class WordTable {
   /// Room for `words` words without growing (the table is empty).
   void reserve(std::size_t words);
   /// False when the filter rules the word of this hash out (always true before freeze()).
-  bool may_contain(std::uint64_t hash) const noexcept { return maybe_has(hash); }
+  bool may_contain(std::uint64_t hash) const noexcept {
+    const std::size_t bit = (hash >> 40) & (kFilterBits - 1);
+    return filter_.empty() || (filter_[bit / 64] >> (bit % 64) & 1);
+  }
   /// Asks the processor to fetch the slot where `hash` starts, for a find() soon after.
   void prefetch(std::uint64_t hash) const noexcept {
     if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
@@ -112,10 +115,6 @@ class WordTable {
   void grow();
   const Entry* find_long(std::u16string_view word, std::uint64_t hash) const noexcept;
   static constexpr std::size_t kFilterBits = std::size_t{1} << 20;
-  bool maybe_has(std::uint64_t hash) const noexcept {
-    const std::size_t bit = (hash >> 40) & (kFilterBits - 1);
-    return filter_.empty() || (filter_[bit / 64] >> (bit % 64) & 1);
-  }
   std::vector<std::uint64_t> filter_;
   std::vector<Slot> slots_;
   std::size_t size_ = 0;
