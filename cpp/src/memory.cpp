@@ -1,6 +1,10 @@
 #include "memory.hpp"
 
 #include <cstdint>
+#include <cstdlib>
+#include <new>
+
+#include "khabar/huge_pages.hpp"
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -31,6 +35,18 @@ void advise_huge_pages(const void* buffer, std::size_t bytes) noexcept {
   (void)bytes;
 #endif
 }
+
+void* allocate_huge_pages(std::size_t bytes) {
+  constexpr std::size_t kHugePage = std::size_t{2} << 20;
+  const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  if (rounded < bytes) throw std::bad_alloc();
+  void* memory = std::aligned_alloc(kHugePage, rounded);
+  if (!memory) throw std::bad_alloc();
+  advise_huge_pages(memory, rounded);
+  return memory;
+}
+
+void free_huge_pages(void* memory) noexcept { std::free(memory); }
 
 std::size_t physical_memory_bytes() noexcept {
 #if defined(__linux__)

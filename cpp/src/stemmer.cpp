@@ -60,7 +60,7 @@ constexpr double kPluralRatio = 0.5;
 constexpr double kNisbaRatio = 0.8;
 constexpr double kConjunctionRatio = 0.1;
 constexpr double kConjunctionBeforeAlefRatio = 0.03;
-constexpr std::size_t kMaximumWordUnits = 60;  // longer "words" (URLs, runs) are left alone
+using detail::kMaximumWordUnits;
 
 constexpr std::array<std::u16string_view, 10> kPronounSuffixes = {
     u"هما", u"كما", u"هم", u"هن", u"كم", u"ها", u"نا", u"ني", u"ه", u"ك"};
@@ -152,7 +152,7 @@ void WordTable::Entry::set_stem(std::u16string_view s) noexcept {
 }
 
 void WordTable::grow() {
-  std::vector<Slot> old = std::move(slots_);
+  auto old = std::move(slots_);
   slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
   const std::size_t mask = slots_.size() - 1;
   for (const Slot& slot : old) {
@@ -240,6 +240,19 @@ const WordTable::Entry* WordTable::find(const Packed& units, std::size_t size,
   return nullptr;
 }
 
+KeptStem KeptStem::of(std::u16string_view word, std::u16string_view stem) noexcept {
+  KeptStem kept;
+  kept.word_size = static_cast<std::uint32_t>(word.size());
+  kept.size = static_cast<std::uint16_t>(stem.size());
+  if (stem.data() >= word.data() && stem.data() + stem.size() <= word.data() + word.size()) {
+    kept.offset = static_cast<std::uint16_t>(stem.data() - word.data());
+  } else {
+    static constexpr char16_t kNothing = 0;  // an empty stem elsewhere: still not the word's
+    kept.text = stem.data() ? stem.data() : &kNothing;
+  }
+  return kept;
+}
+
 void StemTable::reserve(std::size_t words) {
   std::size_t slots = 64;
   while (slots < 2 * words) slots *= 2;
@@ -249,17 +262,18 @@ void StemTable::reserve(std::size_t words) {
 void StemTable::place(const Slot& slot, std::uint64_t hash) noexcept {
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = hash & mask;
-  while (slots_[i].size) i = (i + 1) & mask;
+  while (slots_[i].stem.word_size) i = (i + 1) & mask;
   slots_[i] = slot;
 }
 
 void StemTable::grow() {
-  std::vector<Slot> old = std::move(slots_);
+  auto old = std::move(slots_);
   slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
   for (const Slot& slot : old) {
-    if (!slot.size) continue;
-    place(slot, slot.size <= WordTable::kUnitsInSlot ? WordTable::hash_of(slot.units, slot.size)
-                                                     : slot.units[1]);
+    const std::size_t size = slot.stem.word_size;
+    if (!size) continue;
+    place(slot,
+          size <= WordTable::kUnitsInSlot ? WordTable::hash_of(slot.units, size) : slot.units[1]);
   }
 }
 
@@ -270,23 +284,20 @@ void StemTable::insert(std::u16string_view word, std::uint64_t hash, std::u16str
     const std::uintptr_t text = reinterpret_cast<std::uintptr_t>(word.data());
     slot.units = {static_cast<std::uint64_t>(text), hash};
   }
-  // A non-null pointer marks the slot's stem as set, even when it is empty (as Entry's).
-  static constexpr char16_t kNothing = 0;
-  slot.stem = stem.data() ? stem.data() : &kNothing;
-  slot.stem_size = static_cast<std::uint32_t>(stem.size());
-  slot.size = static_cast<std::uint32_t>(word.size());
+  slot.stem = KeptStem::of(word, stem);
   place(slot, hash);
   ++size_;
 }
 
-bool StemTable::find(const WordTable::Packed& units, std::size_t size, std::uint64_t hash,
+bool StemTable::find(std::u16string_view word, const WordTable::Packed& units, std::uint64_t hash,
                      std::u16string_view& stem) const noexcept {
   if (slots_.empty()) return false;
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = hash & mask; slots_[i].size; i = (i + 1) & mask) {
+  for (std::size_t i = hash & mask; slots_[i].stem.word_size; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.size == size && slot.units[0] == units[0] && slot.units[1] == units[1]) {
-      stem = {slot.stem, slot.stem_size};
+    if (slot.stem.word_size == word.size() && slot.units[0] == units[0] &&
+        slot.units[1] == units[1]) {
+      stem = slot.stem.in(word);
       return true;
     }
   }
@@ -297,13 +308,13 @@ bool StemTable::find_long(std::u16string_view word, std::uint64_t hash,
                           std::u16string_view& stem) const noexcept {
   if (slots_.empty()) return false;
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = hash & mask; slots_[i].size; i = (i + 1) & mask) {
+  for (std::size_t i = hash & mask; slots_[i].stem.word_size; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.size != word.size() || slot.units[1] != hash) continue;
+    if (slot.stem.word_size != word.size() || slot.units[1] != hash) continue;
     const char16_t* text =
         reinterpret_cast<const char16_t*>(static_cast<std::uintptr_t>(slot.units[0]));
     if (same_units(word, text)) {
-      stem = {slot.stem, slot.stem_size};
+      stem = slot.stem.in(word);
       return true;
     }
   }
@@ -423,8 +434,8 @@ KhabarStemmer::KhabarStemmer(const std::vector<std::string>& names,
   words_.for_each([&](std::u16string_view word, detail::WordTable::Entry& entry) {
     entry.set_stem(entry.name ? word : analyze(word, std::uint64_t{entry.count} + entry.definite));
   });
+  fill_front();  // before the stems move into the slots: a front stem inside its word is an offset
   words_.keep_stems_in_slots();
-  fill_front();
 }
 
 std::uint64_t KhabarStemmer::count(std::u16string_view word) const {
@@ -771,64 +782,66 @@ void KhabarStemmer::fill_front() {
     detail::WordTable::pack(entry->word_view(), front.units);
     FrontEntry& slot =
         front_[front_index(detail::WordTable::hash_of(front.units, entry->word_size))];
-    if (slot.size) continue;
-    front.stem = entry->stem;
-    front.stem_size = entry->stem_size;
-    front.size = entry->word_size;
+    if (slot.stem.word_size) continue;
+    front.stem = detail::KeptStem::of(entry->word_view(), entry->stem_view());
     slot = front;
   }
 }
 
-const char16_t* KhabarStemmer::known_stem(std::u16string_view word,
-                                          detail::WordTable::Packed& units, std::uint64_t& hash,
-                                          std::size_t& stem_size) const noexcept {
+bool KhabarStemmer::known_stem(std::u16string_view word, detail::WordTable::Packed& units,
+                               std::uint64_t& hash, std::u16string_view& stem) const noexcept {
   const detail::WordTable::Entry* known;
   if (detail::WordTable::pack(word, units)) {
     hash = detail::WordTable::hash_of(units, word.size());
     const FrontEntry& front = front_[front_index(hash)];
-    if (front.size == word.size() && front.units[0] == units[0] && front.units[1] == units[1]) {
-      stem_size = front.stem_size;
-      return front.stem;
+    if (front.stem.word_size == word.size() && front.units[0] == units[0] &&
+        front.units[1] == units[1]) {
+      stem = front.stem.in(word);
+      return true;
     }
     known = words_.find(units, word.size(), hash);
   } else {
     hash = detail::WordTable::hash_of(word);
     known = words_.find(word, hash);
   }
-  if (!known) return nullptr;
-  stem_size = known->stem_size;
-  return known->stem;
+  if (!known) return false;
+  stem = known->stem_view();
+  return true;
 }
 
 std::u16string_view KhabarStemmer::stem(std::u16string_view word) const {
-  if (word.size() <= 2) return word;
+  if (word.size() <= 2 || word.size() > kMaximumWordUnits) return word;
   detail::WordTable::Packed units;
   std::uint64_t hash;
-  std::size_t stem_size;
-  if (const char16_t* stem = known_stem(word, units, hash, stem_size)) return {stem, stem_size};
+  if (std::u16string_view stem; known_stem(word, units, hash, stem)) return stem;
   return analyze(word, 0);
 }
 
 std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& memory) const {
-  if (word.size() <= 2) return word;
+  if (word.size() <= 2 || word.size() > kMaximumWordUnits) return word;
   detail::WordTable::Packed units;
   std::uint64_t hash;
-  std::size_t stem_size;
-  if (const char16_t* stem = known_stem(word, units, hash, stem_size)) return {stem, stem_size};
-  if (std::u16string_view known; word.size() <= detail::WordTable::kUnitsInSlot
-                                     ? memory.stems_.find(units, word.size(), hash, known)
-                                     : memory.stems_.find_long(word, hash, known))
+  if (std::u16string_view stem; known_stem(word, units, hash, stem)) return stem;
+  const bool packed = word.size() <= detail::WordTable::kUnitsInSlot;
+  if (std::u16string_view known; packed ? memory.stems_.find(word, units, hash, known)
+                                        : memory.stems_.find_long(word, hash, known))
     return known;
   const std::u16string_view stem = analyze(word, 0);  // not in the table: no evidence
   if (memory.stems_.size() >= memory.capacity_) return stem;
-  const std::u16string_view key = memory.remember(word);
-  // A stem inside the word is re-pointed into the remembered copy; others are the stemmer's.
-  const bool inside =
-      stem.data() >= word.data() && stem.data() + stem.size() <= word.data() + word.size();
-  const std::u16string_view kept =
-      inside ? key.substr(static_cast<std::size_t>(stem.data() - word.data()), stem.size()) : stem;
-  memory.stems_.insert(key, hash, kept);
-  return kept;
+  if (packed) {
+    memory.stems_.insert(word, hash, stem);  // packed in its slot: no copy of the text
+  } else {
+    // A longer word is compared with a copy of its text; a stem inside the word is a place in
+    // it either way, so it is taken in the copy.
+    const std::u16string_view key = memory.remember(word);
+    const bool inside =
+        stem.data() >= word.data() && stem.data() + stem.size() <= word.data() + word.size();
+    memory.stems_.insert(
+        key, hash,
+        inside ? key.substr(static_cast<std::size_t>(stem.data() - word.data()), stem.size())
+               : stem);
+  }
+  return stem;
 }
 
 std::u16string_view StemMemory::remember(std::u16string_view word) {

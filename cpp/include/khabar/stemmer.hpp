@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "khabar/huge_pages.hpp"
+
 namespace khabar {
 namespace detail {
 
@@ -116,8 +118,28 @@ class WordTable {
   const Entry* find_long(std::u16string_view word, std::uint64_t hash) const noexcept;
   static constexpr std::size_t kFilterBits = std::size_t{1} << 20;
   std::vector<std::uint64_t> filter_;
-  std::vector<Slot> slots_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
   std::size_t size_ = 0;
+};
+
+/// Longer "words" (URLs, runs of letters) are their own stem, never analysed nor kept.
+inline constexpr std::size_t kMaximumWordUnits = 60;
+
+/// A word's size and its stem, as the front table and a StemMemory keep them. Most stems are
+/// the word less its affixes: those are kept as a place in the word and read from the caller's
+/// copy of it, which is in cache, and not from a copy elsewhere (on the ANT corpus that copy
+/// was a cache miss for one token in four). The others (a singular, a restored ة, a verb's
+/// past) point at the stemmer's copy.
+struct KeptStem {
+  const char16_t* text = nullptr;  ///< null: the stem is the word's units [offset, offset + size)
+  std::uint16_t offset = 0;
+  std::uint16_t size = 0;
+  std::uint32_t word_size = 0;  ///< 0 in an empty slot
+  /// `stem` of `word` (at most kMaximumWordUnits units), kept.
+  static KeptStem of(std::u16string_view word, std::u16string_view stem) noexcept;
+  std::u16string_view in(std::u16string_view word) const noexcept {
+    return text ? std::u16string_view(text, size) : std::u16string_view(word.data() + offset, size);
+  }
 };
 
 /// The stems a StemMemory keeps: open addressing with linear probing like WordTable, but 32
@@ -134,12 +156,13 @@ class StemTable {
   void reserve(std::size_t words);
   /// Whether the short word `units` (packed, of `size` units and hash `hash`) is kept; its
   /// stem then in `stem`.
-  bool find(const WordTable::Packed& units, std::size_t size, std::uint64_t hash,
+  bool find(std::u16string_view word, const WordTable::Packed& units, std::uint64_t hash,
             std::u16string_view& stem) const noexcept;
   /// The same for a word longer than WordTable::kUnitsInSlot.
   bool find_long(std::u16string_view word, std::uint64_t hash,
                  std::u16string_view& stem) const noexcept;
-  /// Adds `word` (of at least 3 units, not in the table) with its stem.
+  /// Adds `word` (of 3 to kMaximumWordUnits units, not in the table) with its stem. A longer
+  /// word must be a view that outlives the table; a short one is kept in its slot.
   void insert(std::u16string_view word, std::uint64_t hash, std::u16string_view stem);
   void prefetch(std::uint64_t hash) const noexcept {
     if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
@@ -148,14 +171,12 @@ class StemTable {
  private:
   struct Slot {
     WordTable::Packed units{};  ///< a long word: its text pointer and its hash
-    const char16_t* stem = nullptr;
-    std::uint32_t stem_size = 0;
-    std::uint32_t size = 0;  ///< 0 in an empty slot
+    KeptStem stem;
   };
   static_assert(sizeof(Slot) == 32, "two slots a cache line");
   void grow();
   void place(const Slot& slot, std::uint64_t hash) noexcept;
-  std::vector<Slot> slots_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
   std::size_t size_ = 0;
 };
 
@@ -296,8 +317,8 @@ class KhabarStemmer {
 
   /// The stem of a short word, from the front table or the word table, or null when the
   /// stemmer does not know the word.
-  const char16_t* known_stem(std::u16string_view word, detail::WordTable::Packed& units,
-                             std::uint64_t& hash, std::size_t& stem_size) const noexcept;
+  bool known_stem(std::u16string_view word, detail::WordTable::Packed& units, std::uint64_t& hash,
+                  std::u16string_view& stem) const noexcept;
   void fill_front();
 
   std::deque<std::u16string> storage_;  // a deque never moves its strings: views stay valid
@@ -312,21 +333,20 @@ class KhabarStemmer {
   // than 2^14 and 2^16 on the ANT words (khabar_stem_speed-like, 2026-12-03).
   struct FrontEntry {
     detail::WordTable::Packed units{};
-    const char16_t* stem = nullptr;
-    std::uint32_t stem_size = 0;
-    std::uint32_t size = 0;  ///< 0 in an empty entry (no word of fewer than 3 units is kept)
+    detail::KeptStem stem;  ///< word_size 0 in an empty entry (no word under 3 units is kept)
   };
   static constexpr std::size_t kFrontBits = 15;
   static std::size_t front_index(std::uint64_t hash) noexcept {
     return (hash >> 24) & ((std::size_t{1} << kFrontBits) - 1);
   }
-  std::vector<FrontEntry> front_;
+  std::vector<FrontEntry, detail::HugePageAllocator<FrontEntry>> front_;
   std::size_t name_count_ = 0;
   std::size_t lexicon_size_ = 0;
 };
 
 /// KhabarStemmer::built_in().stem(word) with a StemMemory of the calling thread, so that a word
-/// outside the lexicon is analysed once per thread (the stem stays valid as long as the thread).
+/// outside the lexicon is analysed once per thread. The stem is a view into `word` or into storage
+/// that lives as long as the thread.
 std::u16string_view khabar_stem(std::u16string_view word);
 std::string khabar_stem(std::string_view word);
 
