@@ -198,12 +198,12 @@ void WordTable::freeze() {
   }
 }
 
-void WordTable::keep_stems_in_slots() {
+void WordTable::place_stems_in_words() {
   for (Slot& slot : slots_) {
     Entry& entry = slot.entry;
-    if (!entry.word || !entry.stem || entry.word_size > kUnitsInSlot) continue;
+    if (!entry.word || !entry.stem) continue;
     if (entry.stem >= entry.word && entry.stem + entry.stem_size <= entry.word + entry.word_size)
-      entry.stem = slot.head.data() + (entry.stem - entry.word);
+      entry.stem_offset = static_cast<std::int16_t>(entry.stem - entry.word);
   }
 }
 
@@ -434,8 +434,8 @@ KhabarStemmer::KhabarStemmer(const std::vector<std::string>& names,
   words_.for_each([&](std::u16string_view word, detail::WordTable::Entry& entry) {
     entry.set_stem(entry.name ? word : analyze(word, std::uint64_t{entry.count} + entry.definite));
   });
-  fill_front();  // before the stems move into the slots: a front stem inside its word is an offset
-  words_.keep_stems_in_slots();
+  words_.place_stems_in_words();
+  fill_front();
 }
 
 std::uint64_t KhabarStemmer::count(std::u16string_view word) const {
@@ -805,7 +805,7 @@ bool KhabarStemmer::known_stem(std::u16string_view word, detail::WordTable::Pack
     known = words_.find(word, hash);
   }
   if (!known) return false;
-  stem = known->stem_view();
+  stem = known->stem_of(word);
   return true;
 }
 

@@ -30,8 +30,15 @@ class WordTable {
     std::uint32_t count = 0;
     std::uint32_t definite = 0;  ///< the lexicon count of the word with the article
     bool name = false;
+    /// Where the stem starts in the word, when it is part of it (see place_stems_in_words()).
+    std::int16_t stem_offset = -1;
     std::u16string_view word_view() const noexcept { return {word, word_size}; }
     std::u16string_view stem_view() const noexcept { return {stem, stem_size}; }
+    /// The stem of `word` (this entry's word, in the caller's copy).
+    std::u16string_view stem_of(std::u16string_view word) const noexcept {
+      return stem_offset >= 0 ? std::u16string_view(word.data() + stem_offset, stem_size)
+                              : stem_view();
+    }
     void set_stem(std::u16string_view s) noexcept;
   };
 
@@ -94,10 +101,9 @@ class WordTable {
   /// Adds a bit filter of the words' hashes, small enough to stay in cache, which find() asks
   /// first: most words looked up are not in the table.
   void freeze();
-  /// Points each stem that lies inside a short word at the copy of that word in its slot, so
-  /// that a found word's stem is read from the line already read. Only for a table that gets
-  /// no more words (slots then never move).
-  void keep_stems_in_slots();
+  /// Notes where each stem that is part of its word starts in it, so that stem_of() hands it
+  /// out from the caller's copy of the word, which is in cache, and not from the table's.
+  void place_stems_in_words();
   /// Calls f(word, entry) for every word, in no particular order.
   template <typename F>
   void for_each(F&& f) {
