@@ -25,6 +25,9 @@ constexpr std::uint32_t kDrop = 1u << 31;
 constexpr std::uint32_t kDropAttached = 1u << 30;
 // Set in table entries of characters that NFKC may change in context (see needs_nfkc).
 constexpr std::uint32_t kNeedsNfkc = 1u << 29;
+// The table entry of a surrogate code unit, which is not a character: only the UTF-16 path
+// reads it, so that its loop over plain units has one test (entry <= 0xFFFF) per unit.
+constexpr std::uint32_t kSurrogateUnit = 1u << 28;
 
 // Format characters that carry no letters: bidi controls, BOM, ZWJ, soft hyphen.
 bool is_always_removed(std::uint32_t c) {
@@ -56,7 +59,8 @@ Normalizer::Normalizer(NormalizerOptions options) : options_(options) {
     if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
   }
   bmp_table_.resize(0x10000);
-  for (std::uint32_t c = 0; c < 0x10000; ++c) bmp_table_[c] = table_entry(c);
+  for (std::uint32_t c = 0; c < 0x10000; ++c)
+    bmp_table_[c] = U_IS_SURROGATE(c) ? kSurrogateUnit : table_entry(c);
 }
 
 std::uint32_t Normalizer::table_entry(std::uint32_t c) const {
@@ -150,22 +154,46 @@ bool Normalizer::map_if_nfkc_inert(std::string_view utf8, std::u16string& out) c
 }
 
 bool Normalizer::map_if_nfkc_inert(std::u16string_view utf16, std::u16string& out) const {
-  out.resize(utf16.size());
-  char16_t* dest = out.data();
-  std::int32_t written = 0;
-  const auto length = static_cast<std::int32_t>(utf16.size());
-  for (std::int32_t i = 0; i < length;) {
-    const std::int32_t start = i;
-    UChar32 c;
-    U16_NEXT(utf16.data(), i, length, c);
-    if (U_IS_SURROGATE(c)) detail::throw_lone_surrogate(static_cast<std::size_t>(start));
-    const std::uint32_t entry = c <= 0xFFFF ? bmp_table_[static_cast<std::size_t>(c)]
-                                            : table_entry(static_cast<std::uint32_t>(c));
-    if (entry & kNeedsNfkc) return false;
-    if (entry & (kDrop | kDropAttached)) continue;
-    U16_APPEND_UNSAFE(dest, written, static_cast<UChar32>(entry));
+  const char16_t* units = utf16.data();
+  const std::size_t length = utf16.size();
+  // Mapping never lengthens text (a BMP character maps to one unit); sized and polled block
+  // by block as the UTF-8 form is.
+  constexpr std::size_t kBlock = std::size_t{1} << 16;  // units
+  out.clear();
+  out.reserve(length);
+  std::size_t written = 0;
+  const std::uint32_t* table = bmp_table_.data();
+  detail::InterruptionPoller interruption;
+  for (std::size_t i = 0; i < length;) {
+    interruption.step(kBlock);
+    const std::size_t block_end = std::min(length - i, kBlock) + i;
+    // The block's last character may be a surrogate pair ending one unit after it.
+    out.resize(written + std::min(length - i, kBlock + 1));
+    char16_t* dest = out.data();
+    while (i < block_end) {
+      std::uint32_t entry = table[units[i]];
+      if (entry <= 0xFFFF) {  // nearly every unit: a BMP character mapped to one unit
+        dest[written++] = static_cast<char16_t>(entry);
+        ++i;
+        continue;
+      }
+      if (entry & kSurrogateUnit) {
+        const std::size_t start = i;
+        UChar32 c;
+        U16_NEXT(units, i, length, c);
+        if (U_IS_SURROGATE(c)) detail::throw_lone_surrogate(start);
+        entry = table_entry(static_cast<std::uint32_t>(c));
+      } else {
+        ++i;
+      }
+      if (entry & (kNeedsNfkc | kDrop | kDropAttached)) {
+        if (entry & kNeedsNfkc) return false;
+        continue;
+      }
+      U16_APPEND_UNSAFE(dest, written, static_cast<UChar32>(entry));
+    }
   }
-  out.resize(static_cast<std::size_t>(written));
+  out.resize(written);
   return true;
 }
 

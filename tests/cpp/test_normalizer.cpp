@@ -226,6 +226,28 @@ TEST(Normalizer, SinglePassAgreesWithNfkcRouteForEveryCharacterNfkcChanges) {
   EXPECT_EQ(normalize("بوتين\u00A0يستقبل"), "بوتين يستقبل");
 }
 
+// The UTF-16 loop reads surrogate units from the table as markers, and works in blocks of
+// 65,536 units: every character once (the NFKC-inert ones take the single pass), and a pair
+// across the first block's end.
+TEST(Normalizer, Utf16AndUtf8AgreeOnEveryCharacterAndAcrossBlocks) {
+  const Normalizer normalizer;
+  std::string inert;
+  for (UChar32 c = 1; c <= 0x10FFFF; ++c) {
+    if (U_IS_SURROGATE(c) || u_getIntPropertyValue(c, UCHAR_NFKC_QUICK_CHECK) != UNORM_YES ||
+        u_getCombiningClass(c) != 0)
+      continue;
+    icu::UnicodeString(c).toUTF8String(inert);
+  }
+  EXPECT_EQ(via_utf8(normalizer, inert), via_utf16(normalizer, inert));
+  for (std::size_t before : {65534u, 65535u, 65536u}) {
+    const std::string text = std::string(before, 'a') + "\U0001F600\u0628\u064E";
+    const std::u16string out = via_utf16(normalizer, text);
+    EXPECT_EQ(out, via_utf8(normalizer, text)) << before;
+    ASSERT_EQ(out.size(), before + 3) << before;  // the pair, then ب without its fatha
+    EXPECT_EQ(out.substr(before), u"\U0001F600\u0628");
+  }
+}
+
 TEST(Normalizer, SinglePassAgreesOnTheSochiCorpus) {
   const std::filesystem::path corpus = KHABAR_SHARED_CORPUS "/sochi-2017";
   ASSERT_TRUE(std::filesystem::is_directory(corpus)) << corpus;
