@@ -81,25 +81,28 @@ void load_head(std::string_view term, std::uint64_t head[2]) noexcept {
 std::uint64_t TermIndex::hash_of(std::string_view term) noexcept { return key_of(term).hash; }
 
 // Terms of up to 16 bytes (most words, in UTF-8 or UTF-16) are hashed from the head the slot
-// keeps anyway; longer ones by std::hash. The hash only places terms in the table: ids, and so
-// every result, are the same for any hash.
+// keeps anyway, up to 32 bytes (an Arabic word of 9 to 16 letters in UTF-16) from the head and
+// the last 16 bytes; longer ones by std::hash. The hash only places terms in the table: ids,
+// and so every result, are the same for any hash.
 TermIndex::Key TermIndex::key_of(std::string_view term) noexcept {
   Key key{term, 0, {0, 0}};
   load_head(term, key.head);
   const auto size = static_cast<std::uint64_t>(term.size());
-  key.hash = term.size() <= kInlineBytes
-                 ? folded_product(folded_product(key.head[0] ^ kMix0, key.head[1] ^ kMix1) ^ kMix2,
-                                  size ^ kMix0)
-                 : std::hash<std::string_view>{}(term);
+  const std::uint64_t head = folded_product(key.head[0] ^ kMix0, key.head[1] ^ kMix1);
+  if (term.size() <= kInlineBytes) {
+    key.hash = folded_product(head ^ kMix2, size ^ kMix0);
+  } else if (term.size() <= 2 * kInlineBytes) {
+    const char* tail = term.data() + term.size() - kInlineBytes;
+    const std::uint64_t last = folded_product(load64(tail) ^ kMix2, load64(tail + 8) ^ kMix0);
+    key.hash = folded_product(head ^ last ^ kMix1, size ^ kMix2);
+  } else {
+    key.hash = std::hash<std::string_view>{}(term);
+  }
   return key;
 }
 
-bool TermIndex::matches(const Slot& slot, const Key& key) const noexcept {
-  if (slot.hash != key.hash || slot.length != key.term.size() || slot.head[0] != key.head[0] ||
-      slot.head[1] != key.head[1])
-    return false;
-  return key.term.size() <= kInlineBytes ||
-         term(slot.id_plus_one - 1).substr(kInlineBytes) == key.term.substr(kInlineBytes);
+bool TermIndex::same_tail(const Slot& slot, const Key& key) const noexcept {
+  return term(slot.id_plus_one - 1).substr(kInlineBytes) == key.term.substr(kInlineBytes);
 }
 
 std::vector<TermIndex::Slot> TermIndex::empty_slots(std::size_t slot_count) {

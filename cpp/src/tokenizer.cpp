@@ -327,8 +327,12 @@ void Tokenizer::analyze(TextView text, Utf16TokenViews& tokens) const {
   const std::vector<std::u16string_view>& words = thread_workspace().words;
   const std::size_t count = words.size();
   check_ngram_budget(words);
+  if (options_.ngram_max < 2 || count < 2) {
+    // Unigrams alone: the words become the tokens as they are (the vectors trade places).
+    if (options_.ngram_min == 1) std::swap(tokens.views_, thread_workspace().words);
+    return;
+  }
   if (options_.ngram_min == 1) tokens.views_.assign(words.begin(), words.end());
-  if (options_.ngram_max < 2 || count < 2) return;
   // The n-grams are joined first and viewed after, so that no view outlives a reallocation.
   std::vector<std::size_t> ends;
   detail::InterruptionPoller interruption;

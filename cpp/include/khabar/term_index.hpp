@@ -66,7 +66,12 @@ class TermIndex {
     return key_of(std::string_view(reinterpret_cast<const char*>(term.data()),
                                    term.size() * sizeof(char16_t)));
   }
-  bool matches(const Slot& slot, const Key& key) const noexcept;
+  bool matches(const Slot& slot, const Key& key) const noexcept {
+    return slot.hash == key.hash && slot.length == key.term.size() && slot.head[0] == key.head[0] &&
+           slot.head[1] == key.head[1] && (key.term.size() <= kInlineBytes || same_tail(slot, key));
+  }
+  // The bytes after the head, compared out of line: few terms are that long.
+  bool same_tail(const Slot& slot, const Key& key) const noexcept;
   static std::uint64_t hash_of(std::string_view term) noexcept;
   void rehash(std::size_t slot_count);
   static std::vector<Slot> empty_slots(std::size_t slot_count);
@@ -90,12 +95,15 @@ class TermIndex {
 template <class Tokens>
 void TermIndex::insert_all(const Tokens& tokens, std::vector<std::uint32_t>& ids) {
   std::vector<Key>& keys = scratch_keys();
-  keys.clear();
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    keys.push_back(key_of(tokens[i]));
-    prefetch(keys.back());
+  const std::size_t n = tokens.size();
+  keys.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    keys[i] = key_of(tokens[i]);
+    prefetch(keys[i]);
   }
-  for (const Key& key : keys) ids.push_back(insert(key));
+  const std::size_t first = ids.size();
+  ids.resize(first + n);
+  for (std::size_t i = 0; i < n; ++i) ids[first + i] = insert(keys[i]);
 }
 
 template <class Tokens>
