@@ -284,7 +284,7 @@ void Tokenizer::rebuild_indexes() {
   for (const auto& word : utf8_stopwords_) utf8_stopword_index_.insert(word);
 }
 
-std::u16string_view Tokenizer::normalized_text(TextView text, bool with_spans) const {
+const std::u16string& Tokenizer::normalized_text(TextView text, bool with_spans) const {
   if (!tokenizes_text(options_))
     throw InvalidOptionError("token_pattern '" + options_.token_pattern +
                              "' is applied by Python's re: give the tokens, not the text");
@@ -322,7 +322,7 @@ void Tokenizer::analyze(TextView text, Utf16TokenViews& tokens) const {
     throw InvalidOptionError("UTF-16 tokens are defined for the word analyzer only");
   if (!options_.token_pattern.empty())
     throw InvalidOptionError("UTF-16 tokens are defined for the ICU word breaks only");
-  const std::u16string_view normalized = normalized_text(text, false);
+  const std::u16string& normalized = normalized_text(text, false);
   select_words(normalized, nullptr);
   const std::vector<std::u16string_view>& words = thread_workspace().words;
   const std::size_t count = words.size();
@@ -368,7 +368,7 @@ void Tokenizer::analyze(TextView text, TokenList& tokens, std::vector<TokenSpan>
   }
   Workspace& ws = thread_workspace();
   const bool traced = spans && options_.normalize;
-  const std::u16string_view normalized = normalized_text(text, spans != nullptr);
+  const std::u16string& normalized = normalized_text(text, spans != nullptr);
 
   if (options_.analyzer != Analyzer::word) {
     // scikit-learn's _char_ngrams / _char_wb_ngrams, on code points of the normalized text.
@@ -536,10 +536,12 @@ void Tokenizer::analyze_with_pattern(TextView text, TokenList& tokens) const {
   }
 }
 
-void Tokenizer::select_words(std::u16string_view normalized,
+void Tokenizer::select_words(const std::u16string& normalized_text,
                              std::vector<std::pair<std::int32_t, std::int32_t>>* units) const {
   Workspace& ws = thread_workspace();
-  ws.scanner().segment(normalized, ws.word_segments, true);  // rule status >= 100 only
+  // The string itself: the scanner reads its terminating NUL as the end.
+  ws.scanner().segment(normalized_text, ws.word_segments, true);  // rule status >= 100 only
+  const std::u16string_view normalized = normalized_text;         // the words are views into it
 
   ws.words.clear();
   if (units) units->clear();

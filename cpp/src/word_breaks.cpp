@@ -34,7 +34,6 @@ enum WordClass : std::uint8_t {
   kNewline,
   kOther,  // everything else that no rule joins (WB999): punctuation, symbols, '"', ':'
   kUndecided,
-  kEnd,  // past the end of the text
 };
 
 bool is_undecided(UChar32 c) {
@@ -93,6 +92,8 @@ const std::array<std::uint8_t, 0x10000>& class_table() {
   static const std::array<std::uint8_t, 0x10000> table = [] {
     std::array<std::uint8_t, 0x10000> t{};
     for (UChar32 c = 0; c < 0x10000; ++c) t[static_cast<std::size_t>(c)] = class_of(c);
+    // The NUL after a text stops every run as the end of the text does: no rule joins it.
+    if (t[0] != kOther) throw std::logic_error("U+0000 is expected to be Word_Break=Other");
     return t;
   }();
   return table;
@@ -164,6 +165,17 @@ static_assert(kLetter < kExtend && kNumeric < kExtend && kExtend < kMidLetter,
 // where the scanner starts again (any boundary is a place to start from: no rule joins across
 // one, WB4 excepted, and an Extend character at a segment's start is undecided).
 void WordBreaks::segment(std::u16string_view text, std::vector<WordSegment>& out, bool words_only) {
+  copy_.assign(text);
+  segment_terminated(copy_, out, words_only);
+}
+
+void WordBreaks::segment(const std::u16string& text, std::vector<WordSegment>& out,
+                         bool words_only) {
+  segment_terminated(text, out, words_only);
+}
+
+void WordBreaks::segment_terminated(std::u16string_view text, std::vector<WordSegment>& out,
+                                    bool words_only) {
   out.clear();
   units_given_to_icu_ = 0;
   icu_has_text_ = false;
@@ -175,8 +187,9 @@ void WordBreaks::segment(std::u16string_view text, std::vector<WordSegment>& out
   const std::array<std::uint8_t, 0x10000>& table = class_table();
   const char16_t* s = text.data();
   const auto n = static_cast<std::int32_t>(text.size());
+  // s[n] is the NUL after the text (Other): the runs below stop there without a test of i.
   auto class_at = [&](std::int32_t i) -> std::uint8_t {
-    return i < n ? table[static_cast<std::uint16_t>(s[i])] : std::uint8_t{kEnd};
+    return table[static_cast<std::uint16_t>(s[i])];
   };
   // Skips Extend characters (WB4) from i; returns the class of the character it stops at.
   auto skip_extend = [&](std::int32_t& i) {

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +39,9 @@ class WordBreaks {
   /// Replaces `out` with the segments of `text`, in order, covering it. With `words_only`,
   /// only those of status >= 100 are kept.
   void segment(std::u16string_view text, std::vector<WordSegment>& out, bool words_only);
+  /// The same for a std::u16string, whose terminating NUL unit the scanner reads in place of
+  /// an end-of-text test at every unit (a view is copied so first).
+  void segment(const std::u16string& text, std::vector<WordSegment>& out, bool words_only);
 
   /// ICU alone: the reference the scanner is compared with.
   static void segment_with_icu(icu::BreakIterator& breaks, std::u16string_view text,
@@ -57,7 +61,11 @@ class WordBreaks {
                                         std::int32_t undecided, std::vector<WordSegment>& out,
                                         bool words_only);
 
+  // The scanner, on a text followed by a NUL unit (std::u16string's terminator).
+  void segment_terminated(std::u16string_view text, std::vector<WordSegment>& out, bool words_only);
+
   icu::BreakIterator& icu_;
+  std::u16string copy_;        // a view's text, NUL-terminated
   bool icu_has_text_ = false;  // icu_ was given the text of this segment() call
   std::size_t units_given_to_icu_ = 0;
 };

@@ -218,10 +218,10 @@ class Tokenizer {
  private:
   void rebuild_indexes();
   // Normalized UTF-16 of `text` in this thread's workspace (spans: with the maps they need).
-  std::u16string_view normalized_text(TextView text, bool with_spans) const;
+  const std::u16string& normalized_text(TextView text, bool with_spans) const;
   // The words of `normalized` kept by the options, into this thread's workspace (with their
   // UTF-16 ranges when `units` is given).
-  void select_words(std::u16string_view normalized,
+  void select_words(const std::u16string& normalized,
                     std::vector<std::pair<std::int32_t, std::int32_t>>* units) const;
   // MemoryLimitError when the n-grams of these words (or characters) would take more than
   // kMaxDocumentNgramBytes.
