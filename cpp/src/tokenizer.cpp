@@ -275,12 +275,20 @@ Tokenizer& Tokenizer::operator=(const Tokenizer& other) {
   return *this;
 }
 
+namespace {
+
+std::string_view bytes_of(std::u16string_view word) {
+  return {reinterpret_cast<const char*>(word.data()), word.size() * sizeof(char16_t)};
+}
+
+}  // namespace
+
 void Tokenizer::rebuild_indexes() {
-  stopword_index_.clear();
-  for (const auto& word : normalized_stopwords_) stopword_index_.insert(word);
-  stem_exclusion_index_.clear();
-  for (const auto& word : normalized_stem_exclusion_) stem_exclusion_index_.insert(word);
-  utf8_stopword_index_.clear();
+  stopword_index_ = TermIndex{};
+  for (const auto& word : normalized_stopwords_) stopword_index_.insert(bytes_of(word));
+  stem_exclusion_index_ = TermIndex{};
+  for (const auto& word : normalized_stem_exclusion_) stem_exclusion_index_.insert(bytes_of(word));
+  utf8_stopword_index_ = TermIndex{};
   for (const auto& word : utf8_stopwords_) utf8_stopword_index_.insert(word);
 }
 
@@ -515,7 +523,8 @@ void Tokenizer::analyze_with_pattern(TextView text, TokenList& tokens) const {
   ws.pattern_words.clear();
   for (const auto& [begin, end] : ws.byte_spans) {
     const std::string_view word = source.substr(begin, end - begin);
-    if (!utf8_stopword_index_.empty() && utf8_stopword_index_.count(word)) continue;
+    if (!utf8_stopword_index_.empty() && utf8_stopword_index_.find(word) != TermIndex::kAbsent)
+      continue;
     if (options_.min_length > 1 && utf8_code_points(word) < options_.min_length) continue;
     ws.pattern_words.push_back(word);
   }
@@ -563,8 +572,10 @@ void Tokenizer::select_words(const std::u16string& normalized_text,
     const std::int32_t begin = segment.begin, end = segment.end;
     std::u16string_view word =
         normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
-    if (!stopword_index_.empty() && stopword_index_.count(word)) continue;
-    const bool excluded = !stem_exclusion_index_.empty() && stem_exclusion_index_.count(word);
+    if (!stopword_index_.empty() && stopword_index_.find(bytes_of(word)) != TermIndex::kAbsent)
+      continue;
+    const bool excluded = !stem_exclusion_index_.empty() &&
+                          stem_exclusion_index_.find(bytes_of(word)) != TermIndex::kAbsent;
     if (excluded) {
       // left as written (normalized)
     } else if (options_.stemmer == Stemmer::light10) {

@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -239,13 +238,16 @@ class Tokenizer {
 
   TokenizerOptions options_;
   Normalizer normalizer_;
+  // The word lists as TermIndex sets (UTF-16 words keyed on the bytes of their units): asked
+  // once per word of the text, where std::unordered_set's hashing of each word cost a tenth of
+  // tokenizing with the Arabic stopwords.
   std::vector<std::u16string> normalized_stopwords_;
-  std::unordered_set<std::u16string_view> stopword_index_;
+  TermIndex stopword_index_;
   std::vector<std::u16string> normalized_stem_exclusion_;
-  std::unordered_set<std::u16string_view> stem_exclusion_index_;
+  TermIndex stem_exclusion_index_;
   std::optional<PythonWordPattern> word_pattern_;  // set for a native token_pattern
   std::vector<std::string> utf8_stopwords_;        // normalized_stopwords_ as UTF-8
-  std::unordered_set<std::string_view> utf8_stopword_index_;
+  TermIndex utf8_stopword_index_;
 };
 
 }  // namespace khabar
