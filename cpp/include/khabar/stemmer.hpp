@@ -190,7 +190,8 @@ class StemTable {
 
 /// The stems of the words a KhabarStemmer found outside its lexicon, kept by the caller so that
 /// each is analysed once (news vocabularies are Zipfian: most unknown words come back). Used by
-/// one thread at a time and with one stemmer; stems handed out stay valid as long as it lives.
+/// one thread at a time and with one stemmer. A stem found in it is a view into the word being
+/// stemmed (when it is part of it) or into storage that lives as long as the memory.
 class StemMemory {
  public:
   explicit StemMemory(std::size_t capacity = std::size_t{1} << 20) : capacity_(capacity) {
