@@ -288,3 +288,21 @@ def test_count_tokens_equals_lengths(sochi_texts):
     assert counts.tolist() == [len(tok.tokenize(t)) for t in sochi_texts]
     assert tok.count_tokens(iter(sochi_texts), progress=True).tolist() == counts.tolist()
     assert Tokenizer().count_tokens([]).tolist() == []
+
+
+@pytest.mark.parametrize(
+    ("stem", "stems"),
+    [
+        # Lucene's Light10: وال goes; ل alone is none of its prefixes; an emoji ends no suffix.
+        (khabar.light10_stem, ["محادث", "لروسيا", "abc", "محادثات😀"]),
+        # khabar: ات back to ة (ه once normalized), ل cut before the name روسيا.
+        (khabar.khabar_stem, ["محادثه", "روسيا", "abc", "والمحادثات😀"]),
+    ],
+)
+def test_one_word_stems_alike_from_every_kind_of_str_and_from_bytes(stem, stems):
+    # CPython keeps Arabic two bytes a character (stemmed on those UTF-16 units), ASCII one and
+    # a text with an emoji four (stemmed through UTF-8), and bytes are UTF-8: all four agree.
+    words = ["والمحادثات", "لروسيا", "abc", "والمحادثات😀"]
+    assert [stem(w) for w in words] == stems
+    assert [stem(w.encode()) for w in words] == stems
+    assert all(type(stem(w)) is str for w in words)
