@@ -24,7 +24,7 @@ void release_free_memory() {
 
 void advise_huge_pages(const void* buffer, std::size_t bytes) noexcept {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
+  constexpr std::uintptr_t kHugePage = kHugePageBytes;
   const auto begin = reinterpret_cast<std::uintptr_t>(buffer);
   const std::uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
   const std::uintptr_t last = (begin + bytes) & ~(kHugePage - 1);
@@ -37,10 +37,9 @@ void advise_huge_pages(const void* buffer, std::size_t bytes) noexcept {
 }
 
 void* allocate_huge_pages(std::size_t bytes) {
-  constexpr std::size_t kHugePage = std::size_t{2} << 20;
-  const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  const std::size_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
   if (rounded < bytes) throw std::bad_alloc();
-  void* memory = std::aligned_alloc(kHugePage, rounded);
+  void* memory = std::aligned_alloc(kHugePageBytes, rounded);
   if (!memory) throw std::bad_alloc();
   advise_huge_pages(memory, rounded);
   return memory;

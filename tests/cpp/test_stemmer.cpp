@@ -388,7 +388,8 @@ TEST(HugePageAllocator, GivesAlignedZeroedVectorsOfEverySize) {
   for (const std::size_t n : {std::size_t{1}, std::size_t{1000}, std::size_t{3} << 20}) {
     std::vector<std::uint8_t, khabar::detail::HugePageAllocator<std::uint8_t>> bytes(n);
     const auto address = reinterpret_cast<std::uintptr_t>(bytes.data());
-    EXPECT_EQ(address % (n >= (std::size_t{2} << 20) ? std::size_t{2} << 20 : 64), 0u) << n;
+    const std::size_t huge = khabar::detail::kHugePageBytes;
+    EXPECT_EQ(address % (n >= huge ? huge : 64), 0u) << n;
     EXPECT_EQ(std::count(bytes.begin(), bytes.end(), 0), static_cast<std::ptrdiff_t>(n));
     bytes.back() = 7;
     EXPECT_EQ(bytes.back(), 7);

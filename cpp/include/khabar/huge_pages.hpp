@@ -9,6 +9,9 @@
 
 namespace khabar::detail {
 
+/// The size of a transparent huge page on x86-64 Linux.
+inline constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
+
 /// `bytes` rounded up to whole huge pages, aligned to one and advised as huge pages (where the
 /// system has them). Throws std::bad_alloc.
 void* allocate_huge_pages(std::size_t bytes);
@@ -19,7 +22,6 @@ void free_huge_pages(void* memory) noexcept;
 template <class T>
 struct HugePageAllocator {
   using value_type = T;
-  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
   HugePageAllocator() = default;
   template <class U>
@@ -28,11 +30,12 @@ struct HugePageAllocator {
   T* allocate(std::size_t n) {
     if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
     const std::size_t bytes = n * sizeof(T);
-    if (bytes < kHugePage) return static_cast<T*>(::operator new(bytes, std::align_val_t{kAlign}));
+    if (bytes < kHugePageBytes)
+      return static_cast<T*>(::operator new(bytes, std::align_val_t{kAlign}));
     return static_cast<T*>(allocate_huge_pages(bytes));
   }
   void deallocate(T* memory, std::size_t n) noexcept {
-    if (n * sizeof(T) < kHugePage)
+    if (n * sizeof(T) < kHugePageBytes)
       ::operator delete(memory, std::align_val_t{kAlign});
     else
       free_huge_pages(memory);
