@@ -122,6 +122,12 @@ bool same_units(std::u16string_view word, const char16_t* other) noexcept {
   return true;
 }
 
+// Whether `stem` lies within `word`'s units (the word less its affixes), so that it can be kept
+// as a place in the word.
+bool is_part_of(std::u16string_view stem, std::u16string_view word) noexcept {
+  return stem.data() >= word.data() && stem.data() + stem.size() <= word.data() + word.size();
+}
+
 }  // namespace
 
 // A short word (nearly every one) from its packed units; a longer one four UTF-16 units per
@@ -202,7 +208,7 @@ void WordTable::place_stems_in_words() {
   for (Slot& slot : slots_) {
     Entry& entry = slot.entry;
     if (!entry.word || !entry.stem) continue;
-    if (entry.stem >= entry.word && entry.stem + entry.stem_size <= entry.word + entry.word_size)
+    if (is_part_of(entry.stem_view(), entry.word_view()))
       entry.stem_offset = static_cast<std::int16_t>(entry.stem - entry.word);
   }
 }
@@ -244,7 +250,7 @@ KeptStem KeptStem::of(std::u16string_view word, std::u16string_view stem) noexce
   KeptStem kept;
   kept.word_size = static_cast<std::uint32_t>(word.size());
   kept.size = static_cast<std::uint16_t>(stem.size());
-  if (stem.data() >= word.data() && stem.data() + stem.size() <= word.data() + word.size()) {
+  if (is_part_of(stem, word)) {
     kept.offset = static_cast<std::uint16_t>(stem.data() - word.data());
   } else {
     static constexpr char16_t kNothing = 0;  // an empty stem elsewhere: still not the word's
@@ -277,14 +283,14 @@ void StemTable::grow() {
   }
 }
 
-void StemTable::insert(std::u16string_view word, std::uint64_t hash, std::u16string_view stem) {
+void StemTable::insert(std::u16string_view word, std::uint64_t hash, const KeptStem& stem) {
   if ((size_ + 1) * 2 > slots_.size()) grow();  // at most half full: short probe runs
   Slot slot;
   if (!WordTable::pack(word, slot.units)) {
     const std::uintptr_t text = reinterpret_cast<std::uintptr_t>(word.data());
     slot.units = {static_cast<std::uint64_t>(text), hash};
   }
-  slot.stem = KeptStem::of(word, stem);
+  slot.stem = stem;
   place(slot, hash);
   ++size_;
 }
@@ -828,29 +834,20 @@ std::u16string_view KhabarStemmer::stem(std::u16string_view word, StemMemory& me
     return known;
   const std::u16string_view stem = analyze(word, 0);  // not in the table: no evidence
   if (memory.stems_.size() >= memory.capacity_) return stem;
-  if (packed) {
-    memory.stems_.insert(word, hash, stem);  // packed in its slot: no copy of the text
-  } else {
-    // A longer word is compared with a copy of its text; a stem inside the word is a place in
-    // it either way, so it is taken in the copy.
-    const std::u16string_view key = memory.remember(word);
-    const bool inside =
-        stem.data() >= word.data() && stem.data() + stem.size() <= word.data() + word.size();
-    memory.stems_.insert(
-        key, hash,
-        inside ? key.substr(static_cast<std::size_t>(stem.data() - word.data()), stem.size())
-               : stem);
-  }
+  // A short word is packed in its slot; a longer one is compared with a copy of its text. The
+  // stem is kept as a place in the word when it is part of it, read back from the caller's.
+  memory.stems_.insert(packed ? word : memory.remember(word), hash,
+                       detail::KeptStem::of(word, stem));
   return stem;
 }
 
 std::u16string_view StemMemory::remember(std::u16string_view word) {
   constexpr std::size_t kBlockUnits = 16384;
+  static_assert(kBlockUnits >= detail::kMaximumWordUnits, "a kept word fits in a block");
   if (word.size() > block_free_) {
-    const std::size_t size = std::max(kBlockUnits, word.size());
-    blocks_.push_back(std::make_unique<char16_t[]>(size));
+    blocks_.push_back(std::make_unique<char16_t[]>(kBlockUnits));
     block_next_ = blocks_.back().get();
-    block_free_ = size;
+    block_free_ = kBlockUnits;
   }
   char16_t* copy = block_next_;
   std::copy_n(word.data(), word.size(), copy);

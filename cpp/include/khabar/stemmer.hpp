@@ -160,16 +160,17 @@ class StemTable {
   std::size_t size() const noexcept { return size_; }
   /// Room for `words` words without growing (the table is empty).
   void reserve(std::size_t words);
-  /// Whether the short word `units` (packed, of `size` units and hash `hash`) is kept; its
-  /// stem then in `stem`.
+  /// Whether the short word `word` (packed as `units`, of hash `hash`) is kept; its stem then in
+  /// `stem`.
   bool find(std::u16string_view word, const WordTable::Packed& units, std::uint64_t hash,
             std::u16string_view& stem) const noexcept;
   /// The same for a word longer than WordTable::kUnitsInSlot.
   bool find_long(std::u16string_view word, std::uint64_t hash,
                  std::u16string_view& stem) const noexcept;
-  /// Adds `word` (of 3 to kMaximumWordUnits units, not in the table) with its stem. A longer
-  /// word must be a view that outlives the table; a short one is kept in its slot.
-  void insert(std::u16string_view word, std::uint64_t hash, std::u16string_view stem);
+  /// Adds `word` (of 3 to kMaximumWordUnits units, not in the table) with its stem. A word
+  /// longer than WordTable::kUnitsInSlot must be a view that outlives the table; a short one is
+  /// kept in its slot.
+  void insert(std::u16string_view word, std::uint64_t hash, const KeptStem& stem);
   void prefetch(std::uint64_t hash) const noexcept {
     if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
   }
@@ -322,8 +323,8 @@ class KhabarStemmer {
   std::u16string_view stored(std::u16string_view word) const;
   std::uint64_t accepted(std::u16string_view candidate, std::uint64_t current, double ratio) const;
 
-  /// The stem of a short word, from the front table or the word table, or null when the
-  /// stemmer does not know the word.
+  /// The stem of a word the stemmer knows, from the front table or the word table, in `stem`
+  /// (with `units` and `hash` filled for the look-ups after it); false for any other word.
   bool known_stem(std::u16string_view word, detail::WordTable::Packed& units, std::uint64_t& hash,
                   std::u16string_view& stem) const noexcept;
   void fill_front();
