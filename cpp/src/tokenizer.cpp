@@ -275,19 +275,11 @@ Tokenizer& Tokenizer::operator=(const Tokenizer& other) {
   return *this;
 }
 
-namespace {
-
-std::string_view bytes_of(std::u16string_view word) {
-  return {reinterpret_cast<const char*>(word.data()), word.size() * sizeof(char16_t)};
-}
-
-}  // namespace
-
 void Tokenizer::rebuild_indexes() {
   stopword_index_ = TermIndex{};
-  for (const auto& word : normalized_stopwords_) stopword_index_.insert(bytes_of(word));
+  for (const auto& word : normalized_stopwords_) stopword_index_.insert(word);
   stem_exclusion_index_ = TermIndex{};
-  for (const auto& word : normalized_stem_exclusion_) stem_exclusion_index_.insert(bytes_of(word));
+  for (const auto& word : normalized_stem_exclusion_) stem_exclusion_index_.insert(word);
   utf8_stopword_index_ = TermIndex{};
   for (const auto& word : utf8_stopwords_) utf8_stopword_index_.insert(word);
 }
@@ -572,10 +564,9 @@ void Tokenizer::select_words(const std::u16string& normalized_text,
     const std::int32_t begin = segment.begin, end = segment.end;
     std::u16string_view word =
         normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
-    if (!stopword_index_.empty() && stopword_index_.find(bytes_of(word)) != TermIndex::kAbsent)
-      continue;
-    const bool excluded = !stem_exclusion_index_.empty() &&
-                          stem_exclusion_index_.find(bytes_of(word)) != TermIndex::kAbsent;
+    if (!stopword_index_.empty() && stopword_index_.find(word) != TermIndex::kAbsent) continue;
+    const bool excluded =
+        !stem_exclusion_index_.empty() && stem_exclusion_index_.find(word) != TermIndex::kAbsent;
     if (excluded) {
       // left as written (normalized)
     } else if (options_.stemmer == Stemmer::light10) {

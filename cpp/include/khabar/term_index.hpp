@@ -24,6 +24,9 @@ class TermIndex {
   std::uint32_t insert(std::string_view term);
   /// The id of `term` or kAbsent.
   std::int64_t find(std::string_view term) const noexcept;
+  /// The same for UTF-16 terms, keyed on the bytes of their code units as insert_all keys them.
+  std::uint32_t insert(std::u16string_view term) { return insert(key_of(term)); }
+  std::int64_t find(std::u16string_view term) const noexcept { return find(key_of(term)); }
   /// Ids of all tokens of `tokens` (inserting new ones) appended to `ids`. Faster than one
   /// insert() per token: the slots are prefetched for the whole list before probing. UTF-16
   /// tokens are keyed on the bytes of their code units, which term() then returns.
