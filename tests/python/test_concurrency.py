@@ -96,7 +96,12 @@ def longest_pause(work) -> tuple[float, float]:
 
 def test_transform_releases_the_gil(articles):
     vectorizer = khabar.TfidfVectorizer(n_threads=1).fit(articles)
-    docs = articles * 3
+    # Enough documents for about half a second of work on this machine, whatever its speed:
+    # a fixed count took 0.08 s once transform got faster, too short to tell a pause from noise.
+    start = time.perf_counter()
+    vectorizer.transform(articles)
+    once = time.perf_counter() - start
+    docs = articles * max(3, int(0.5 / once) + 1)
     # The measure itself: sum() over a range runs in C holding the GIL.
     held, held_pause = longest_pause(lambda: sum(range(20_000_000)))
     assert held_pause > 0.8 * held
