@@ -50,8 +50,12 @@ void CountingPass::add_documents(const Docs& docs, bool given_tokens) {
   const std::size_t first_document = n_documents_;
   if (keep_rows_)
     blocks_.resize(first_block + (docs.size() + kBlockDocuments - 1) / kBlockDocuments);
+  std::size_t share = 0;
+  if constexpr (std::is_same_v<Docs, std::vector<TextView>>)
+    share = utf8_size_of(docs) / worker_count(docs.size(), n_threads_, kBlockDocuments);
   parallel_for(docs.size(), n_threads_, kBlockDocuments,
                [&](std::size_t worker, std::size_t begin, std::size_t end) {
+                 if (share) tokenizer_.expect_text(share);
                  count_range(docs, worker, begin, end, first_block, first_document);
                });
   n_documents_ += docs.size();

@@ -18,12 +18,17 @@ std::size_t resolve_thread_count(std::size_t n_threads, std::size_t n_items) {
   return std::max<std::size_t>(1, std::min({n_threads, n_items, kMaxThreads}));
 }
 
+std::size_t worker_count(std::size_t n_items, std::size_t n_threads, std::size_t grain) {
+  grain = std::max<std::size_t>(1, grain);
+  return resolve_thread_count(n_threads, (n_items + grain - 1) / grain);
+}
+
 void parallel_for(std::size_t n_items, std::size_t n_threads, std::size_t grain,
                   const std::function<void(std::size_t, std::size_t, std::size_t)>& body) {
   if (n_items == 0) return;
   grain = std::max<std::size_t>(1, grain);
   InterruptionState* const interruption = current_interruption();
-  const std::size_t workers = resolve_thread_count(n_threads, (n_items + grain - 1) / grain);
+  const std::size_t workers = worker_count(n_items, n_threads, grain);
   if (workers == 1) {
     if (!interruption) {
       body(0, 0, n_items);

@@ -13,6 +13,9 @@ inline constexpr std::size_t kMaxThreads = 256;
 /// at most kMaxThreads.
 std::size_t resolve_thread_count(std::size_t n_threads, std::size_t n_items);
 
+/// Number of worker threads parallel_for(n_items, n_threads, grain, ...) starts.
+std::size_t worker_count(std::size_t n_items, std::size_t n_threads, std::size_t grain);
+
 /// Calls `body(worker, begin, end)` on consecutive ranges covering [0, n_items), from up to
 /// `n_threads` threads (0 = all cores); `worker` in [0, resolve_thread_count(...)) identifies the
 /// calling thread, for per-thread state. Ranges are handed out dynamically so that long

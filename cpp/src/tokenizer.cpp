@@ -7,6 +7,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -549,21 +550,30 @@ void Tokenizer::select_words(const std::u16string& normalized_text,
   const KhabarStemmer* khabar_stemmer =
       options_.stemmer == Stemmer::khabar ? &KhabarStemmer::built_in() : nullptr;
   detail::InterruptionPoller interruption;  // one document may hold millions of words
-  // The word table is megabytes: the look-up of a word a few ahead is started early.
+  // The word table is megabytes: the look-up of a word a few ahead is started early, and its
+  // hash kept for when the loop reaches it (a ring of the words in flight).
   constexpr std::size_t kPrefetchDistance = 4;
+  std::array<KhabarStemmer::Lookup, kPrefetchDistance> lookups;
   const std::size_t n_segments = ws.word_segments.size();
-  for (std::size_t i = 0; i < n_segments; ++i) {
+  auto word_of = [&](std::size_t i) {
     const detail::WordSegment& segment = ws.word_segments[i];
+    return normalized.substr(static_cast<std::size_t>(segment.begin),
+                             static_cast<std::size_t>(segment.end - segment.begin));
+  };
+  if (khabar_stemmer)
+    for (std::size_t i = 0; i < kPrefetchDistance && i < n_segments; ++i)
+      lookups[i] = khabar_stemmer->prefetch(word_of(i), ws.stem_memory);
+  for (std::size_t i = 0; i < n_segments; ++i) {
     interruption.step();
-    if (khabar_stemmer && i + kPrefetchDistance < n_segments) {
-      const detail::WordSegment& ahead = ws.word_segments[i + kPrefetchDistance];
-      khabar_stemmer->prefetch(normalized.substr(static_cast<std::size_t>(ahead.begin),
-                                                 static_cast<std::size_t>(ahead.end - ahead.begin)),
-                               ws.stem_memory);
+    KhabarStemmer::Lookup lookup;
+    if (khabar_stemmer) {
+      lookup = lookups[i % kPrefetchDistance];
+      if (i + kPrefetchDistance < n_segments)
+        lookups[i % kPrefetchDistance] =
+            khabar_stemmer->prefetch(word_of(i + kPrefetchDistance), ws.stem_memory);
     }
-    const std::int32_t begin = segment.begin, end = segment.end;
-    std::u16string_view word =
-        normalized.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
+    const std::int32_t begin = ws.word_segments[i].begin, end = ws.word_segments[i].end;
+    std::u16string_view word = word_of(i);
     if (!stopword_index_.empty() && stopword_index_.find(word) != TermIndex::kAbsent) continue;
     const bool excluded =
         !stem_exclusion_index_.empty() && stem_exclusion_index_.find(word) != TermIndex::kAbsent;
@@ -572,7 +582,7 @@ void Tokenizer::select_words(const std::u16string& normalized_text,
     } else if (options_.stemmer == Stemmer::light10) {
       word = light10_stem(word);
     } else if (khabar_stemmer) {
-      word = khabar_stemmer->stem(word, ws.stem_memory);
+      word = khabar_stemmer->stem(word, lookup, ws.stem_memory);
     }
     if (options_.min_length > 1 && detail::count_code_points(word) < options_.min_length) continue;
     ws.words.push_back(word);
@@ -612,11 +622,17 @@ void Tokenizer::analyze_document(const std::vector<TextView>& docs, std::size_t 
   }
 }
 
+void Tokenizer::expect_text(std::size_t text_bytes) const {
+  if (options_.stemmer == Stemmer::khabar) thread_workspace().stem_memory.expect_text(text_bytes);
+}
+
 std::vector<TokenList> Tokenizer::analyze_many(const std::vector<TextView>& docs,
                                                std::size_t n_threads) const {
   std::vector<TokenList> out(docs.size());
+  const std::size_t share = utf8_size_of(docs) / detail::worker_count(docs.size(), n_threads, 16);
   detail::parallel_for(docs.size(), n_threads, 16,
                        [&](std::size_t, std::size_t begin, std::size_t end) {
+                         expect_text(share);
                          for (std::size_t d = begin; d < end; ++d)
                            analyze_document(docs, d, out[d]);
                        });
@@ -657,8 +673,10 @@ InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
   // The ICU words are interned as the UTF-16 views the tokenizer makes them in, as the
   // counting pass counts them; the other analyzers' tokens as UTF-8.
   const bool utf16_words = options_.analyzer == Analyzer::word && options_.token_pattern.empty();
+  const std::size_t share = utf8_size_of(docs) / detail::worker_count(docs.size(), n_threads, 16);
   detail::parallel_for(docs.size(), n_threads, 16,
                        [&](std::size_t worker, std::size_t begin, std::size_t end) {
+                         expect_text(share);
                          TokenList tokens;
                          Utf16TokenViews words;
                          auto intern = [&](std::size_t d, auto& analyzed) {
@@ -703,8 +721,10 @@ InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
 std::vector<std::size_t> Tokenizer::count_tokens(const std::vector<TextView>& docs,
                                                  std::size_t n_threads) const {
   std::vector<std::size_t> counts(docs.size());
+  const std::size_t share = utf8_size_of(docs) / detail::worker_count(docs.size(), n_threads, 16);
   detail::parallel_for(docs.size(), n_threads, 16,
                        [&](std::size_t, std::size_t begin, std::size_t end) {
+                         expect_text(share);
                          TokenList tokens;
                          for (std::size_t d = begin; d < end; ++d) {
                            analyze_document(docs, d, tokens);

@@ -314,6 +314,52 @@ TEST(KhabarStemmer, MemoryKeepsWordsOfEveryLength) {
   EXPECT_EQ(memory.size(), distinct.size() - 1);
 }
 
+TEST(KhabarStemmer, MemorySizedForMoreTextKeepsItsStems) {
+  // Sized for 70 MB of text after three words are in: the table is rehashed into room for
+  // ~165k words, and the three are still found (the size does not change when they come back).
+  khabar::StemMemory memory;
+  const std::vector<std::u16string> words = {u"كتابه", u"حكومته", u"بوتين", u"وقال"};
+  std::vector<std::u16string> first;
+  for (const std::u16string& word : words)
+    first.emplace_back(hand_made_stemmer().stem(std::u16string_view(word), memory));
+  EXPECT_EQ(memory.size(), 3u);
+  memory.expect_text(70'000'000);
+  memory.expect_text(1'000);  // never shrinks
+  for (std::size_t i = 0; i < words.size(); ++i)
+    EXPECT_EQ(hand_made_stemmer().stem(std::u16string_view(words[i]), memory), first[i]) << i;
+  EXPECT_EQ(memory.size(), 3u);
+}
+
+TEST(KhabarStemmer, UnknownWordsExpectedAsCountedOnTheAntCorpus) {
+  // Distinct words outside the built-in lexicon, counted on ANT multi-source (title + text,
+  // Arabic stopwords): 12,238 in the first 1,216,084 bytes, 164,599 in all 69,999,981.
+  const std::size_t early = khabar::StemMemory::words_expected_in(1'216'084);
+  const std::size_t all = khabar::StemMemory::words_expected_in(69'999'981);
+  EXPECT_GT(early, 12'238 * 9 / 10);
+  EXPECT_LT(early, 12'238 * 11 / 10);
+  EXPECT_GT(all, 164'599 * 9 / 10);
+  EXPECT_LT(all, 164'599 * 11 / 10);
+  EXPECT_EQ(khabar::StemMemory::words_expected_in(0), 0u);
+}
+
+TEST(KhabarStemmer, PrefetchedLookupGivesTheSameStems) {
+  // The hash prefetch() computes is the one stem() uses: words of 0 to 70 units (packed, long,
+  // and over kMaximumWordUnits), a few ahead as the tokenizer does it.
+  const std::u16string letters(70, u'ب');
+  std::vector<std::u16string> words = {u"كتابه", u"حكومته", u"بوتين", u"وقال", u"لروسيا"};
+  for (std::size_t n = 0; n <= letters.size(); ++n) words.push_back(letters.substr(0, n) + u"ها");
+  khabar::StemMemory memory;
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<khabar::KhabarStemmer::Lookup> ahead;
+    for (const std::u16string& word : words)
+      ahead.push_back(hand_made_stemmer().prefetch(word, memory));
+    for (std::size_t i = 0; i < words.size(); ++i)
+      EXPECT_EQ(hand_made_stemmer().stem(words[i], ahead[i], memory),
+                hand_made_stemmer().stem(std::u16string_view(words[i])))
+          << i;
+  }
+}
+
 TEST(KhabarStemmer, IcuPlaceNamesAreSingleArabicWords) {
   const std::vector<std::string> names = khabar::icu_arabic_place_names();
   auto has = [&](const char* name) { return std::count(names.begin(), names.end(), name) == 1; };

@@ -81,6 +81,8 @@ class WordTable {
   const Entry* find(std::u16string_view word, std::uint64_t hash) const noexcept;
   /// The same for a word that pack() packed.
   const Entry* find(const Packed& units, std::size_t size, std::uint64_t hash) const noexcept;
+  /// The same for a word that pack() did not pack (over kUnitsInSlot units).
+  const Entry* find_long(std::u16string_view word, std::uint64_t hash) const noexcept;
   const Entry* find(std::u16string_view word) const noexcept {
     if (Packed units; pack(word, units))
       return word.empty() ? nullptr : find(units, word.size(), hash_of(units, word.size()));
@@ -121,7 +123,6 @@ class WordTable {
     Entry entry;
   };
   void grow();
-  const Entry* find_long(std::u16string_view word, std::uint64_t hash) const noexcept;
   static constexpr std::size_t kFilterBits = std::size_t{1} << 20;
   std::vector<std::uint64_t> filter_;
   std::vector<Slot, HugePageAllocator<Slot>> slots_;
@@ -158,7 +159,7 @@ struct KeptStem {
 class StemTable {
  public:
   std::size_t size() const noexcept { return size_; }
-  /// Room for `words` words without growing (the table is empty).
+  /// Room for `words` words without growing.
   void reserve(std::size_t words);
   /// Whether the short word `word` (packed as `units`, of hash `hash`) is kept; its stem then in
   /// `stem`.
@@ -181,7 +182,7 @@ class StemTable {
     KeptStem stem;
   };
   static_assert(sizeof(Slot) == 32, "two slots a cache line");
-  void grow();
+  void grow(std::size_t slots);
   void place(const Slot& slot, std::uint64_t hash) noexcept;
   std::vector<Slot, HugePageAllocator<Slot>> slots_;
   std::size_t size_ = 0;
@@ -200,6 +201,12 @@ class StemMemory {
     stems_.reserve(std::min<std::size_t>(capacity, kInitialWords));
   }
   std::size_t size() const noexcept { return stems_.size(); }
+  /// Makes room at once for the unknown words of about `text_bytes` bytes (UTF-8) of news text
+  /// to come, which the table would otherwise reach by doubling: on a first pass over the ANT
+  /// corpus the doublings (each a fresh table to fault in and fill) took 6% of tokenization.
+  void expect_text(std::size_t text_bytes);
+  /// About how many distinct words outside the stemmer's lexicon that much news text holds.
+  static std::size_t words_expected_in(std::size_t text_bytes) noexcept;
 
  private:
   friend class KhabarStemmer;
@@ -284,20 +291,32 @@ class KhabarStemmer {
   std::u16string_view stem(std::u16string_view word, StemMemory& memory) const;
   /// UTF-8 convenience form. Throws InvalidTextError on invalid UTF-8.
   std::string stem(std::string_view word) const;
-  /// Starts fetching what stem(word, memory) will read for `word` (the front-table entry of a
-  /// short word, and the slot of the stemmer's table, or of the memory's for a word the filter
-  /// rules out), so that a caller going through
-  /// many words can hide the memory latency of a look-up behind the words before it.
-  void prefetch(std::u16string_view word, const StemMemory& memory) const noexcept {
-    if (word.size() <= 2) return;
-    const std::uint64_t hash = detail::WordTable::hash_of(word);
-    if (word.size() <= detail::WordTable::kUnitsInSlot)
-      __builtin_prefetch(&front_[front_index(hash)]);
-    if (words_.may_contain(hash))
-      words_.prefetch(hash);
-    else
-      memory.stems_.prefetch(hash);
+  /// A word's packed units and hash, computed once: by prefetch() for a word a few ahead, then
+  /// used by stem() when the caller reaches it.
+  struct Lookup {
+    detail::WordTable::Packed units{};
+    std::uint64_t hash = 0;
+  };
+  /// Hashes `word` and starts fetching what stem(word, lookup, memory) will read (the
+  /// front-table entry of a short word, and the slot of the stemmer's table, or of the memory's
+  /// for a word the filter rules out), so that a caller going through many words can hide the
+  /// memory latency of a look-up behind the words before it.
+  Lookup prefetch(std::u16string_view word, const StemMemory& memory) const noexcept {
+    Lookup lookup;
+    if (word.size() <= 2 || word.size() > detail::kMaximumWordUnits) return lookup;
+    if (detail::WordTable::pack(word, lookup.units)) {
+      lookup.hash = detail::WordTable::hash_of(lookup.units, word.size());
+      __builtin_prefetch(&front_[front_index(lookup.hash)]);
+    } else {
+      lookup.hash = detail::WordTable::hash_of(word);
+    }
+    words_.prefetch(lookup.hash);
+    memory.stems_.prefetch(lookup.hash);
+    return lookup;
   }
+  /// stem(word, memory) for a word that prefetch() returned `lookup` for.
+  std::u16string_view stem(std::u16string_view word, const Lookup& lookup,
+                           StemMemory& memory) const;
 
   /// Whether `word` (normalized) is one of the stemmer's proper names.
   bool is_name(std::u16string_view word) const {
@@ -323,10 +342,12 @@ class KhabarStemmer {
   std::u16string_view stored(std::u16string_view word) const;
   std::uint64_t accepted(std::u16string_view candidate, std::uint64_t current, double ratio) const;
 
-  /// The stem of a word the stemmer knows, from the front table or the word table, in `stem`
-  /// (with `units` and `hash` filled for the look-ups after it); false for any other word.
-  bool known_stem(std::u16string_view word, detail::WordTable::Packed& units, std::uint64_t& hash,
+  /// The stem of a word the stemmer knows, from the front table or the word table, in `stem`;
+  /// false for any other word.
+  bool known_stem(std::u16string_view word, const Lookup& lookup,
                   std::u16string_view& stem) const noexcept;
+  /// A word of 3 to kMaximumWordUnits units, packed and hashed.
+  static Lookup lookup_of(std::u16string_view word) noexcept;
   void fill_front();
 
   std::deque<std::u16string> storage_;  // a deque never moves its strings: views stay valid

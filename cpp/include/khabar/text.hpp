@@ -41,6 +41,14 @@ class TextView {
   bool is_utf16_ = false;
 };
 
+/// The size of `docs` in bytes of UTF-8, a UTF-16 unit counted as two (as an Arabic letter is).
+inline std::size_t utf8_size_of(const std::vector<TextView>& docs) noexcept {
+  std::size_t bytes = 0;
+  for (const TextView& doc : docs)
+    bytes += doc.is_utf16() ? 2 * doc.utf16().size() : doc.utf8().size();
+  return bytes;
+}
+
 /// Views of documents held as std::string, std::string_view, std::u16string... (valid while
 /// `texts` lives), for the batch calls, which take TextView.
 template <class Text>

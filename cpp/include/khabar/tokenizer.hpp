@@ -213,6 +213,10 @@ class Tokenizer {
   /// The same tokens as UTF-16 views (see Utf16TokenViews): word analyzer only,
   /// InvalidOptionError otherwise.
   void analyze(TextView text, Utf16TokenViews& tokens) const;
+  /// Readies the calling thread for about `text_bytes` bytes (UTF-8) of text to come, its share
+  /// of a batch: the khabar stemmer's memory of unknown words is sized for it at once. Batch
+  /// calls do this themselves; a caller of analyze() over many documents may.
+  void expect_text(std::size_t text_bytes) const;
 
  private:
   void rebuild_indexes();
