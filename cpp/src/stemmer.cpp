@@ -68,6 +68,23 @@ constexpr std::array<std::u16string_view, 10> kPronounSuffixes = {
 constexpr std::array<std::u16string_view, 6> kInflectionSuffixes = {u"ات", u"ون", u"ين",
                                                                     u"ان", u"وا", u"ت"};
 
+// The letters (of U+0621..U+0660) that some suffix of `suffixes` ends with, a bit each: a word
+// ending in none of them skips the loop over the suffixes.
+template <std::size_t N>
+constexpr std::uint64_t last_letters(const std::array<std::u16string_view, N>& suffixes) {
+  std::uint64_t letters = 0;
+  for (const std::u16string_view suffix : suffixes)
+    letters |= std::uint64_t{1} << (suffix.back() - u'\u0621');
+  return letters;
+}
+constexpr std::uint64_t kPronounLastLetters = last_letters(kPronounSuffixes);
+constexpr std::uint64_t kInflectionLastLetters = last_letters(kInflectionSuffixes);
+bool ends_in_one_of(std::u16string_view word, std::uint64_t letters) {
+  if (word.empty()) return false;
+  const unsigned offset = static_cast<unsigned>(word.back()) - 0x0621u;
+  return offset < 64 && (letters >> offset & 1);
+}
+
 // A word assembled from pieces, on the stack: candidate stems are looked up, not allocated.
 class Spelling {
  public:
@@ -484,7 +501,8 @@ std::uint64_t KhabarStemmer::accepted(std::u16string_view candidate, std::uint64
 }
 
 // The name behind و/ف, ب/ل/ك and the article in `word` (which is not itself a name): the name
-// as listed.
+// as listed. The clitics are read off the first two letters (at most one conjunction, then at
+// most one preposition), not tried one by one: this runs for every word outside the lexicon.
 std::u16string_view KhabarStemmer::name_behind_clitics(std::u16string_view word) const {
   auto name = [this](std::u16string_view candidate) -> std::u16string_view {
     if (candidate.empty()) return {};
@@ -494,24 +512,29 @@ std::u16string_view KhabarStemmer::name_behind_clitics(std::u16string_view word)
     const detail::WordTable::Entry* entry = words_.find(candidate, hash);
     return entry && entry->name ? entry->word_view() : std::u16string_view();
   };
-  for (std::u16string_view conjunction : {u"", u"و", u"ف"}) {
-    if (!starts_with(word, conjunction)) continue;
-    const std::u16string_view after_conjunction = word.substr(conjunction.size());
-    for (std::u16string_view preposition : {u"", u"ب", u"ل", u"ك"}) {
-      if (!starts_with(after_conjunction, preposition)) continue;
-      if (conjunction.empty() && preposition.empty()) continue;  // the word itself: done above
-      const std::u16string_view rest = after_conjunction.substr(preposition.size());
-      if (rest.size() < 2) continue;
-      if (const std::u16string_view found = name(rest); !found.empty()) return found;
-      if (starts_with(rest, kArticle) && rest.size() > 3) {
-        if (const std::u16string_view found = name(rest.substr(2)); !found.empty()) return found;
-      }
-      // ل + ال is written لل: للسودان is ل + السودان.
-      if (preposition == u"ل" && rest[0] == kLam) {
-        if (const std::u16string_view found = name((Spelling() << kAlef << rest).view());
-            !found.empty())
-          return found;
-      }
+  // The name in what follows the clitics: as it is, after the article, or (after ل) with the
+  // alef of an article written لل (للسودان is ل + السودان).
+  auto name_in = [&](std::u16string_view rest, bool after_lam) -> std::u16string_view {
+    if (rest.size() < 2) return {};
+    if (const std::u16string_view found = name(rest); !found.empty()) return found;
+    if (starts_with(rest, kArticle) && rest.size() > 3) {
+      if (const std::u16string_view found = name(rest.substr(2)); !found.empty()) return found;
+    }
+    if (after_lam && rest[0] == kLam) return name((Spelling() << kAlef << rest).view());
+    return {};
+  };
+  std::u16string_view after_conjunction = word;
+  if (!word.empty() && (word[0] == kWaw || word[0] == kFeh)) {
+    after_conjunction.remove_prefix(1);
+    if (const std::u16string_view found = name_in(after_conjunction, false); !found.empty())
+      return found;
+  }
+  if (!after_conjunction.empty()) {
+    const char16_t first = after_conjunction[0];
+    if (first == kBeh || first == kLam || first == kKaf) {
+      if (const std::u16string_view found = name_in(after_conjunction.substr(1), first == kLam);
+          !found.empty())
+        return found;
     }
   }
   // The article before a name listed without it.
@@ -643,7 +666,9 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w, std::uint64_t 
 
   // Proclitics: a conjunction, then a preposition or the article; none is cut from a word the
   // lexicon has with the article (الوضع: وضع is a word, not و + ضع).
-  const bool definite_word = definite_count(w) >= kMinimumEvidence;
+  // A word of no evidence is not in the lexicon, so not with the article either: the look-up is
+  // spared for every unknown word.
+  const bool definite_word = here > 0 && definite_count(w) >= kMinimumEvidence;
   // و/ف may be cut from a form far more common than the word without it: news writes واضاف
   // more often than اضاف, and a verb of form IV (و + افعل) more often still.
   if (!definite_word && (w[0] == kWaw || w[0] == kFeh) && w.size() >= 4) {
@@ -687,18 +712,20 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w, std::uint64_t 
   }
 
   // One pronoun suffix; a feminine noun spells its ة as ت before it (حكومته → حكومة).
-  for (std::u16string_view pronoun : kPronounSuffixes) {
-    if (w.size() < pronoun.size() + 3 || !ends_with(w, pronoun)) continue;
-    std::u16string_view best = w.substr(0, w.size() - pronoun.size());
-    if (best.back() == kTeh) {
-      const std::u16string_view feminine =
-          stored((Spelling() << best.substr(0, best.size() - 1) << kHeh).view());
-      if (!feminine.empty() && evidence(feminine) > evidence(best)) best = feminine;
-    }
-    if (const std::uint64_t e = accepted(best, here, kAffixRatio)) {
-      w = best;
-      here = e;
-      break;
+  if (ends_in_one_of(w, kPronounLastLetters)) {
+    for (std::u16string_view pronoun : kPronounSuffixes) {
+      if (w.size() < pronoun.size() + 3 || !ends_with(w, pronoun)) continue;
+      std::u16string_view best = w.substr(0, w.size() - pronoun.size());
+      if (best.back() == kTeh) {
+        const std::u16string_view feminine =
+            stored((Spelling() << best.substr(0, best.size() - 1) << kHeh).view());
+        if (!feminine.empty() && evidence(feminine) > evidence(best)) best = feminine;
+      }
+      if (const std::uint64_t e = accepted(best, here, kAffixRatio)) {
+        w = best;
+        here = e;
+        break;
+      }
     }
   }
   // One inflection: sound plurals, duals, past-tense endings; ات may stand for ة (a final ت is
@@ -713,24 +740,27 @@ std::u16string_view KhabarStemmer::analyze(std::u16string_view w, std::uint64_t 
     const std::u16string_view past = evidence(hollow) > evidence(doubled) ? hollow : doubled;
     if (evidence(past) >= std::max<std::uint64_t>(kMinimumEvidence, here)) return stored(past);
   }
-  for (std::u16string_view ending : kInflectionSuffixes) {
-    if (w.size() < ending.size() + 3 || !ends_with(w, ending)) continue;
-    std::u16string_view best = w.substr(0, w.size() - ending.size());
-    if (ending == u"ات") {
-      const std::u16string_view feminine = stored((Spelling() << best << kHeh).view());
-      if (!feminine.empty() && evidence(feminine) > evidence(best)) best = feminine;
-    }
-    // وات after a stem of two letters is the plural of a noun in ة (سنوات → سنة).
-    if (ending == u"ات" && best.size() == 3 && best.back() == kWaw) {
-      const std::u16string_view feminine = stored((Spelling() << best.substr(0, 2) << kHeh).view());
-      if (!feminine.empty() && evidence(feminine) > evidence(best)) best = feminine;
-    }
-    if (const std::uint64_t e = accepted(best, here, kAffixRatio)) {
-      w = best;
-      here = e;
-      inflected = true;
-      noun_ending = ending == u"ات";
-      break;
+  if (ends_in_one_of(w, kInflectionLastLetters)) {
+    for (std::u16string_view ending : kInflectionSuffixes) {
+      if (w.size() < ending.size() + 3 || !ends_with(w, ending)) continue;
+      std::u16string_view best = w.substr(0, w.size() - ending.size());
+      if (ending == u"ات") {
+        const std::u16string_view feminine = stored((Spelling() << best << kHeh).view());
+        if (!feminine.empty() && evidence(feminine) > evidence(best)) best = feminine;
+      }
+      // وات after a stem of two letters is the plural of a noun in ة (سنوات → سنة).
+      if (ending == u"ات" && best.size() == 3 && best.back() == kWaw) {
+        const std::u16string_view feminine =
+            stored((Spelling() << best.substr(0, 2) << kHeh).view());
+        if (!feminine.empty() && evidence(feminine) > evidence(best)) best = feminine;
+      }
+      if (const std::uint64_t e = accepted(best, here, kAffixRatio)) {
+        w = best;
+        here = e;
+        inflected = true;
+        noun_ending = ending == u"ات";
+        break;
+      }
     }
   }
   // A final ة is kept (كبيرة is not cut to كبير): the cut cost ANT kNN macro-F1 more than it
