@@ -13,11 +13,13 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "interruption_state.hpp"
 #include "khabar/errors.hpp"
 #include "khabar/stemmer.hpp"
 #include "parallel_for.hpp"
+#include "state_pool.hpp"
 #include "utf.hpp"
 #include "word_breaks.hpp"
 
@@ -62,9 +64,27 @@ struct Workspace {
   }
 };
 
+// As many idle workspaces as cores (the usual number of workers), each holding up to tens of
+// megabytes of stem memory. Never destroyed: a thread may exit, and give its workspace back,
+// after static destruction.
+detail::StatePool<Workspace>& workspace_pool() {
+  static auto* const pool =
+      new detail::StatePool<Workspace>(std::max(1u, std::thread::hardware_concurrency()));
+  return *pool;
+}
+
+// A thread's workspace, taken from the pool on its first use and given back when it exits.
+struct PooledWorkspace {
+  std::unique_ptr<Workspace> workspace = workspace_pool().take();
+  PooledWorkspace() = default;
+  PooledWorkspace(const PooledWorkspace&) = delete;
+  PooledWorkspace& operator=(const PooledWorkspace&) = delete;
+  ~PooledWorkspace() { workspace_pool().give_back(std::move(workspace)); }
+};
+
 Workspace& thread_workspace() {
-  thread_local Workspace workspace;
-  return workspace;
+  thread_local PooledWorkspace mine;
+  return *mine.workspace;
 }
 
 // Python's str.isspace(), which scikit-learn's char analyzers rely on (\s and str.split()):
@@ -743,4 +763,9 @@ std::vector<std::vector<std::string>> Tokenizer::tokenize_many(const std::vector
   return out;
 }
 
+namespace detail {
+
+std::size_t idle_tokenizer_workspaces() { return workspace_pool().idle(); }
+
+}  // namespace detail
 }  // namespace khabar
