@@ -642,6 +642,18 @@ void Tokenizer::analyze_document(const std::vector<TextView>& docs, std::size_t 
   }
 }
 
+namespace {
+
+// Documents a thread of a batch call takes at a time.
+constexpr std::size_t kDocumentsPerRange = 16;
+
+// About how many bytes of `docs` each thread of a batch call reads: what it expects.
+std::size_t text_share(const std::vector<TextView>& docs, std::size_t n_threads) {
+  return utf8_size_of(docs) / detail::worker_count(docs.size(), n_threads, kDocumentsPerRange);
+}
+
+}  // namespace
+
 void Tokenizer::expect_text(std::size_t text_bytes) const {
   if (options_.stemmer == Stemmer::khabar) thread_workspace().stem_memory.expect_text(text_bytes);
 }
@@ -649,8 +661,8 @@ void Tokenizer::expect_text(std::size_t text_bytes) const {
 std::vector<TokenList> Tokenizer::analyze_many(const std::vector<TextView>& docs,
                                                std::size_t n_threads) const {
   std::vector<TokenList> out(docs.size());
-  const std::size_t share = utf8_size_of(docs) / detail::worker_count(docs.size(), n_threads, 16);
-  detail::parallel_for(docs.size(), n_threads, 16,
+  const std::size_t share = text_share(docs, n_threads);
+  detail::parallel_for(docs.size(), n_threads, kDocumentsPerRange,
                        [&](std::size_t, std::size_t begin, std::size_t end) {
                          expect_text(share);
                          for (std::size_t d = begin; d < end; ++d)
@@ -693,8 +705,8 @@ InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
   // The ICU words are interned as the UTF-16 views the tokenizer makes them in, as the
   // counting pass counts them; the other analyzers' tokens as UTF-8.
   const bool utf16_words = options_.analyzer == Analyzer::word && options_.token_pattern.empty();
-  const std::size_t share = utf8_size_of(docs) / detail::worker_count(docs.size(), n_threads, 16);
-  detail::parallel_for(docs.size(), n_threads, 16,
+  const std::size_t share = text_share(docs, n_threads);
+  detail::parallel_for(docs.size(), n_threads, kDocumentsPerRange,
                        [&](std::size_t worker, std::size_t begin, std::size_t end) {
                          expect_text(share);
                          TokenList tokens;
@@ -741,8 +753,8 @@ InternedDocuments Tokenizer::intern_many(const std::vector<TextView>& docs,
 std::vector<std::size_t> Tokenizer::count_tokens(const std::vector<TextView>& docs,
                                                  std::size_t n_threads) const {
   std::vector<std::size_t> counts(docs.size());
-  const std::size_t share = utf8_size_of(docs) / detail::worker_count(docs.size(), n_threads, 16);
-  detail::parallel_for(docs.size(), n_threads, 16,
+  const std::size_t share = text_share(docs, n_threads);
+  detail::parallel_for(docs.size(), n_threads, kDocumentsPerRange,
                        [&](std::size_t, std::size_t begin, std::size_t end) {
                          expect_text(share);
                          TokenList tokens;

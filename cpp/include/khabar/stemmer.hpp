@@ -297,10 +297,11 @@ class KhabarStemmer {
     detail::WordTable::Packed units{};
     std::uint64_t hash = 0;
   };
-  /// Hashes `word` and starts fetching what stem(word, lookup, memory) will read (the
-  /// front-table entry of a short word, and the slot of the stemmer's table, or of the memory's
-  /// for a word the filter rules out), so that a caller going through many words can hide the
-  /// memory latency of a look-up behind the words before it.
+  /// Hashes `word` and starts fetching what stem(word, lookup, memory) may read (the
+  /// front-table entry of a short word, and its slots in the stemmer's table and in the memory),
+  /// so that a caller going through many words can hide the memory latency of a look-up behind
+  /// the words before it. Both slots, not the one the filter would choose: reading the filter to
+  /// choose was itself a wait on memory.
   Lookup prefetch(std::u16string_view word, const StemMemory& memory) const noexcept {
     Lookup lookup;
     if (word.size() <= 2 || word.size() > detail::kMaximumWordUnits) return lookup;
