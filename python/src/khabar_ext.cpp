@@ -588,6 +588,11 @@ py::object stem_as_str(py::handle word, Stem&& stem) {
   const khabar::TextView text = batch_text_view(checked);
   if (!text.is_utf16()) return py::str(stem(text.utf8()));
   const std::u16string_view units = stem(text.utf16());
+  // A word that is its own stem (a name, a word no cut is supported for) is handed back as the
+  // same str, as str.strip() does when there is nothing to strip: no copy.
+  if (units.data() == text.utf16().data() && units.size() == text.utf16().size() &&
+      PyUnicode_CheckExact(checked.ptr()))
+    return checked;
   PyObject* out = PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, units.data(),
                                             static_cast<Py_ssize_t>(units.size()));
   if (!out) throw py::error_already_set();

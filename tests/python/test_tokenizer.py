@@ -306,3 +306,20 @@ def test_one_word_stems_alike_from_every_kind_of_str_and_from_bytes(stem, stems)
     assert [stem(w) for w in words] == stems
     assert [stem(w.encode()) for w in words] == stems
     assert all(type(stem(w)) is str for w in words)
+
+    class Headline(str):
+        pass
+
+    # A str subclass gives a plain str, as str's own methods do.
+    assert [stem(Headline(w)) for w in words] == stems
+    assert all(type(stem(Headline(w))) is str for w in words)
+
+
+@pytest.mark.parametrize(
+    ("stem", "unchanged", "changed"),
+    [(khabar.light10_stem, "لروسيا", "والمحادثات"), (khabar.khabar_stem, "لبنان", "لروسيا")],
+)
+def test_a_word_that_is_its_own_stem_comes_back_as_the_same_str(stem, unchanged, changed):
+    word = "".join(["", unchanged])  # a str object of this test's own
+    assert stem(word) is word
+    assert stem(changed) != changed
