@@ -12,11 +12,11 @@
    name precision/recall: the same per-token B-cubed scores averaged over the name tokens (PROPN
    or X Foreign) only, clusters still over all tokens, so a name merged with a common word (لبنان
    with لبن) costs name precision; and tokens/s, one Python call per token after one warm-up
-   call, the best of up to 7 passes (khabar's each in a new thread, so that its per-thread memory
-   starts empty as on a first pass), and warm: khabar's best of up to 7 passes in one thread
-   (a peer's passes run in one thread already). khabar's stem functions get normalized words;
-   peers their own API on the word as written, their output normalized as khabar normalizes
-   before it is compared.
+   call: for khabar's functions the best of 15 rounds in which they take turns, a first pass in
+   a new thread (so that khabar's per-thread memory starts empty) and a warm pass; for a peer
+   the best of up to 7 passes in the thread that built it. khabar's stem functions get
+   normalized words; peers their own API on the word as written, their output normalized as
+   khabar normalizes before it is compared.
    khabar's stemmer learned its PADT names from the even documents of this split only (a
    document starts where sentence ids restart at s-p1; there is no PADT test split in
    ../shared): the "held out" rows are the odd documents, data it did not learn from.
@@ -62,13 +62,12 @@ import numpy as np
 from _corpus import SHARED_CORPUS
 
 PADT_TOKENS = SHARED_CORPUS / "ud-arabic-padt" / "dev_tokens.jsonl"
-# The per-call timing: best of up to this many first passes, stopping after about this long.
+# A peer's per-call timing: the best of up to ROUNDS passes, stopping after ROUND_SECONDS.
 ROUNDS = 7
 ROUND_SECONDS = 3.0
-# Timed each pass in a new thread (khabar's memory of analysed words is per thread; the three
-# alike so that they are timed the same way). Peers run in the thread that built them: some
-# cannot leave it (qalsadi's SQLite connection).
-KHABAR_FUNCTIONS = {"none", "light10", "khabar"}
+# khabar's functions (and no stemming), timed in SPEED_ROUNDS rounds, taking turns.
+KHABAR_FUNCTIONS = ("none", "light10", "khabar")
+SPEED_ROUNDS = 15
 ANT_MULTISOURCE = SHARED_CORPUS / "ant-multisource" / "articles.jsonl"
 SPEED_TOOL = Path(__file__).resolve().parents[1] / "build" / "cpp" / "bench" / "khabar_stem_speed"
 CONTENT_UPOS = {"NOUN", "PROPN", "VERB", "ADJ", "ADV"}
@@ -235,39 +234,51 @@ def timed_pass(stem: Callable[[str], object], words: list[str]) -> tuple[list, f
     return stems, time.perf_counter() - started
 
 
-def first_pass(
-    stem: Callable[[str], object], words: list[str], fresh_threads: bool
-) -> tuple[list, float]:
+def first_pass(stem: Callable[[str], object], words: list[str]) -> tuple[list, float]:
     """The stems of `words`, one call each, and the seconds of the fastest of up to ROUNDS
     passes (fewer once ROUND_SECONDS have gone by): one pass alone varied by 40% and more from
-    run to run on this machine. With `fresh_threads` each pass runs in a new thread, so that
-    khabar's per-thread memory of analysed words starts empty every time, as on a first pass."""
+    run to run on this machine."""
     best, spent = float("inf"), 0.0
     for _ in range(ROUNDS):
-        if fresh_threads:
-            with ThreadPoolExecutor(max_workers=1) as fresh_thread:
-                stems, seconds = fresh_thread.submit(timed_pass, stem, words).result()
-        else:
-            stems, seconds = timed_pass(stem, words)
+        stems, seconds = timed_pass(stem, words)
         best, spent = min(best, seconds), spent + seconds
         if spent > ROUND_SECONDS:
             break
     return stems, best
 
 
+def khabar_call_speeds(words: list[str]) -> dict[str, tuple[float, float]]:
+    """name -> (first-pass, warm) tokens/s of khabar's three functions, one call per word: each
+    the best of SPEED_ROUNDS rounds in which the three take turns, so that the machine's slow
+    and fast spells fall on all three alike. A first pass runs in a new thread (an empty
+    memory of analysed words), a warm one in this thread after a pass."""
+    functions = {name: stemmers(False)[name][0] for name in KHABAR_FUNCTIONS}
+    best = {name: [0.0, 0.0] for name in functions}
+    for _ in range(SPEED_ROUNDS):
+        for name, stem in functions.items():
+            with ThreadPoolExecutor(max_workers=1) as fresh_thread:
+                seconds = fresh_thread.submit(timed_pass, stem, words).result()[1]
+            best[name][0] = max(best[name][0], len(words) / seconds)
+            timed_pass(stem, words)
+            best[name][1] = max(best[name][1], len(words) / timed_pass(stem, words)[1])
+    return {name: (first, warm) for name, (first, warm) in best.items()}
+
+
 def grouping_rows(tokens: list[dict], with_peers: bool) -> list[dict]:
     held_out = [t["document"] % 2 == 1 for t in tokens]
     rows = []
+    speeds = khabar_call_speeds([t["normalized"] for t in tokens])
     for name, (stem, takes_normalized) in stemmers(with_peers).items():
         words = [t["normalized"] if takes_normalized else t["form"] for t in tokens]
         stem(words[0])  # loads data and builds tables outside the timing
-        raw, seconds = first_pass(stem, words, fresh_threads=name in KHABAR_FUNCTIONS)
+        if name in speeds:
+            raw = [stem(w) for w in words]
+            row = {"stemmer": name, "tokens/s": speeds[name][0], "warm tokens/s": speeds[name][1]}
+        else:  # a peer: the best of passes in the thread that built it, warm or not
+            raw, seconds = first_pass(stem, words)
+            row = {"stemmer": name, "tokens/s": len(words) / seconds}
+            row["warm tokens/s"] = row["tokens/s"]
         stems = [khabar.normalize(str(s)) for s in raw]
-        row = {"stemmer": name, "tokens/s": len(words) / seconds}
-        # Warm: best of passes in this thread after one pass, every word met before. A peer's
-        # passes above already ran so.
-        warm = first_pass(stem, words, fresh_threads=False)[1] if name in KHABAR_FUNCTIONS else 0
-        row["warm tokens/s"] = len(words) / warm if warm else row["tokens/s"]
         for view, mask in (("dev", None), ("held out", held_out)):
             subset = (
                 range(len(tokens)) if mask is None else [i for i in range(len(tokens)) if mask[i]]
@@ -311,20 +322,31 @@ def is_test_article(article_id: str) -> bool:
     return hashlib.md5(article_id.encode()).hexdigest()[-1] in "0123"
 
 
-def timed_count(tokenizer: khabar.Tokenizer, texts: list[str]) -> tuple[int, float]:
-    started = time.perf_counter()
-    n_tokens = int(tokenizer.count_tokens(texts, n_threads=1).sum())
-    return n_tokens, time.perf_counter() - started
+# Whole tokenization timed in a process of its own: the only way to meet every word for the first
+# time again, since a thread's workspace (with its memory of analysed words) passes to the next
+# thread of the same process.
+TOKENIZE_ONCE = """
+import json, sys, time, khabar
+articles = map(json.loads, open(sys.argv[1], encoding="utf-8"))
+texts = [a["title"] + "\\n" + a["text"] for a in articles]
+stemmer = None if sys.argv[2] == "none" else sys.argv[2]
+tokenizer = khabar.Tokenizer(stopwords="arabic", stemmer=stemmer)
+started = time.perf_counter()
+n_tokens = int(tokenizer.count_tokens(texts, n_threads=1).sum())
+print(n_tokens / (time.perf_counter() - started))
+"""
 
 
-def first_pass_tokenize_rate(tokenizer: khabar.Tokenizer, texts: list[str]) -> float:
-    """Tokens/s of whole tokenization on one thread: the best of three passes, each in a new
-    thread, so that khabar's memory of analysed words starts empty as on a first pass."""
-    best = 0.0
+def first_pass_tokenize_rates(stemmer_names: list[str | None]) -> dict[str | None, float]:
+    """Tokens/s of whole tokenization of ANT multi-source on one thread for each stemmer: the
+    best of three first passes, each in a new process, the stemmers taking turns (and all of it
+    before the kNN, whose BLAS threads keep spinning for a while after each product)."""
+    best = dict.fromkeys(stemmer_names, 0.0)
     for _ in range(3):
-        with ThreadPoolExecutor(max_workers=1) as fresh_thread:
-            n_tokens, seconds = fresh_thread.submit(timed_count, tokenizer, texts).result()
-        best = max(best, n_tokens / seconds)
+        for stemmer in stemmer_names:
+            command = [sys.executable, "-c", TOKENIZE_ONCE, str(ANT_MULTISOURCE), stemmer or "none"]
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            best[stemmer] = max(best[stemmer], float(output))
     return best
 
 
@@ -337,12 +359,11 @@ def downstream(stemmer_names: list[str | None]) -> list[dict]:
     texts = [a["title"] + "\n" + a["text"] for a in articles]
     labels = np.array([a["category"] for a in articles])
     rows = []
+    # Whole tokenization (normalize, ICU word breaks, stopwords, stem) on one thread: the stem
+    # step's share of what a user waits for.
+    tokenize_rates = first_pass_tokenize_rates(stemmer_names)
     for stemmer in stemmer_names:
-        # Whole tokenization (normalize, ICU word breaks, stopwords, stem) on one thread: the
-        # stem step's share of what a user waits for.
-        tokenize_rate = first_pass_tokenize_rate(
-            khabar.Tokenizer(stopwords="arabic", stemmer=stemmer), texts
-        )
+        tokenize_rate = tokenize_rates[stemmer]
         started = time.perf_counter()
         vectorizer = khabar.TfidfVectorizer(stopwords="arabic", sublinear_tf=True, stemmer=stemmer)
         train_matrix = vectorizer.fit_transform(
