@@ -234,7 +234,7 @@ def timed_pass(stem: Callable[[str], object], words: list[str]) -> tuple[list, f
     return stems, time.perf_counter() - started
 
 
-def first_pass(stem: Callable[[str], object], words: list[str]) -> tuple[list, float]:
+def best_pass(stem: Callable[[str], object], words: list[str]) -> tuple[list, float]:
     """The stems of `words`, one call each, and the seconds of the fastest of up to ROUNDS
     passes (fewer once ROUND_SECONDS have gone by): one pass alone varied by 40% and more from
     run to run on this machine."""
@@ -252,7 +252,8 @@ def khabar_call_speeds(words: list[str]) -> dict[str, tuple[float, float]]:
     the best of SPEED_ROUNDS rounds in which the three take turns, so that the machine's slow
     and fast spells fall on all three alike. A first pass runs in a new thread (an empty
     memory of analysed words), a warm one in this thread after a pass."""
-    functions = {name: stemmers(False)[name][0] for name in KHABAR_FUNCTIONS}
+    own = stemmers(False)
+    functions = {name: own[name][0] for name in KHABAR_FUNCTIONS}
     best = {name: [0.0, 0.0] for name in functions}
     for _ in range(SPEED_ROUNDS):
         for name, stem in functions.items():
@@ -275,7 +276,7 @@ def grouping_rows(tokens: list[dict], with_peers: bool) -> list[dict]:
             raw = [stem(w) for w in words]
             row = {"stemmer": name, "tokens/s": speeds[name][0], "warm tokens/s": speeds[name][1]}
         else:  # a peer: the best of passes in the thread that built it, warm or not
-            raw, seconds = first_pass(stem, words)
+            raw, seconds = best_pass(stem, words)
             row = {"stemmer": name, "tokens/s": len(words) / seconds}
             row["warm tokens/s"] = row["tokens/s"]
         stems = [khabar.normalize(str(s)) for s in raw]

@@ -826,14 +826,6 @@ void KhabarStemmer::fill_front() {
   }
 }
 
-KhabarStemmer::Lookup KhabarStemmer::lookup_of(std::u16string_view word) noexcept {
-  Lookup lookup;
-  lookup.hash = detail::WordTable::pack(word, lookup.units)
-                    ? detail::WordTable::hash_of(lookup.units, word.size())
-                    : detail::WordTable::hash_of(word);
-  return lookup;
-}
-
 bool KhabarStemmer::known_stem(std::u16string_view word, const Lookup& lookup,
                                std::u16string_view& stem) const noexcept {
   const detail::WordTable::Entry* known;

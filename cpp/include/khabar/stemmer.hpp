@@ -303,14 +303,10 @@ class KhabarStemmer {
   /// the words before it. Both slots, not the one the filter would choose: reading the filter to
   /// choose was itself a wait on memory.
   Lookup prefetch(std::u16string_view word, const StemMemory& memory) const noexcept {
-    Lookup lookup;
-    if (word.size() <= 2 || word.size() > detail::kMaximumWordUnits) return lookup;
-    if (detail::WordTable::pack(word, lookup.units)) {
-      lookup.hash = detail::WordTable::hash_of(lookup.units, word.size());
+    if (word.size() <= 2 || word.size() > detail::kMaximumWordUnits) return Lookup{};
+    const Lookup lookup = lookup_of(word);
+    if (word.size() <= detail::WordTable::kUnitsInSlot)
       __builtin_prefetch(&front_[front_index(lookup.hash)]);
-    } else {
-      lookup.hash = detail::WordTable::hash_of(word);
-    }
     words_.prefetch(lookup.hash);
     memory.stems_.prefetch(lookup.hash);
     return lookup;
@@ -348,7 +344,13 @@ class KhabarStemmer {
   bool known_stem(std::u16string_view word, const Lookup& lookup,
                   std::u16string_view& stem) const noexcept;
   /// A word of 3 to kMaximumWordUnits units, packed and hashed.
-  static Lookup lookup_of(std::u16string_view word) noexcept;
+  static Lookup lookup_of(std::u16string_view word) noexcept {
+    Lookup lookup;
+    lookup.hash = detail::WordTable::pack(word, lookup.units)
+                      ? detail::WordTable::hash_of(lookup.units, word.size())
+                      : detail::WordTable::hash_of(word);
+    return lookup;
+  }
   void fill_front();
 
   std::deque<std::u16string> storage_;  // a deque never moves its strings: views stay valid
