@@ -659,6 +659,26 @@ std::u16string_view KhabarStemmer::imperfect_past(std::u16string_view w, std::ui
   return past->word_view();
 }
 
+// Starts fetching the word-table slots of the first cuts analyze() weighs for `w`: a word met
+// for the first time is analysed with the table out of cache, and its look-ups, one after the
+// other, would each wait on memory. Only slots the filter does not rule out are fetched.
+void KhabarStemmer::prefetch_cuts(std::u16string_view w) const noexcept {
+  auto fetch = [this](std::u16string_view piece) {
+    const std::uint64_t hash = detail::WordTable::hash_of(piece);
+    if (words_.may_contain(hash)) words_.prefetch(hash);
+  };
+  const char16_t first = w[0];
+  if (first == kWaw || first == kFeh || first == kBeh || first == kLam || first == kKaf)
+    fetch(w.substr(1));  // the conjunction or the preposition
+  if (w.size() >= 4 && (first == kLam || (first == kAlef && w[1] == kLam)))
+    fetch(w.substr(2));                                                    // the article, or لل
+  if (w.size() >= 5 && w[1] == kAlef && w[2] == kLam) fetch(w.substr(3));  // وال بال كال فال
+  if (ends_in_one_of(w, kPronounLastLetters | kInflectionLastLetters)) {
+    fetch(w.substr(0, w.size() - 1));  // a suffix of one letter, or two
+    fetch(w.substr(0, w.size() - 2));
+  }
+}
+
 std::u16string_view KhabarStemmer::analyze(std::u16string_view w, std::uint64_t here) const {
   if (w.size() <= 2 || w.size() > kMaximumWordUnits) return w;
   if (const std::u16string_view name = name_behind_clitics(w); !name.empty()) return name;
@@ -864,6 +884,7 @@ std::u16string_view KhabarStemmer::stem(std::u16string_view word, const Lookup& 
   if (std::u16string_view known; packed ? memory.stems_.find(word, lookup.units, lookup.hash, known)
                                         : memory.stems_.find_long(word, lookup.hash, known))
     return known;
+  prefetch_cuts(word);
   const std::u16string_view stem = analyze(word, 0);  // not in the table: no evidence
   if (memory.stems_.size() >= memory.capacity_) return stem;
   // A short word is packed in its slot; a longer one is compared with a copy of its text. The

@@ -330,6 +330,8 @@ class KhabarStemmer {
   std::u16string_view keep(std::u16string word);
   /// The stem of `word`, whose evidence (lexicon count alone and with the article) is `here`.
   std::u16string_view analyze(std::u16string_view word, std::uint64_t here) const;
+  /// Starts fetching what analyze(word) looks up first (see stemmer.cpp).
+  void prefetch_cuts(std::u16string_view word) const noexcept;
   std::u16string_view name_behind_clitics(std::u16string_view word) const;
   std::u16string_view broken_plural_singular(std::u16string_view word, std::uint64_t here) const;
   std::u16string_view imperfect_past(std::u16string_view word, std::uint64_t here) const;
