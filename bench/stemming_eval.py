@@ -325,7 +325,9 @@ def is_test_article(article_id: str) -> bool:
 
 # Whole tokenization timed in a process of its own: the only way to meet every word for the first
 # time again, since a thread's workspace (with its memory of analysed words) passes to the next
-# thread of the same process.
+# thread of the same process. Five rounds: with three, two runs minutes apart differed by 8%
+# (2026-12-07).
+TOKENIZE_ROUNDS = 5
 TOKENIZE_ONCE = """
 import json, sys, time, khabar
 articles = map(json.loads, open(sys.argv[1], encoding="utf-8"))
@@ -340,10 +342,10 @@ print(n_tokens / (time.perf_counter() - started))
 
 def first_pass_tokenize_rates(stemmer_names: list[str | None]) -> dict[str | None, float]:
     """Tokens/s of whole tokenization of ANT multi-source on one thread for each stemmer: the
-    best of three first passes, each in a new process, the stemmers taking turns (and all of it
-    before the kNN, whose BLAS threads keep spinning for a while after each product)."""
+    best of TOKENIZE_ROUNDS first passes, each in a new process, the stemmers taking turns (and
+    all of it before the kNN, whose BLAS threads keep spinning for a while after each product)."""
     best = dict.fromkeys(stemmer_names, 0.0)
-    for _ in range(3):
+    for _ in range(TOKENIZE_ROUNDS):
         for stemmer in stemmer_names:
             command = [sys.executable, "-c", TOKENIZE_ONCE, str(ANT_MULTISOURCE), stemmer or "none"]
             output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
