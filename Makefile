@@ -162,7 +162,7 @@ bench: apt $(VENV)/.test-dependencies $(INSTALLED)
 	$(VENV)/bin/cmake -S . -B $(BUILD)/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DKHABAR_BUILD_TESTS=ON \
 	  -DPython3_EXECUTABLE=$(abspath $(PY)) >/dev/null
 	$(VENV)/bin/cmake --build $(BUILD)/cpp --target khabar_stem_speed khabar_python_regex_speed \
-	  khabar_tokenize_speed
+	  khabar_tokenize_speed khabar_stem_icu_names_only
 	cd bench && ../$(PY) stemming_eval.py --markdown ../$(BUILD)/stemming_eval.md
 	cd bench && ../$(PY) bench_tokenize.py && ../$(PY) bench_python_regex.py \
 	  && ../$(PY) bench_tfidf.py && ../$(PY) bench_similarity.py \

@@ -265,8 +265,18 @@ def khabar_call_speeds(words: list[str]) -> dict[str, tuple[float, float]]:
     return {name: (first, warm) for name, (first, warm) in best.items()}
 
 
+def print_row(row: dict) -> None:
+    held_out = row["held out"]
+    print(
+        f"{row['stemmer']:24s} held out: strict F1 {held_out['strict'][2]:.3f} "
+        f"lenient F1 {held_out['lenient'][2]:.3f} "
+        f"name P {held_out['names'][0]:.3f} R {held_out['names'][1]:.3f}  "
+        f"{speed_cell(row['tokens/s'])} tokens/s (warm {speed_cell(row['warm tokens/s'])})",
+        flush=True,
+    )
+
+
 def grouping_rows(tokens: list[dict], with_peers: bool) -> list[dict]:
-    held_out = [t["document"] % 2 == 1 for t in tokens]
     rows = []
     speeds = khabar_call_speeds([t["normalized"] for t in tokens])
     for name, (stem, takes_normalized) in stemmers(with_peers).items():
@@ -279,27 +289,55 @@ def grouping_rows(tokens: list[dict], with_peers: bool) -> list[dict]:
             raw, seconds = best_pass(stem, words)
             row = {"stemmer": name, "tokens/s": len(words) / seconds}
             row["warm tokens/s"] = row["tokens/s"]
-        stems = [khabar.normalize(str(s)) for s in raw]
-        for view, mask in (("dev", None), ("held out", held_out)):
-            subset = (
-                range(len(tokens)) if mask is None else [i for i in range(len(tokens)) if mask[i]]
-            )
-            s = [stems[i] for i in subset]
-            strict = bcubed(s, [tokens[i]["lemma"] for i in subset])
-            lenient = bcubed(s, [tokens[i]["lenient"] for i in subset])
-            names = bcubed(
-                s, [tokens[i]["lemma"] for i in subset], [tokens[i]["name"] for i in subset]
-            )
-            row[view] = {"strict": strict, "lenient": lenient, "names": names}
+        row.update(grouping_scores(tokens, [khabar.normalize(str(s)) for s in raw]))
         rows.append(row)
-        print(
-            f"{name:24s} held out: strict F1 {row['held out']['strict'][2]:.3f} "
-            f"lenient F1 {row['held out']['lenient'][2]:.3f} "
-            f"name P {row['held out']['names'][0]:.3f} R {row['held out']['names'][1]:.3f}  "
-            f"{row['tokens/s']:,.0f} tokens/s (warm {row['warm tokens/s']:,.0f})",
-            flush=True,
-        )
+        print_row(row)
+        if name == "khabar" and (ablation := icu_names_only_row(tokens)):
+            rows.append(ablation)
+            print_row(ablation)
     return rows
+
+
+# --- what the PADT names add ------------------------------------------------------------------
+
+ICU_NAMES_TOOL = SPEED_TOOL.with_name("khabar_stem_icu_names_only")
+LEXICON = Path(__file__).resolve().parents[1] / "cpp" / "data" / "lexicon-ar.tsv"
+
+
+def grouping_scores(tokens: list[dict], stems: list[str]) -> dict:
+    """The dev and held-out views of B-cubed strict, lenient and names for one stemmer."""
+    held_out = [i for i, t in enumerate(tokens) if t["document"] % 2 == 1]
+    scores = {}
+    for view, subset in (("dev", range(len(tokens))), ("held out", held_out)):
+        s = [stems[i] for i in subset]
+        lemmas = [tokens[i]["lemma"] for i in subset]
+        scores[view] = {
+            "strict": bcubed(s, lemmas),
+            "lenient": bcubed(s, [tokens[i]["lenient"] for i in subset]),
+            "names": bcubed(s, lemmas, [tokens[i]["name"] for i in subset]),
+        }
+    return scores
+
+
+def icu_names_only_row(tokens: list[dict]) -> dict | None:
+    """khabar without the names learned from PADT (cpp/data/names-ar-padt.txt, CC BY-NC-SA):
+    ICU's names and the lexicon only. Its held-out columns show what the list adds on
+    documents it was not learned from. Not timed (a C++ tool stems the words)."""
+    if not ICU_NAMES_TOOL.exists():
+        print(f"{ICU_NAMES_TOOL} not built (make bench builds it): PADT-names ablation skipped")
+        return None
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
+        f.write("\n".join(t["normalized"] for t in tokens) + "\n")
+    result = subprocess.run(
+        [str(ICU_NAMES_TOOL), str(LEXICON), f.name], check=True, capture_output=True, text=True
+    )
+    Path(f.name).unlink()
+    stems = result.stdout.split("\n")[: len(tokens)]
+    if len(stems) != len(tokens):
+        raise RuntimeError(f"{ICU_NAMES_TOOL.name} gave {len(stems)} stems for {len(tokens)} words")
+    row = {"stemmer": "khabar, ICU names only", "tokens/s": None, "warm tokens/s": None}
+    row.update(grouping_scores(tokens, [khabar.normalize(s) for s in stems]))
+    return row
 
 
 # --- the stem step in C++ --------------------------------------------------------------------
@@ -406,6 +444,10 @@ def downstream(stemmer_names: list[str | None]) -> list[dict]:
     return rows
 
 
+def speed_cell(tokens_per_second: float | None) -> str:
+    return "not timed" if tokens_per_second is None else f"{tokens_per_second:,.0f}"
+
+
 def markdown(rows: list[dict], speed: dict | None, down: list[dict]) -> str:
     lines = [
         "| stemmer | strict P / R / F1 | lenient F1 | names P / R | held-out strict F1 | "
@@ -419,8 +461,8 @@ def markdown(rows: list[dict], speed: dict | None, down: list[dict]) -> str:
             f"| {r['stemmer']} | {d['strict'][0]:.3f} / {d['strict'][1]:.3f} / {d['strict'][2]:.3f}"
             f" | {d['lenient'][2]:.3f} | {d['names'][0]:.3f} / {d['names'][1]:.3f}"
             f" | {h['strict'][2]:.3f} | {h['lenient'][2]:.3f}"
-            f" | {h['names'][0]:.3f} / {h['names'][1]:.3f} | {r['tokens/s']:,.0f}"
-            f" | {r['warm tokens/s']:,.0f} |"
+            f" | {h['names'][0]:.3f} / {h['names'][1]:.3f} | {speed_cell(r['tokens/s'])}"
+            f" | {speed_cell(r['warm tokens/s'])} |"
         )
     if speed:
         lines += [
