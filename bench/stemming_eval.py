@@ -19,7 +19,9 @@
    khabar normalizes before it is compared.
    khabar's stemmer learned its PADT names from the even documents of this split only (a
    document starts where sentence ids restart at s-p1; there is no PADT test split in
-   ../shared): the "held out" rows are the odd documents, data it did not learn from.
+   ../shared): the "held out" rows are the odd documents, data it did not learn from. The row
+   "khabar, ICU names only" is the same stemmer without those names (ICU's and the lexicon
+   only; build/cpp/bench/khabar_stem_icu_names_only), to show what the PADT list adds.
 2. The stem step alone: tokens/s of light10 and khabar in C++ over the same tokens, from
    build/cpp/bench/khabar_stem_speed (one core; best of several rounds; the khabar figure is a
    first pass, each round with an empty StemMemory).
