@@ -303,7 +303,6 @@ def grouping_rows(tokens: list[dict], with_peers: bool) -> list[dict]:
 # --- what the PADT names add ------------------------------------------------------------------
 
 ICU_NAMES_TOOL = SPEED_TOOL.with_name("khabar_stem_icu_names_only")
-LEXICON = Path(__file__).resolve().parents[1] / "cpp" / "data" / "lexicon-ar.tsv"
 
 
 def grouping_scores(tokens: list[dict], stems: list[str]) -> dict:
@@ -328,18 +327,24 @@ def icu_names_only_row(tokens: list[dict]) -> dict | None:
     if not ICU_NAMES_TOOL.exists():
         print(f"{ICU_NAMES_TOOL} not built (make bench builds it): PADT-names ablation skipped")
         return None
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
-        f.write("\n".join(t["normalized"] for t in tokens) + "\n")
-    result = subprocess.run(
-        [str(ICU_NAMES_TOOL), str(LEXICON), f.name], check=True, capture_output=True, text=True
-    )
-    Path(f.name).unlink()
-    stems = result.stdout.split("\n")[: len(tokens)]
+    stems = run_on_words(ICU_NAMES_TOOL, tokens).split("\n")[: len(tokens)]
     if len(stems) != len(tokens):
         raise RuntimeError(f"{ICU_NAMES_TOOL.name} gave {len(stems)} stems for {len(tokens)} words")
     row = {"stemmer": "khabar, ICU names only", "tokens/s": None, "warm tokens/s": None}
     row.update(grouping_scores(tokens, [khabar.normalize(s) for s in stems]))
     return row
+
+
+def run_on_words(tool: Path, tokens: list[dict]) -> str:
+    """The standard output of a C++ tool given a file of the tokens' normalized words."""
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
+        f.write("\n".join(t["normalized"] for t in tokens) + "\n")
+    try:
+        return subprocess.run(
+            [str(tool), f.name], check=True, capture_output=True, text=True
+        ).stdout
+    finally:
+        Path(f.name).unlink()
 
 
 # --- the stem step in C++ --------------------------------------------------------------------
@@ -349,11 +354,7 @@ def stem_step_speed(tokens: list[dict]) -> dict[str, float] | None:
     if not SPEED_TOOL.exists():
         print(f"{SPEED_TOOL} not built (make bench builds it): stem-step speed skipped")
         return None
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
-        f.write("\n".join(t["normalized"] for t in tokens) + "\n")
-    result = subprocess.run([str(SPEED_TOOL), f.name], check=True, capture_output=True, text=True)
-    Path(f.name).unlink()
-    return json.loads(result.stdout)
+    return json.loads(run_on_words(SPEED_TOOL, tokens))
 
 
 # --- downstream ------------------------------------------------------------------------------

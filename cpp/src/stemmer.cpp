@@ -925,23 +925,26 @@ std::string KhabarStemmer::stem(std::string_view word) const {
   return detail::to_utf8(stem(std::u16string_view(units)));
 }
 
-const KhabarStemmer& KhabarStemmer::built_in() {
-  static const std::unique_ptr<const KhabarStemmer> stemmer = [] {
-    const Normalizer normalizer;
-    std::vector<std::string> names;
-    for (const std::string& name : icu_arabic_place_names())
-      names.push_back(normalizer.normalize(name));
+std::unique_ptr<const KhabarStemmer> KhabarStemmer::from_built_in_data(bool with_padt_names) {
+  const Normalizer normalizer;
+  std::vector<std::string> names;
+  for (const std::string& name : icu_arabic_place_names())
+    names.push_back(normalizer.normalize(name));
+  if (with_padt_names)
     for (const std::string& name : parse_lines(detail::kPadtNamesText))
       names.push_back(normalizer.normalize(name));
-    std::vector<LexiconEntry> lexicon;
-    for (const std::string& line : parse_lines(detail::kStemmerLexiconText)) {
-      const auto tab = line.find('\t');
-      if (tab == std::string::npos) continue;
-      lexicon.push_back(LexiconEntry{line.substr(0, tab),
-                                     static_cast<std::uint32_t>(std::stoul(line.substr(tab + 1)))});
-    }
-    return std::make_unique<const KhabarStemmer>(names, lexicon);
-  }();
+  std::vector<LexiconEntry> lexicon;
+  for (const std::string& line : parse_lines(detail::kStemmerLexiconText)) {
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    lexicon.push_back(LexiconEntry{line.substr(0, tab),
+                                   static_cast<std::uint32_t>(std::stoul(line.substr(tab + 1)))});
+  }
+  return std::make_unique<const KhabarStemmer>(names, lexicon);
+}
+
+const KhabarStemmer& KhabarStemmer::built_in() {
+  static const std::unique_ptr<const KhabarStemmer> stemmer = from_built_in_data(true);
   return *stemmer;
 }
 

@@ -387,6 +387,21 @@ TEST(KhabarStemmer, BuiltInNamesStayIntact) {
   EXPECT_FALSE(stemmer.is_name(u"وزير"));
 }
 
+// Without the PADT list: the same lexicon and ICU names, but a name found only in the list is an
+// ordinary word again (كاسترو is no ICU name).
+TEST(KhabarStemmer, BuiltInDataWithoutPadtNames) {
+  const auto without = khabar::KhabarStemmer::from_built_in_data(false);
+  const auto with = khabar::KhabarStemmer::from_built_in_data(true);
+  const khabar::KhabarStemmer& built_in = khabar::KhabarStemmer::built_in();
+  EXPECT_FALSE(without->is_name(u"كاسترو"));
+  EXPECT_TRUE(with->is_name(u"كاسترو"));
+  EXPECT_TRUE(without->is_name(u"نيروبي"));  // ICU's
+  EXPECT_EQ(without->stem(std::string("لروسيا")), "روسيا");
+  EXPECT_EQ(without->lexicon_size(), built_in.lexicon_size());
+  EXPECT_EQ(with->name_count(), built_in.name_count());
+  EXPECT_LT(without->name_count(), built_in.name_count());
+}
+
 TEST(KhabarStemmer, BuiltInLexiconChecks) {
   const khabar::KhabarStemmer& stemmer = khabar::KhabarStemmer::built_in();
   EXPECT_EQ(stemmer.stem(std::string("وزير")), "وزير");  // light10: زير

@@ -284,6 +284,10 @@ class KhabarStemmer {
   /// development split (cpp/data/names-ar-padt.txt) and a lexicon counted on the ANT corpus
   /// (cpp/data/lexicon-ar.tsv), all normalized with khabar's default Normalizer.
   static const KhabarStemmer& built_in();
+  /// A new stemmer on the same data, or, with `with_padt_names` false, without the names
+  /// learned from PADT (CC BY-NC-SA): ICU's names and the lexicon only. bench/stemming_eval.py
+  /// measures what that list adds.
+  static std::unique_ptr<const KhabarStemmer> from_built_in_data(bool with_padt_names);
 
   std::u16string_view stem(std::u16string_view word) const;
   /// The same stem; a word outside the lexicon is analysed once and then found in `memory`
