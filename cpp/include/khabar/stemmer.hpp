@@ -315,7 +315,9 @@ class KhabarStemmer {
     memory.stems_.prefetch(lookup.hash);
     return lookup;
   }
-  /// stem(word, memory) for a word that prefetch() returned `lookup` for.
+  /// stem(word, memory) for a word that prefetch() returned `lookup` for. A word new to the
+  /// memory also has the look-ups of its first cuts started before it is analysed (see
+  /// stemmer.cpp): in a pass over whole documents the tables are out of cache.
   std::u16string_view stem(std::u16string_view word, const Lookup& lookup,
                            StemMemory& memory) const;
 
@@ -334,6 +336,10 @@ class KhabarStemmer {
   std::u16string_view keep(std::u16string word);
   /// The stem of `word`, whose evidence (lexicon count alone and with the article) is `here`.
   std::u16string_view analyze(std::u16string_view word, std::uint64_t here) const;
+  /// The two stem(word, ..., memory) once `word` has a length the stemmer handles; the cuts'
+  /// look-ups are prefetched only when `with_prefetched_cuts`.
+  std::u16string_view remembered_stem(std::u16string_view word, const Lookup& lookup,
+                                      StemMemory& memory, bool with_prefetched_cuts) const;
   /// Starts fetching what analyze(word) looks up first (see stemmer.cpp).
   void prefetch_cuts(std::u16string_view word) const noexcept;
   std::u16string_view name_behind_clitics(std::u16string_view word) const;
