@@ -327,7 +327,7 @@ def icu_names_only_row(tokens: list[dict]) -> dict | None:
     if not ICU_NAMES_TOOL.exists():
         print(f"{ICU_NAMES_TOOL} not built (make bench builds it): PADT-names ablation skipped")
         return None
-    stems = run_on_words(ICU_NAMES_TOOL, tokens).split("\n")[: len(tokens)]
+    stems = run_on_words(ICU_NAMES_TOOL, tokens).removesuffix("\n").split("\n")
     if len(stems) != len(tokens):
         raise RuntimeError(f"{ICU_NAMES_TOOL.name} gave {len(stems)} stems for {len(tokens)} words")
     row = {"stemmer": "khabar, ICU names only", "tokens/s": None, "warm tokens/s": None}
